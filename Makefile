@@ -1,0 +1,97 @@
+# unboil - see README.md.  Plain make; pkg-config finds PCRE2 and utf8proc,
+# iconv comes with the C library.
+
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/unboil
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+VERSION = 0.1.0
+
+PKGS = libpcre2-8 libutf8proc
+# Debian packages that provide what the build and the tests need.
+APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev mandoc
+# Deferred (=), so that a recursive make run after 'deps' sees new packages.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L \
+	-DUNBOIL_VERSION='"$(VERSION)"' -DUNBOIL_DATADIR='"$(DATADIR)"'
+LIBS = $(PKG_LIBS) -lpthread
+
+LIB_SRC = src/buf.c src/utf8.c src/norm.c src/rules.c src/clean.c
+LIB_OBJ = $(LIB_SRC:.c=.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:.c=)
+
+.PHONY: all check demo deps install uninstall clean format lint-man test-bins
+
+all: unboil
+
+src/%.o: src/%.c src/*.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+libunboil.a: $(LIB_OBJ)
+	$(AR) rcs $@ $(LIB_OBJ)
+
+unboil: src/main.o libunboil.a
+	$(CC) $(LDFLAGS) -o $@ src/main.o libunboil.a $(LIBS)
+
+tests/unit/%: tests/unit/%.c tests/unit/unit.h libunboil.a
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< libunboil.a $(LIBS)
+
+tests/tools/peakrss: tests/tools/peakrss.c
+	$(CC) $(WARN) $(CFLAGS) -o $@ $<
+
+test-bins: $(UNIT_BIN) tests/tools/peakrss
+
+# Installs the Debian packages the build and the tests need, if missing.
+deps:
+	@if $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && command -v mandoc >/dev/null; then \
+		echo "deps: all present"; \
+	else \
+		echo "deps: installing $(APT_PKGS)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PKGS); \
+	fi
+
+check: deps
+	$(MAKE) all test-bins
+	tests/run.sh
+
+demo: deps
+	$(MAKE) all
+	@for f in fixtures/seeds/???_*[0-9a-f].txt; do \
+		echo "==> ./unboil $$f"; ./unboil "$$f" || exit $$?; echo; \
+	done
+	@echo "==> ./unboil --explain fixtures/seeds/004_8ff143d362b719fb.txt (why lines went)"
+	@./unboil --explain fixtures/seeds/004_8ff143d362b719fb.txt | grep -v '	keep	' | cut -c1-110
+
+install: unboil
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 unboil $(DESTDIR)$(BINDIR)/unboil
+	install -m 644 patterns/*.rules $(DESTDIR)$(DATADIR)/
+	install -m 644 man/unboil.1 $(DESTDIR)$(MANDIR)/man1/unboil.1
+	install -m 644 man/unboil-rules.5 $(DESTDIR)$(MANDIR)/man5/unboil-rules.5
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/unboil $(DESTDIR)$(MANDIR)/man1/unboil.1 \
+		$(DESTDIR)$(MANDIR)/man5/unboil-rules.5
+	rm -f $(DESTDIR)$(DATADIR)/*.rules
+	-rmdir $(DESTDIR)$(DATADIR)
+
+lint-man:
+	mandoc -Tlint -Wwarning man/unboil.1 man/unboil-rules.5
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+
+clean:
+	rm -f unboil libunboil.a src/*.o $(UNIT_BIN) tests/tools/peakrss
+	rm -rf tests/out

@@ -1,0 +1,79 @@
+/*
+ * clean.h - the cleaner: bytes of one document in, cleaned text out.
+ *
+ * A cleaner takes a document's bytes in pieces of any size, splits them
+ * into lines, repairs, normalises and judges each line by the rule set, and
+ * appends what survives to a caller-owned buffer.  It holds no more than the
+ * current line (up to the line cap), so memory does not grow with the
+ * document.  It never prints: every decision is passed to an optional event
+ * callback, which the command line uses for --explain and statistics.
+ *
+ * One cleaner serves one thread; the rule set may be shared.  Life cycle:
+ * cleaner_new, then for each document cleaner_begin, cleaner_feed any
+ * number of times, cleaner_end; finally cleaner_free.
+ *
+ * Bad input: invalid UTF-8 is repaired (see utf8.h) and counted; CR LF and
+ * lone CR end lines as LF does; a line longer than the cap is written
+ * through without normalisation or rules (its invalid bytes still
+ * repaired), reported by an event and counted.
+ */
+#ifndef UNBOIL_CLEAN_H
+#define UNBOIL_CLEAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "rules.h"
+
+#define CLEAN_MAX_LINE_DEFAULT ((size_t)1 << 20)
+
+typedef struct clean_opts {
+	unsigned norm;		/* NORM_* flags */
+	size_t max_line;	/* line cap in bytes; 0 for the default */
+	int text;		/* write the cleaned text (off for --explain) */
+} clean_opts;
+
+typedef enum clean_ev {
+	EV_KEEP,	/* line kept unchanged (rule: a protecting keep rule) */
+	EV_EDIT,	/* line kept, edited by a rule */
+	EV_DROP,	/* line dropped by a rule */
+	EV_CUT,		/* line dropped by a cut rule or after one */
+	EV_BLANK,	/* blank line (kept as a separator, or folded away) */
+	EV_LONG,	/* line over the cap, written through as it is */
+	EV_LIMIT	/* a rule hit a match limit; the line is judged without it */
+} clean_ev;
+
+typedef struct clean_event {
+	clean_ev kind;
+	uint64_t doc, line;	/* 1-based */
+	const char *rule;	/* id of the deciding rule, or NULL */
+	const char *text;	/* the line as judged or as written */
+	size_t len;
+} clean_event;
+
+typedef void (*clean_event_fn)(void *ctx, const clean_event *ev);
+
+typedef struct clean_stats {
+	uint64_t docs, lines_in, lines_out, bytes_in, bytes_out;
+	uint64_t dropped, edited, repaired_lines, long_lines, limit_hits;
+} clean_stats;
+
+typedef struct cleaner cleaner;
+
+/* NULL if out of memory. */
+cleaner *cleaner_new(const rules *rs, const clean_opts *o);
+void cleaner_free(cleaner *c);
+void cleaner_set_events(cleaner *c, clean_event_fn fn, void *ctx);
+
+void cleaner_begin(cleaner *c, uint64_t doc);
+/* Consumes all of p[0..n) and appends output to out.  0, or -1 if out of
+ * memory. */
+int cleaner_feed(cleaner *c, const char *p, size_t n, buf *out);
+/* Finishes the document (an unterminated last line counts as a line). */
+int cleaner_end(cleaner *c, buf *out);
+
+const clean_stats *cleaner_stats(const cleaner *c);
+const rules_matcher *cleaner_matcher(const cleaner *c);
+
+#endif

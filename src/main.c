@@ -1,0 +1,530 @@
+/*
+ * main.c - the unboil command: options, rule loading, the input loop,
+ * diagnostics and the exit status.  This is the only file that prints or
+ * exits; the cleaning itself lives in the library (clean.c and below).
+ *
+ * Exit status: 0 when all input was cleaned; 1 when the run finished but
+ * some lines could not be fully processed (over-long lines written through,
+ * rules that hit a match limit); 2 for usage errors, bad rule files,
+ * unreadable input files and write errors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "clean.h"
+#include "norm.h"
+#include "rules.h"
+
+#ifndef UNBOIL_VERSION
+#define UNBOIL_VERSION "0.1.0"
+#endif
+#ifndef UNBOIL_DATADIR
+#define UNBOIL_DATADIR "/usr/local/share/unboil"
+#endif
+
+#define FLUSH_AT (64 * 1024)
+#define READ_SIZE_DEFAULT (128 * 1024)
+
+enum { EXIT_PARTIAL = 1, EXIT_TROUBLE = 2 };
+
+typedef struct options {
+	const char **rule_files;
+	size_t nrule_files;
+	const char *langs;
+	int default_rules;
+	int check_rules;
+	int explain;
+	int null_data;
+	size_t read_size;
+	clean_opts co;
+} options;
+
+/* State of one run, shared with the event callback. */
+typedef struct run {
+	const options *opt;
+	const char *fname;	/* the input being read, for messages */
+	buf out;
+	int status;
+	uint64_t doc;
+} run;
+
+static const char *progname = "unboil";
+
+static void
+warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: unboil [-hVz] [--check-rules] [--explain] [-l LANGS] [-r FILE]...\n"
+	    "              [--no-default-rules] [--quotes=ascii|keep] [--no-nfc]\n"
+	    "              [--no-normalize] [--max-line-length=BYTES]\n"
+	    "              [--buffer-size=BYTES] [FILE...]\n");
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	fputs("\nRemove boilerplate from news text and normalise it.\n\n"
+	    "  -r, --rules=FILE         add the rules in FILE (repeatable)\n"
+	    "  -l, --lang=LANGS         bundled rule sets to load (default: de,en)\n"
+	    "      --no-default-rules   load no bundled rule set\n"
+	    "      --check-rules        compile the rules, check their examples, exit\n"
+	    "      --explain            print every line with its verdict and rule\n"
+	    "  -z, --null-data          documents are separated by NUL bytes\n"
+	    "      --quotes=ascii|keep  map typographic quotes to ASCII (default: ascii)\n"
+	    "      --no-nfc             do not compose to Unicode NFC\n"
+	    "      --no-normalize       no character normalisation at all\n"
+	    "      --max-line-length=N  write longer lines through unchanged (default: 1M)\n"
+	    "      --buffer-size=N      read input N bytes at a time\n"
+	    "  -h, --help               print this help and exit\n"
+	    "  -V, --version            print the version and exit\n"
+	    "\nExit status: 0 success, 1 some lines not fully processed, 2 trouble.\n"
+	    "See unboil(1) and unboil-rules(5).\n", stdout);
+}
+
+/* Parses a size with an optional K, M or G suffix, within [lo, hi]. */
+static int
+parse_size(const char *s, size_t lo, size_t hi, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+/* ---- rules ---- */
+
+static void
+rule_diag(void *ctx, const char *file, unsigned line, unsigned col, const char *msg)
+{
+	(void)ctx;
+	if (line == 0)
+		fprintf(stderr, "%s: %s: %s\n", progname, file, msg);
+	else if (col == 0)
+		fprintf(stderr, "%s:%u: %s\n", file, line, msg);
+	else
+		fprintf(stderr, "%s:%u:%u: %s\n", file, line, col, msg);
+}
+
+/* The directory holding the bundled rule sets: next to an installed binary
+ * (../share/unboil), in a build tree (patterns/), or where make install put
+ * them. */
+static const char *
+data_dir(void)
+{
+	static char dir[PATH_MAX + 64];
+	char exe[PATH_MAX], probe[PATH_MAX + 64], *slash;
+	const char *rel[] = { "/../share/unboil", "/patterns" };
+	ssize_t n;
+	size_t i;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(probe, sizeof(probe), "%s%s/neutral.rules", exe, rel[i]);
+			if (access(probe, R_OK) == 0) {
+				snprintf(dir, sizeof(dir), "%s%s", exe, rel[i]);
+				return dir;
+			}
+		}
+	}
+	return UNBOIL_DATADIR;
+}
+
+static int
+load_bundled(rules *rs, const char *set)
+{
+	char path[PATH_MAX + 160], name[64];
+	const char *dir = data_dir();
+
+	snprintf(name, sizeof(name), "%s.rules", set);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (access(path, F_OK) != 0 && strcmp(set, "neutral") != 0) {
+		warnx_("no bundled rule set for language '%s' in %s", set, dir);
+		return 1;
+	}
+	return rules_load_file(rs, path, name, rule_diag, NULL);
+}
+
+static int
+load_rules(rules *rs, const options *opt)
+{
+	char langs[256], *tok, *save;
+	int errors = 0;
+	size_t i;
+
+	if (opt->default_rules) {
+		errors += load_bundled(rs, "neutral");
+		snprintf(langs, sizeof(langs), "%s", opt->langs);
+		for (tok = strtok_r(langs, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save))
+			errors += load_bundled(rs, tok);
+	}
+	for (i = 0; i < opt->nrule_files; i++)
+		errors += rules_load_file(rs, opt->rule_files[i], opt->rule_files[i],
+		    rule_diag, NULL);
+	return errors;
+}
+
+static int
+example_norm(void *ctx, const char *in, size_t n, const char **out, size_t *outn)
+{
+	return norm_line(ctx, in, n, out, outn);
+}
+
+static int
+check_rules(const rules *rs, const options *opt)
+{
+	norm_ctx *nc = norm_new(opt->co.norm);
+	int fails;
+
+	if (nc == NULL) {
+		warnx_("out of memory");
+		return EXIT_TROUBLE;
+	}
+	fails = rules_check_examples(rs, example_norm, nc, rule_diag, NULL);
+	norm_free(nc);
+	if (fails > 0) {
+		warnx_("%d rule example%s failed", fails, fails == 1 ? "" : "s");
+		return EXIT_TROUBLE;
+	}
+	printf("%zu rules ok\n", rules_count(rs));
+	return 0;
+}
+
+/* ---- output ---- */
+
+static void
+write_all(run *r)
+{
+	const char *p = r->out.data;
+	size_t n = r->out.len;
+	ssize_t k;
+
+	while (n > 0) {
+		k = write(STDOUT_FILENO, p, n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			warnx_("write error: %s", strerror(errno));
+			exit(EXIT_TROUBLE);
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	buf_clear(&r->out);
+}
+
+static void
+oom(void)
+{
+	warnx_("out of memory");
+	exit(EXIT_TROUBLE);
+}
+
+static const char *const ev_names[] = {
+	"keep", "edit", "drop", "cut", "blank", "long", "limit"
+};
+
+static void
+on_event(void *ctx, const clean_event *ev)
+{
+	run *r = ctx;
+	char head[96];
+	int k;
+
+	if (ev->kind == EV_LIMIT) {
+		warnx_("%s:%llu: rule %s hit the match limit; judged without it",
+		    r->fname, (unsigned long long)ev->line, ev->rule);
+		if (r->status < EXIT_PARTIAL)
+			r->status = EXIT_PARTIAL;
+		return;
+	}
+	if (ev->kind == EV_LONG) {
+		warnx_("%s:%llu: line longer than %zu bytes, written through unchanged",
+		    r->fname, (unsigned long long)ev->line, r->opt->co.max_line);
+		if (r->status < EXIT_PARTIAL)
+			r->status = EXIT_PARTIAL;
+	}
+	if (!r->opt->explain)
+		return;
+	k = snprintf(head, sizeof(head), "%llu:%llu\t%s\t",
+	    (unsigned long long)ev->doc, (unsigned long long)ev->line,
+	    ev_names[ev->kind]);
+	if (buf_append(&r->out, head, (size_t)k) != 0 ||
+	    buf_append(&r->out, ev->rule ? ev->rule : "-", strlen(ev->rule ? ev->rule : "-")) != 0 ||
+	    buf_putc(&r->out, '\t') != 0 ||
+	    buf_append(&r->out, ev->text, ev->len) != 0 ||
+	    buf_putc(&r->out, '\n') != 0)
+		oom();
+}
+
+/* ---- input ---- */
+
+static void
+end_doc(run *r, cleaner *c)
+{
+	if (cleaner_end(c, &r->out) != 0)
+		oom();
+	if (r->opt->null_data && !r->opt->explain && buf_putc(&r->out, '\0') != 0)
+		oom();
+}
+
+/* Cleans one input file (fd); with -z every NUL-ended record is a
+ * document.  Returns 0, or -1 on a read error. */
+static int
+clean_fd(run *r, cleaner *c, int fd, char *chunk)
+{
+	const options *opt = r->opt;
+	int open_doc = 0;
+	ssize_t k;
+	char *p, *nul;
+	size_t n;
+
+	if (!opt->null_data) {
+		cleaner_begin(c, ++r->doc);
+		open_doc = 1;
+	}
+	for (;;) {
+		k = read(fd, chunk, opt->read_size);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			warnx_("%s: %s", r->fname, strerror(errno));
+			if (open_doc)
+				end_doc(r, c);
+			return -1;
+		}
+		if (k == 0)
+			break;
+		for (p = chunk, n = (size_t)k; n > 0;) {
+			if (!open_doc) {
+				cleaner_begin(c, ++r->doc);
+				open_doc = 1;
+			}
+			nul = opt->null_data ? memchr(p, '\0', n) : NULL;
+			if (cleaner_feed(c, p, nul ? (size_t)(nul - p) : n, &r->out) != 0)
+				oom();
+			if (nul == NULL)
+				break;
+			end_doc(r, c);
+			open_doc = 0;
+			n -= (size_t)(nul - p) + 1;
+			p = nul + 1;
+		}
+		/* A short read means the writer upstream paused: pass on what
+		 * is ready, so that the filter streams in interactive pipes. */
+		if (r->out.len >= FLUSH_AT || (size_t)k < opt->read_size)
+			write_all(r);
+	}
+	if (open_doc)
+		end_doc(r, c);
+	return 0;
+}
+
+static void
+clean_inputs(run *r, const rules *rs, char **files, int nfiles)
+{
+	cleaner *c = cleaner_new(rs, &r->opt->co);
+	char *chunk = malloc(r->opt->read_size);
+	int i, fd;
+
+	if (c == NULL || chunk == NULL)
+		oom();
+	cleaner_set_events(c, on_event, r);
+	for (i = 0; i < (nfiles > 0 ? nfiles : 1); i++) {
+		const char *f = nfiles > 0 ? files[i] : "-";
+		if (strcmp(f, "-") == 0) {
+			r->fname = "(standard input)";
+			fd = STDIN_FILENO;
+		} else if ((fd = open(f, O_RDONLY)) < 0) {
+			warnx_("%s: %s", f, strerror(errno));
+			r->status = EXIT_TROUBLE;
+			continue;
+		} else
+			r->fname = f;
+		if (clean_fd(r, c, fd, chunk) != 0)
+			r->status = EXIT_TROUBLE;
+		if (fd != STDIN_FILENO)
+			close(fd);
+	}
+	write_all(r);
+	free(chunk);
+	cleaner_free(c);
+}
+
+/* ---- options ---- */
+
+enum {
+	OPT_CHECK = 256, OPT_EXPLAIN, OPT_NO_DEFAULT, OPT_QUOTES, OPT_NO_NFC,
+	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE
+};
+
+static const struct option longopts[] = {
+	{ "rules", required_argument, NULL, 'r' },
+	{ "lang", required_argument, NULL, 'l' },
+	{ "null-data", no_argument, NULL, 'z' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "check-rules", no_argument, NULL, OPT_CHECK },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "no-default-rules", no_argument, NULL, OPT_NO_DEFAULT },
+	{ "quotes", required_argument, NULL, OPT_QUOTES },
+	{ "no-nfc", no_argument, NULL, OPT_NO_NFC },
+	{ "no-normalize", no_argument, NULL, OPT_NO_NORM },
+	{ "max-line-length", required_argument, NULL, OPT_MAX_LINE },
+	{ "buffer-size", required_argument, NULL, OPT_BUFSIZE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", progname);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	usage(stderr);
+	exit(EXIT_TROUBLE);
+}
+
+static int
+parse_options(int argc, char **argv, options *opt)
+{
+	int ch;
+
+	memset(opt, 0, sizeof(*opt));
+	opt->langs = "de,en";
+	opt->default_rules = 1;
+	opt->read_size = READ_SIZE_DEFAULT;
+	opt->co.norm = NORM_ALL;
+	opt->co.max_line = CLEAN_MAX_LINE_DEFAULT;
+	opt->co.text = 1;
+	opt->rule_files = calloc((size_t)argc, sizeof(char *));
+	if (opt->rule_files == NULL)
+		oom();
+	opterr = 0;	/* our own messages, without argv[0]'s path */
+	while ((ch = getopt_long(argc, argv, ":r:l:zhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			opt->rule_files[opt->nrule_files++] = optarg;
+			break;
+		case 'l':
+			if (strlen(optarg) >= 200 || strspn(optarg,
+			    "abcdefghijklmnopqrstuvwxyz,") != strlen(optarg))
+				bad_usage("invalid language list '%s'", optarg);
+			opt->langs = optarg;
+			break;
+		case 'z': opt->null_data = 1; break;
+		case 'h': help(); exit(0);
+		case 'V': printf("unboil %s\n", UNBOIL_VERSION); exit(0);
+		case OPT_CHECK: opt->check_rules = 1; break;
+		case OPT_EXPLAIN: opt->explain = 1; opt->co.text = 0; break;
+		case OPT_NO_DEFAULT: opt->default_rules = 0; break;
+		case OPT_QUOTES:
+			if (strcmp(optarg, "ascii") == 0)
+				opt->co.norm |= NORM_QUOTES;
+			else if (strcmp(optarg, "keep") == 0)
+				opt->co.norm &= ~(unsigned)NORM_QUOTES;
+			else
+				bad_usage("--quotes takes ascii or keep, not '%s'", optarg);
+			break;
+		case OPT_NO_NFC: opt->co.norm &= ~(unsigned)NORM_NFC; break;
+		case OPT_NO_NORM: opt->co.norm = 0; break;
+		case OPT_MAX_LINE:
+			if (parse_size(optarg, 1, (size_t)1 << 30, &opt->co.max_line) != 0)
+				bad_usage("--max-line-length takes 1 to 1G bytes, not '%s'", optarg);
+			break;
+		case OPT_BUFSIZE:
+			if (parse_size(optarg, 1, (size_t)1 << 30, &opt->read_size) != 0)
+				bad_usage("--buffer-size takes 1 to 1G bytes, not '%s'", optarg);
+			break;
+		case ':':
+			bad_usage("option '%s' needs an argument", argv[optind - 1]);
+			break;
+		default:
+			if (optopt != 0) {
+				char o[3] = { '-', (char)optopt, '\0' };
+				bad_usage("unknown option '%s'", o);
+			}
+			bad_usage("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	return optind;
+}
+
+int
+main(int argc, char **argv)
+{
+	options opt;
+	run r;
+	rules *rs;
+	int first;
+
+	first = parse_options(argc, argv, &opt);
+	if ((rs = rules_new()) == NULL)
+		oom();
+	if (load_rules(rs, &opt) != 0) {
+		warnx_("bad rules; no input read");
+		return EXIT_TROUBLE;
+	}
+	if (opt.check_rules) {
+		int rc = check_rules(rs, &opt);
+		rules_free(rs);
+		free(opt.rule_files);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			warnx_("write error: %s", strerror(errno));
+			return EXIT_TROUBLE;
+		}
+		return rc;
+	}
+	memset(&r, 0, sizeof(r));
+	r.opt = &opt;
+	clean_inputs(&r, rs, argv + first, argc - first);
+	buf_free(&r.out);
+	rules_free(rs);
+	free(opt.rule_files);
+	if (close(STDOUT_FILENO) != 0 && errno != EBADF) {
+		warnx_("write error: %s", strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	return r.status;
+}

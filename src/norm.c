@@ -1,0 +1,258 @@
+/*
+ * norm.c - line normalisation; see norm.h for what each step does.
+ *
+ * Bad input: the caller guarantees well-formed UTF-8 (utf8_repair() has
+ * run), so the decoder here does not check again.  utf8proc errors (only
+ * out-of-memory can happen on valid input) leave the line un-composed
+ * rather than losing it.
+ */
+#include "norm.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "utf8.h"
+
+struct norm_ctx {
+	unsigned flags;
+	buf out;		/* the mapped line */
+	utf8proc_int32_t *ucs;	/* scratch for NFC */
+	size_t ucs_cap;
+};
+
+norm_ctx *
+norm_new(unsigned flags)
+{
+	norm_ctx *nc = calloc(1, sizeof(*nc));
+
+	if (nc != NULL)
+		nc->flags = flags;
+	return nc;
+}
+
+void
+norm_free(norm_ctx *nc)
+{
+	if (nc == NULL)
+		return;
+	buf_free(&nc->out);
+	free(nc->ucs);
+	free(nc);
+}
+
+/*
+ * NFC quick check.  A code point is safe when it is a starter, is not the
+ * second half of any canonical composition and is its own NFC; a line of
+ * safe code points is already NFC.  The answer is computed from utf8proc's
+ * tables one block of 256 code points at a time, on first use, and kept;
+ * workers may race to fill a block, which is harmless because they compute
+ * the same bits and publish them atomically.
+ */
+#define NBLOCKS (0x110000 / 256)
+static _Atomic unsigned char block_ready[NBLOCKS];
+static _Atomic uint64_t block_bits[NBLOCKS][4];
+
+static int
+compute_safe(uint32_t cp)
+{
+	const utf8proc_property_t *pr = utf8proc_get_property((utf8proc_int32_t)cp);
+	utf8proc_int32_t one[8];
+	utf8proc_ssize_t n;
+
+	if (pr->combining_class != 0)
+		return 0;
+	if (pr->comb_index != UINT16_MAX && pr->comb_index >= 0x8000)
+		return 0;
+	/* Hangul vowels and trailing consonants compose algorithmically. */
+	if ((cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11A8 && cp <= 0x11C2))
+		return 0;
+	if (pr->decomp_seqindex == UINT16_MAX || pr->decomp_type != 0)
+		return 1;
+	n = utf8proc_decompose_char((utf8proc_int32_t)cp, one, 8,
+	    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE, NULL);
+	if (n < 1 || n > 8)
+		return 0;
+	n = utf8proc_normalize_utf32(one, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	return n == 1 && (uint32_t)one[0] == cp;
+}
+
+size_t
+norm_fold_spaces(char *s, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ' && (o == 0 || s[o - 1] == ' '))
+			continue;
+		s[o++] = s[i];
+	}
+	if (o > 0 && s[o - 1] == ' ')
+		o--;
+	return o;
+}
+
+int
+norm_nfc_safe(uint32_t cp)
+{
+	uint32_t blk = cp >> 8;
+	uint64_t w[4] = { 0, 0, 0, 0 };
+	uint32_t i;
+
+	if (cp < 0x300)
+		return 1;	/* Latin-1 and Latin Extended: all safe */
+	if (cp >= 0x110000)
+		return 0;
+	if (!atomic_load_explicit(&block_ready[blk], memory_order_acquire)) {
+		for (i = 0; i < 256; i++)
+			if (compute_safe(blk << 8 | i))
+				w[i >> 6] |= (uint64_t)1 << (i & 63);
+		for (i = 0; i < 4; i++)
+			atomic_store_explicit(&block_bits[blk][i], w[i],
+			    memory_order_relaxed);
+		atomic_store_explicit(&block_ready[blk], 1, memory_order_release);
+	}
+	return (atomic_load_explicit(&block_bits[blk][(cp >> 6) & 3],
+	    memory_order_relaxed) >> (cp & 63)) & 1;
+}
+
+/* Zero-width, bidi-format and other invisible characters. */
+static int
+is_invisible(uint32_t cp)
+{
+	return cp == 0xAD || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+	    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
+	    cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
+static int
+is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp < 0xA0);
+}
+
+static int
+is_uspace(uint32_t cp)
+{
+	return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+	    cp == 0x3000;
+}
+
+/* The ASCII quote a typographic quote maps to, or 0. */
+static char
+ascii_quote(uint32_t cp)
+{
+	switch (cp) {
+	case 0x201E: case 0x201C: case 0x201D: case 0x201F:
+	case 0x00AB: case 0x00BB: case 0x2033: case 0x301D: case 0x301E:
+		return '"';
+	case 0x201A: case 0x2018: case 0x2019: case 0x201B:
+	case 0x2039: case 0x203A:
+		return '\'';
+	}
+	return 0;
+}
+
+/* A line that is printable ASCII with single inner spaces needs nothing. */
+static int
+plain_ascii(const char *s, size_t n, unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	if (n > 0 && (flags & NORM_SPACES) && (p[0] == ' ' || p[n - 1] == ' '))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x20 || p[i] >= 0x7F)
+			return 0;
+		if (p[i] == ' ' && i + 1 < n && p[i + 1] == ' ' &&
+		    (flags & NORM_SPACES))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+compose(norm_ctx *nc)
+{
+	utf8proc_ssize_t n;
+	int opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+
+	for (;;) {
+		n = utf8proc_decompose((const utf8proc_uint8_t *)nc->out.data,
+		    (utf8proc_ssize_t)nc->out.len, nc->ucs,
+		    (utf8proc_ssize_t)nc->ucs_cap, opts);
+		if (n < 0)
+			return -1;
+		if ((size_t)n <= nc->ucs_cap)
+			break;
+		free(nc->ucs);
+		nc->ucs_cap = (size_t)n + (size_t)n / 2 + 16;
+		if ((nc->ucs = malloc(nc->ucs_cap * sizeof(*nc->ucs))) == NULL) {
+			nc->ucs_cap = 0;
+			return -1;
+		}
+	}
+	/* Re-encoding in place is safe: UTF-8 never needs more than 4 bytes
+	 * per code point, which is the size of one slot. */
+	n = utf8proc_reencode(nc->ucs, n, opts);
+	if (n < 0)
+		return -1;
+	buf_clear(&nc->out);
+	return buf_append(&nc->out, nc->ucs, (size_t)n);
+}
+
+int
+norm_line(norm_ctx *nc, const char *in, size_t n, const char **outp,
+    size_t *outn)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	unsigned fl = nc->flags;
+	int need_nfc = 0, space = 0;
+	size_t i = 0, k;
+	uint32_t cp;
+	char enc[4], q;
+
+	if (fl == 0 || plain_ascii(in, n, fl)) {
+		*outp = in;
+		*outn = n;
+		return 0;
+	}
+	buf_clear(&nc->out);
+	if (buf_reserve(&nc->out, n) != 0)
+		return -1;
+	while (i < n) {
+		k = utf8_decode(p + i, &cp);
+		i += k;
+		if (cp == '\t' && (fl & NORM_INVISIBLE))
+			cp = ' ';
+		else if ((fl & NORM_INVISIBLE) && (is_control(cp) || is_invisible(cp)))
+			continue;
+		if ((fl & NORM_SPACES) && (cp == ' ' || is_uspace(cp))) {
+			space = 1;
+			continue;
+		}
+		if (space) {
+			if (nc->out.len > 0 && buf_putc(&nc->out, ' ') != 0)
+				return -1;
+			space = 0;
+		}
+		if ((fl & NORM_QUOTES) && cp >= 0xAB && (q = ascii_quote(cp))) {
+			if (buf_putc(&nc->out, q) != 0)
+				return -1;
+			continue;
+		}
+		if (cp >= 0x300 && !need_nfc && !norm_nfc_safe(cp))
+			need_nfc = 1;
+		if (cp < 0x80 ? buf_putc(&nc->out, (char)cp) :
+		    buf_append(&nc->out, enc, utf8_encode(cp, enc)))
+			return -1;
+	}
+	if (need_nfc && (fl & NORM_NFC) && compose(nc) != 0)
+		return -1;
+	*outp = nc->out.data;
+	*outn = nc->out.len;
+	return 0;
+}

@@ -1,0 +1,163 @@
+/*
+ * utf8.c - UTF-8 validation and repair.  The invalid-byte policy is stated
+ * in utf8.h and implemented in utf8_repair() below.
+ */
+#include "utf8.h"
+
+#include <string.h>
+
+/* Windows-1252 0x80..0x9F; 0xFFFD where the code page defines nothing. */
+static const uint16_t cp1252_high[32] = {
+	0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+	0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+};
+
+uint32_t
+utf8_cp1252(unsigned char c)
+{
+	if (c >= 0x80 && c < 0xA0)
+		return cp1252_high[c - 0x80];
+	return c;
+}
+
+size_t
+utf8_seq_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2)
+		return 0;
+	if (c < 0xE0)
+		return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c < 0xF0) {
+		if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xE0 && p[1] < 0xA0)
+			return 0;	/* overlong */
+		if (c == 0xED && p[1] >= 0xA0)
+			return 0;	/* surrogate */
+		return 3;
+	}
+	if (c < 0xF5) {
+		if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+		    (p[3] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xF0 && p[1] < 0x90)
+			return 0;	/* overlong */
+		if (c == 0xF4 && p[1] >= 0x90)
+			return 0;	/* above U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+size_t
+utf8_valid_prefix(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	uint64_t w;
+
+	while (i < n) {
+		/* Eight ASCII bytes at a time: the common case by far. */
+		while (i + 8 <= n) {
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((k = utf8_seq_len(p + i, n - i)) == 0)
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+size_t
+utf8_decode(const unsigned char *p, uint32_t *cp)
+{
+	unsigned char c = p[0];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c < 0xE0) {
+		*cp = (uint32_t)(c & 0x1F) << 6 | (p[1] & 0x3F);
+		return 2;
+	}
+	if (c < 0xF0) {
+		*cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 |
+		    (p[2] & 0x3F);
+		return 3;
+	}
+	*cp = (uint32_t)(c & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 |
+	    (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+	return 4;
+}
+
+size_t
+utf8_encode(uint32_t cp, char *out)
+{
+	unsigned char *o = (unsigned char *)out;
+
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+	o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+long
+utf8_repair(const char *s, size_t n, buf *out, size_t *bad_fffd)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, ok, k;
+	long replaced = 0;
+	uint32_t cp;
+	char enc[4];
+
+	while (i < n) {
+		ok = utf8_valid_prefix(s + i, n - i);
+		if (buf_append(out, s + i, ok) != 0)
+			return -1;
+		i += ok;
+		if (i >= n)
+			break;
+		/* p[i] starts no well-formed sequence: read it as Windows-1252. */
+		cp = utf8_cp1252(p[i]);
+		if (cp == 0xFFFD && bad_fffd != NULL)
+			(*bad_fffd)++;
+		k = utf8_encode(cp, enc);
+		if (buf_append(out, enc, k) != 0)
+			return -1;
+		replaced++;
+		i++;
+	}
+	return replaced;
+}

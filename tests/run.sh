@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# run.sh - the whole offline test suite: unit tests, golden seeds (with their
+# variants and at tiny read sizes), command-line cases, error paths, memory
+# bounds, rule examples, man pages and installation.  Ends with the line
+# "N passed, N failed" and exits 1 if anything failed.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+top=$(pwd)
+UNBOIL=${UNBOIL:-$top/unboil}
+out=$top/tests/out
+rm -rf "$out" && mkdir -p "$out"
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect NAME COMMAND...: passes when the command succeeds.
+expect() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+
+# ---- unit tests ------------------------------------------------------------
+for t in tests/unit/test_*; do
+	case $t in *.c|*.h) continue ;; esac
+	[ -x "$t" ] || continue
+	"$t" >"$out/unit.log" 2>&1
+	rc=$?
+	n_ok=$(grep -c '^ok ' "$out/unit.log")
+	n_bad=$(grep -c '^not ok ' "$out/unit.log")
+	pass=$((pass + n_ok))
+	if [ "$n_bad" -gt 0 ]; then
+		fail=$((fail + n_bad)); grep '^not ok ' "$out/unit.log" | sed "s|^|FAIL: $t: |"
+	elif [ $rc -ne 0 ] || [ "$n_ok" -eq 0 ]; then
+		bad "$t exited $rc with $n_ok checks"
+	fi
+done
+
+# ---- golden seeds ------------------------------------------------------------
+# Every seed and its four variants clean to the seed's expected output, read
+# at once and a few bytes at a time (to drive the line-boundary code).
+for f in fixtures/seeds/*.txt; do
+	case $f in *.expected.txt) continue ;; esac
+	base=$(basename "$f" .txt)
+	want=fixtures/seeds/$base.expected.txt
+	for input in "$f" fixtures/variants/"$base".*.txt; do
+		for bs in 128K 1 3 7; do
+			"$UNBOIL" --buffer-size=$bs "$input" >"$out/golden.out" 2>"$out/golden.err"
+			rc=$?
+			expect "golden $(basename "$input") bs=$bs" \
+				test $rc -eq 0 -a ! -s "$out/golden.err"
+			expect "golden $(basename "$input") bs=$bs output" cmp -s "$out/golden.out" "$want"
+		done
+	done
+	for v in crlf nfd bom nbsp; do
+		expect "variant $base.$v differs from the seed" \
+			test -n "$(cmp "$f" "fixtures/variants/$base.$v.txt" 2>&1)"
+	done
+done
+# The bundled seeds are copies of ../shared/seeds when that is beside us.
+if [ -d ../shared/seeds ]; then
+	for f in ../shared/seeds/*.txt; do
+		expect "fixture $(basename "$f") matches ../shared" cmp -s "$f" "fixtures/seeds/$(basename "$f")"
+	done
+fi
+
+# ---- command-line cases ------------------------------------------------------
+# tests/cases/NAME/cmd is run by bash in that folder with $UNBOIL set, stdin
+# from the file stdin (or nothing); stdout, stderr and status are compared
+# with the files of those names (a missing stderr means none, a missing
+# status means 0).  Each case runs again with a 5-byte read size.
+for dir in tests/cases/*/; do
+	name=$(basename "$dir")
+	for extra in "" "--buffer-size=5"; do
+		in=/dev/null; [ -f "$dir/stdin" ] && in=$top/$dir/stdin
+		(cd "$dir" && UNBOIL="$UNBOIL $extra" bash ./cmd <"$in" >"$out/case.out" 2>"$out/case.err")
+		rc=$?
+		want_rc=0; [ -f "$dir/status" ] && want_rc=$(cat "$dir/status")
+		label="case $name${extra:+ $extra}"
+		expect "$label: status $rc, want $want_rc" test "$rc" = "$want_rc"
+		expect "$label: stdout" cmp -s "$out/case.out" "$dir/stdout"
+		if [ -f "$dir/stderr" ]; then
+			expect "$label: stderr" cmp -s "$out/case.err" "$dir/stderr"
+		else
+			expect "$label: no stderr" test ! -s "$out/case.err"
+		fi
+	done
+done
+
+# ---- error paths ---------------------------------------------------------------
+seed=fixtures/seeds/001_c8e8686caa4ead35.txt
+"$UNBOIL" "$seed" >/dev/full 2>"$out/full.err"
+expect "full disk: status 2" test $? -eq 2
+expect "full disk: message" grep -q '^unboil: write error: No space left on device$' "$out/full.err"
+
+"$UNBOIL" "$seed" >&- 2>"$out/closed.err"
+expect "closed stdout: status 2" test $? -eq 2
+expect "closed stdout: message" grep -q '^unboil: write error: Bad file descriptor$' "$out/closed.err"
+
+# A closed pipe ends the run quietly and at once (SIGPIPE, as cat and grep).
+yes 'Ein Satz, der sich immer wiederholt.' | head -c 50000000 >"$out/big.txt"
+start=$SECONDS
+"$UNBOIL" "$out/big.txt" 2>"$out/pipe.err" | head -1 >"$out/pipe.out"
+expect "closed pipe: first line" grep -qx 'Ein Satz, der sich immer wiederholt.' "$out/pipe.out"
+expect "closed pipe: no message" test ! -s "$out/pipe.err"
+expect "closed pipe: ends at once" test $((SECONDS - start)) -lt 5
+
+# Output streams: a line comes out while the input is still open.
+fifo=$out/fifo; mkfifo "$fifo"
+"$UNBOIL" <"$fifo" >"$out/stream.out" 2>&1 &
+upid=$!
+exec 7>"$fifo"
+printf 'Erster Satz kommt sofort.\n' >&7
+for _ in $(seq 50); do [ -s "$out/stream.out" ] && break; sleep 0.1; done
+expect "streams: output before end of input" grep -qx 'Erster Satz kommt sofort.' "$out/stream.out"
+exec 7>&-
+wait $upid
+
+# ---- memory bounds -------------------------------------------------------------
+# Memory follows the longest line, not the input: 50 MB of short lines, and a
+# single 64 MiB line, which goes through past the 1 MiB cap.
+tests/tools/peakrss "$UNBOIL" "$out/big.txt" >/dev/null 2>"$out/rss.err"
+kb=$(sed -n 's/^peakrss: //p' "$out/rss.err")
+expect "memory on 50 MB of lines: ${kb:-?} KiB < 16 MiB" test "${kb:-999999}" -lt 16384
+head -c 67108864 /dev/zero | tr '\0' 'x' >"$out/oneline.txt"
+tests/tools/peakrss "$UNBOIL" "$out/oneline.txt" >"$out/oneline.out" 2>"$out/rss.err"
+rc=$?
+kb=$(sed -n 's/^peakrss: //p' "$out/rss.err")
+expect "one 64 MiB line: status 1" test $rc -eq 1
+expect "one 64 MiB line: ${kb:-?} KiB < 16 MiB" test "${kb:-999999}" -lt 16384
+expect "one 64 MiB line: written through whole" test "$(wc -c <"$out/oneline.out")" -eq 67108865
+expect "one 64 MiB line: warning" grep -q 'oneline.txt:1: line longer than 1048576 bytes, written through unchanged' "$out/rss.err"
+rm -f "$out/oneline.txt" "$out/oneline.out" "$out/big.txt"
+
+# ---- bundled rules --------------------------------------------------------------
+"$UNBOIL" --check-rules >"$out/check.out" 2>&1
+expect "bundled rules compile and their examples hold" test $? -eq 0
+# Every bundled rule shows a line it acts on (+) and one it leaves alone (-).
+for f in patterns/*.rules; do
+	awk -v file="$f" '
+		function done_rule() { if (rule != "" && !(plus && minus)) { print file ":" line ": rule lacks a + or - example"; bad = 1 } }
+		/^[ \t]*(#|$)/ { next }
+		/^[ \t]*\+[ \t]/ { plus = 1; next }
+		/^[ \t]*-[ \t]/ { minus = 1; next }
+		/^[ \t]*=[ \t]/ { next }
+		{ done_rule(); rule = $0; line = NR; plus = minus = 0 }
+		END { done_rule(); exit bad }' "$f" >"$out/examples.log"
+	expect "$f: every rule has both examples" test $? -eq 0
+	cat "$out/examples.log"
+done
+
+# ---- man pages -----------------------------------------------------------------
+if command -v mandoc >/dev/null; then
+	mandoc -Tlint -Wwarning man/unboil.1 man/unboil-rules.5 >"$out/mandoc.log" 2>&1
+	expect "man pages are clean under mandoc -Tlint" test $? -eq 0 -a ! -s "$out/mandoc.log"
+	cat "$out/mandoc.log"
+else
+	bad "mandoc is missing (make deps installs it)"
+fi
+# Every long option in --help is documented in the man page.
+mandoc -Tascii man/unboil.1 2>/dev/null | sed 's/.\x08//g' >"$out/unboil.1.txt"
+for opt in $("$UNBOIL" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+	expect "man page documents $opt" grep -q -e "$opt" "$out/unboil.1.txt"
+done
+
+# ---- installation ----------------------------------------------------------------
+dest=$out/destdir
+make -s install DESTDIR="$dest" PREFIX=/opt/unboil >"$out/install.log" 2>&1
+expect "make install" test $? -eq 0
+expect "installed binary finds its bundled rules" \
+	cmp -s <("$dest/opt/unboil/bin/unboil" "$seed") fixtures/seeds/001_c8e8686caa4ead35.expected.txt
+expect "installed man pages" test -f "$dest/opt/unboil/share/man/man1/unboil.1" -a -f "$dest/opt/unboil/share/man/man5/unboil-rules.5"
+make -s uninstall DESTDIR="$dest" PREFIX=/opt/unboil >>"$out/install.log" 2>&1
+expect "make uninstall removes everything" test -z "$(find "$dest" -type f)"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,164 @@
+/* Unit tests for rules.c. */
+#include <stdlib.h>
+
+#include "rules.h"
+#include "unit.h"
+
+static char diag_log[4096];
+
+static void
+diag(void *ctx, const char *file, unsigned line, unsigned col, const char *msg)
+{
+	size_t n = strlen(diag_log);
+
+	(void)ctx;
+	snprintf(diag_log + n, sizeof(diag_log) - n, "%s:%u:%u: %s\n", file, line,
+	    col, msg);
+}
+
+static rules *
+load(const char *text, int *errors)
+{
+	rules *rs = rules_new();
+
+	diag_log[0] = '\0';
+	*errors = rules_load_text(rs, text, strlen(text), "t.rules", diag, NULL);
+	return rs;
+}
+
+/* Applies rs to line; returns the verdict and copies the text to out. */
+static rules_verdict
+judge(rules *rs, const char *line, int in_body, char *out, const char **by)
+{
+	rules_matcher *m = rules_matcher_new(rs);
+	rules_result res;
+	rules_verdict v;
+
+	rules_apply(m, line, strlen(line), in_body, &res);
+	v = res.verdict;
+	if (out != NULL && (v == RV_KEEP || v == RV_EDIT))
+		snprintf(out, 256, "%.*s", (int)res.len, res.text);
+	if (by != NULL)
+		*by = res.by ? rule_id(res.by) : "-";
+	rules_matcher_free(m);
+	return v;
+}
+
+static void
+test_errors(void)
+{
+	int e;
+	rules *rs = load("# comment\n\ndrop ^ok$\nfrob x\ndrop/q x\ndrop   (ab\n"
+	    "replace abc\nreplace (a) => $2\n+ skipped with its rule\nstrip\n", &e);
+
+	CHECK(e == 6, "six errors reported, loading went on");
+	CHECK(strstr(diag_log, "t.rules:4:1: unknown action 'frob'") != NULL,
+	    "unknown action with file, line, column");
+	CHECK(strstr(diag_log, "t.rules:5:6: unknown flag 'q'") != NULL, "unknown flag");
+	CHECK(strstr(diag_log, "t.rules:6:11: missing closing parenthesis") != NULL,
+	    "PCRE2's message at the pattern's column");
+	CHECK(strstr(diag_log, "t.rules:7:9: replace needs") != NULL, "replace without =>");
+	CHECK(strstr(diag_log, "t.rules:8:") && strstr(diag_log, "group $2"),
+	    "replacement naming a missing group");
+	CHECK(strstr(diag_log, "t.rules:10:") && strstr(diag_log, "missing pattern"),
+	    "action without a pattern");
+	CHECK(rules_count(rs) == 1 && strcmp(rule_id(rules_at(rs, 0)), "t.rules:3") == 0,
+	    "the good rule is loaded with its id");
+	rules_free(rs);
+	rules_free(NULL);
+}
+
+static void
+test_actions(void)
+{
+	int e;
+	char out[256];
+	const char *by;
+	rules *rs = load("keep ^Keep\n"
+	    "drop ^Anzeige$\n"
+	    "drop/i ^werbung$\n"
+	    "strip \\s*<\\s*/?p>\n"
+	    "replace (\\d+) ?EUR => $1 Euro\n"
+	    "head ^Welt$\n"
+	    "cut ^More Stories$\n"
+	    "strip ^Nur das$\n", &e);
+
+	CHECK(e == 0, "rule set loads");
+	CHECK(judge(rs, "Anzeige", 1, NULL, &by) == RV_DROP && strcmp(by, "t.rules:2") == 0,
+	    "drop names its rule");
+	CHECK(judge(rs, "WERBUNG", 1, NULL, NULL) == RV_DROP, "case-insensitive flag");
+	CHECK(judge(rs, "Die Anzeige", 1, out, NULL) == RV_KEEP && strcmp(out, "Die Anzeige") == 0,
+	    "unmatched line kept as is");
+	CHECK(judge(rs, "Text.< /p> mehr", 1, out, &by) == RV_EDIT &&
+	    strcmp(out, "Text. mehr") == 0 && strcmp(by, "t.rules:4") == 0, "strip edits");
+	CHECK(judge(rs, "Es kostet 5 EUR und 7EUR.", 1, out, NULL) == RV_EDIT &&
+	    strcmp(out, "Es kostet 5 Euro und 7 Euro.") == 0, "replace, global, back-references");
+	CHECK(judge(rs, "Welt", 0, NULL, NULL) == RV_DROP, "head drops before the body");
+	CHECK(judge(rs, "Welt", 1, NULL, NULL) == RV_KEEP, "head keeps inside the body");
+	CHECK(judge(rs, "More Stories", 1, NULL, NULL) == RV_CUT, "cut in the body");
+	CHECK(judge(rs, "More Stories", 0, NULL, NULL) == RV_DROP,
+	    "cut before the body drops only its line");
+	CHECK(judge(rs, "Nur das", 1, NULL, &by) == RV_DROP && strcmp(by, "t.rules:8") == 0,
+	    "a strip that empties the line drops it");
+	rules_free(rs);
+	rs = load("keep Anzeige\ndrop ^Anzeige\nstrip x\n", &e);
+	CHECK(judge(rs, "Anzeige x", 1, out, &by) == RV_EDIT && strcmp(out, "Anzeige") == 0,
+	    "keep protects from drop but not from edits");
+	CHECK(judge(rs, "Anzeige", 1, out, &by) == RV_KEEP && strcmp(by, "t.rules:1") == 0,
+	    "a protected line names its keep rule");
+	rules_free(rs);
+}
+
+static void
+test_limit(void)
+{
+	int e;
+	char line[4096];
+	rules *rs = load("drop ^(a|aa)+$\n", &e);
+	rules_matcher *m = rules_matcher_new(rs);
+	rules_result res;
+
+	memset(line, 'a', sizeof(line) - 2);
+	line[sizeof(line) - 2] = 'b';
+	line[sizeof(line) - 1] = '\0';
+	rules_apply(m, line, strlen(line), 1, &res);
+	CHECK(res.verdict == RV_KEEP && res.limit != NULL, "match limit: line kept, rule reported");
+	rules_apply(m, line, strlen(line), 1, &res);
+	CHECK(res.verdict == RV_KEEP && res.limit == NULL, "reported once per matcher");
+	rules_matcher_free(m);
+	rules_free(rs);
+}
+
+static void
+test_examples(void)
+{
+	int e, f;
+	rules *rs = load("drop ^Anzeige$\n+ Anzeige\n- Anzeige erstattet\n"
+	    "strip <p>\n+ a<p>b\n= ab\n"
+	    "drop ^x$\n+ y\n- x\n"
+	    "replace a => b\n+ a\n= c\n", &e);
+
+	diag_log[0] = '\0';
+	f = rules_check_examples(rs, NULL, NULL, diag, NULL);
+	CHECK(e == 0 && f == 3, "three failing examples found");
+	CHECK(strstr(diag_log, "t.rules:8:1: '+' example does not match: \"y\""),
+	    "failing + example reported with its line");
+	CHECK(strstr(diag_log, "t.rules:9:1: '-' example matches: \"x\""),
+	    "failing - example reported");
+	CHECK(strstr(diag_log, "t.rules:11:1: example gives \"b\", not \"c\""),
+	    "wrong edit result reported");
+	rules_free(rs);
+	rs = load("= orphan\n", &e);
+	CHECK(e == 1, "example before any rule is an error");
+	rules_free(rs);
+}
+
+int
+main(void)
+{
+	test_errors();
+	test_actions();
+	test_limit();
+	test_examples();
+	return unit_done();
+}
