@@ -70,7 +70,8 @@ demo: deps
 		echo "==> ./unboil $$f"; ./unboil "$$f" || exit $$?; echo; \
 	done
 	@echo "==> ./unboil --explain fixtures/seeds/004_8ff143d362b719fb.txt (why lines went)"
-	@./unboil --explain fixtures/seeds/004_8ff143d362b719fb.txt | grep -v '	keep	' | cut -c1-110
+	@./unboil --explain fixtures/seeds/004_8ff143d362b719fb.txt | \
+		awk -F'\t' '$$2 != "keep" && $$4 != ""' | cut -c1-110
 
 install: unboil
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \
