@@ -1,16 +1,43 @@
 /*
  * clean.c - the cleaner; see clean.h for the contract and the bad-input
  * policy.  Bytes travel: cleaner_feed (line splitting) -> process_line
- * (repair, normalise, judge) -> emit.  Over-long lines take the side path
- * long_piece, which streams them through.
+ * (repair, normalise, judge by the rules) -> the window, where lines wait
+ * until the structural layer (body.c) can judge them -> flush -> emit.
+ * Over-long lines take the side path long_piece, which streams them
+ * through after the window has been flushed.
+ *
+ * The window holds at most WINDOW_LINES lines and WINDOW_BYTES bytes of
+ * text; when it is full, the lines that can be judged are judged as if the
+ * document went on, so memory stays bounded whatever the input.
  */
 #include "clean.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "body.h"
 #include "norm.h"
+#include "prose.h"
 #include "utf8.h"
+
+#define WINDOW_LINES 2048
+#define WINDOW_BYTES ((size_t)1 << 20)
+
+/* What a waiting line is. */
+enum { W_BLANK, W_DROP, W_CUT, W_CAND };
+
+typedef struct wline {
+	unsigned char what;	/* W_* */
+	unsigned char prose;	/* W_CAND: reads as body text */
+	unsigned char edited;	/* W_CAND: a rule edited it */
+	const rule *by;		/* deciding rule, or NULL */
+	uint64_t lineno;
+	size_t off, len;	/* text in the window's arena */
+} wline;
+
+static const char *const body_ids[] = {
+	NULL, "body:head", "body:gap", "body:tail", "body:valve", NULL
+};
 
 struct cleaner {
 	const rules *rs;
@@ -24,10 +51,16 @@ struct cleaner {
 	buf fix;		/* a repaired line */
 	char held[4];		/* an over-long line's incomplete last sequence */
 	size_t nheld;
+	wline *win;		/* lines waiting for the structural layer */
+	size_t nwin;
+	buf arena;		/* their text */
+	unsigned char *prose, *verdict;	/* scratch for body_decide */
 	/* document state */
 	uint64_t doc, lineno;
 	const rule *cut;	/* the cut rule that ended the body */
-	int in_body;		/* a line has been kept */
+	int in_body;		/* a line has been written */
+	int prose_seen;		/* a prose line has passed the rules */
+	int body_started;	/* a prose line has left the window */
 	int blank;		/* a blank line waits to be written */
 	int skip_lf;		/* the last piece ended in CR */
 	int overlong;		/* inside an over-long line */
@@ -46,7 +79,11 @@ cleaner_new(const rules *rs, const clean_opts *o)
 		c->o.max_line = CLEAN_MAX_LINE_DEFAULT;
 	c->nc = norm_new(o->norm);
 	c->m = rules_matcher_new(rs);
-	if (c->nc == NULL || c->m == NULL) {
+	c->win = malloc(WINDOW_LINES * sizeof(*c->win));
+	c->prose = malloc(WINDOW_LINES);
+	c->verdict = malloc(WINDOW_LINES);
+	if (c->nc == NULL || c->m == NULL || c->win == NULL || c->prose == NULL ||
+	    c->verdict == NULL) {
 		cleaner_free(c);
 		return NULL;
 	}
@@ -62,6 +99,10 @@ cleaner_free(cleaner *c)
 	rules_matcher_free(c->m);
 	buf_free(&c->line);
 	buf_free(&c->fix);
+	buf_free(&c->arena);
+	free(c->win);
+	free(c->prose);
+	free(c->verdict);
 	free(c);
 }
 
@@ -85,7 +126,8 @@ cleaner_matcher(const cleaner *c)
 }
 
 static void
-event(cleaner *c, clean_ev kind, const rule *r, const char *t, size_t n)
+event_at(cleaner *c, uint64_t line, clean_ev kind, const char *id,
+    const char *t, size_t n)
 {
 	clean_event ev;
 
@@ -93,11 +135,17 @@ event(cleaner *c, clean_ev kind, const rule *r, const char *t, size_t n)
 		return;
 	ev.kind = kind;
 	ev.doc = c->doc;
-	ev.line = c->lineno;
-	ev.rule = r != NULL ? rule_id(r) : NULL;
+	ev.line = line;
+	ev.rule = id;
 	ev.text = t;
 	ev.len = n;
 	c->on_event(c->ev_ctx, &ev);
+}
+
+static void
+event(cleaner *c, clean_ev kind, const rule *r, const char *t, size_t n)
+{
+	event_at(c, c->lineno, kind, r != NULL ? rule_id(r) : NULL, t, n);
 }
 
 void
@@ -107,7 +155,10 @@ cleaner_begin(cleaner *c, uint64_t doc)
 	c->lineno = 0;
 	c->cut = NULL;
 	c->in_body = c->blank = c->skip_lf = c->overlong = 0;
+	c->prose_seen = c->body_started = 0;
 	c->nheld = 0;
+	c->nwin = 0;
+	buf_clear(&c->arena);
 	buf_clear(&c->line);
 	c->st.docs++;
 }
@@ -132,12 +183,125 @@ emit(cleaner *c, const char *t, size_t n, buf *out)
 	return 0;
 }
 
+/* Decides and writes out the first n lines of the window. */
+static int
+flush_lines(cleaner *c, size_t n, buf *out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		wline *w = &c->win[i];
+		const char *t = c->arena.data + w->off;
+		const char *id = w->by != NULL ? rule_id(w->by) : NULL;
+
+		switch (w->what) {
+		case W_BLANK:
+			c->blank = 1;
+			event_at(c, w->lineno, EV_BLANK, NULL, t, 0);
+			break;
+		case W_DROP:
+		case W_CUT:
+			event_at(c, w->lineno, w->what == W_CUT ? EV_CUT : EV_DROP, id, t, w->len);
+			break;
+		case W_CAND:
+			if (c->verdict[k] == BODY_KEEP || c->verdict[k] == BODY_VALVE) {
+				if (c->verdict[k] == BODY_VALVE) {
+					c->st.valve_lines++;
+					if (id == NULL)
+						id = body_ids[BODY_VALVE];
+				}
+				if (w->prose)
+					c->body_started = 1;
+				if (id == NULL && c->o.layout)
+					id = w->prose ? "body:prose" : "body:near";
+				event_at(c, w->lineno, w->edited ? EV_EDIT : EV_KEEP, id, t, w->len);
+				if (emit(c, t, w->len, out) != 0)
+					return -1;
+			} else {
+				c->st.dropped++;
+				c->st.body_dropped[c->verdict[k]]++;
+				event_at(c, w->lineno, EV_DROP, body_ids[c->verdict[k]], t, w->len);
+			}
+			k++;
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Judges the window and writes out what is decided.  final: the document
+ * ends (or is cut) here; force: the window is full.  Lines still pending
+ * move to the front of the window.
+ */
+static int
+flush(cleaner *c, int final, int force, buf *out)
+{
+	size_t i, k = 0, decided, upto, base;
+
+	for (i = 0; i < c->nwin; i++)
+		if (c->win[i].what == W_CAND)
+			c->prose[k++] = c->win[i].prose;
+	if (c->o.layout)
+		decided = body_decide(c->prose, k, c->body_started, final, force, c->verdict);
+	else
+		memset(c->verdict, BODY_KEEP, decided = k);
+	/* Write out every line up to the first pending candidate. */
+	for (i = 0, k = 0; i < c->nwin; i++)
+		if (c->win[i].what == W_CAND && k++ == decided)
+			break;
+	upto = i;
+	if (flush_lines(c, upto, out) != 0)
+		return -1;
+	memmove(c->win, c->win + upto, (c->nwin - upto) * sizeof(*c->win));
+	c->nwin -= upto;
+	/* Compact the arena: the remaining lines' text moves to the front. */
+	base = c->nwin > 0 ? c->win[0].off : c->arena.len;
+	memmove(c->arena.data, c->arena.data + base, c->arena.len - base);
+	c->arena.len -= base;
+	for (i = 0; i < c->nwin; i++)
+		c->win[i].off -= base;
+	return 0;
+}
+
+/* Puts a line in the window; flushes when it is full. */
+static int
+wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
+    int prose, int edited, buf *out)
+{
+	wline *w;
+	int store = what == W_CAND || c->on_event != NULL;
+
+	if (c->nwin == WINDOW_LINES || c->arena.len + n > WINDOW_BYTES) {
+		if (flush(c, 0, 1, out) != 0)
+			return -1;
+		/* A window that is still full is drained as if it ended here. */
+		if ((c->nwin == WINDOW_LINES || c->arena.len + n > WINDOW_BYTES) &&
+		    flush(c, 1, 1, out) != 0)
+			return -1;
+	}
+	w = &c->win[c->nwin++];
+	w->what = (unsigned char)what;
+	w->prose = (unsigned char)prose;
+	w->edited = (unsigned char)edited;
+	w->by = by;
+	w->lineno = c->lineno;
+	w->off = c->arena.len;
+	w->len = store ? n : 0;
+	if (store && buf_append(&c->arena, t, n) != 0)
+		return -1;
+	/* A prose line settles every line before it: pass them on. */
+	return c->o.layout && !prose ? 0 : flush(c, 0, 0, out);
+}
+
 static int
 process_line(cleaner *c, const char *p, size_t n, buf *out)
 {
 	rules_result res;
+	prose_feat f;
 	const char *t;
 	size_t tn;
+	int prose;
 
 	c->lineno++;
 	c->st.lines_in++;
@@ -156,12 +320,9 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 		event(c, EV_CUT, c->cut, t, tn);
 		return 0;
 	}
-	if (tn == 0) {
-		c->blank = 1;
-		event(c, EV_BLANK, NULL, t, tn);
-		return 0;
-	}
-	if (rules_apply(c->m, t, tn, c->in_body, &res) != 0)
+	if (tn == 0)
+		return wait_line(c, W_BLANK, NULL, t, 0, 0, 0, out);
+	if (rules_apply(c->m, t, tn, c->prose_seen, &res) != 0)
 		return -1;
 	if (res.limit != NULL) {
 		c->st.limit_hits++;
@@ -170,20 +331,24 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	switch (res.verdict) {
 	case RV_CUT:
 		c->cut = res.by;
-		/* FALLTHROUGH */
+		c->st.dropped++;
+		if (wait_line(c, W_CUT, res.by, t, tn, 0, 0, out) != 0)
+			return -1;
+		return flush(c, 1, 0, out);
 	case RV_DROP:
 		c->st.dropped++;
-		event(c, res.verdict == RV_CUT ? EV_CUT : EV_DROP, res.by, t, tn);
-		return 0;
+		return wait_line(c, W_DROP, res.by, t, tn, 0, 0, out);
 	case RV_EDIT:
 		c->st.edited++;
-		event(c, EV_EDIT, res.by, res.text, res.len);
-		break;
+		/* FALLTHROUGH */
 	case RV_KEEP:
-		event(c, EV_KEEP, res.by, res.text, res.len);
 		break;
 	}
-	return emit(c, res.text, res.len, out);
+	prose_features(res.text, res.len, &f);
+	prose = prose_is_body(&f);
+	c->prose_seen |= prose;
+	return wait_line(c, W_CAND, res.by, res.text, res.len, prose,
+	    res.verdict == RV_EDIT, out);
 }
 
 /* Number of bytes at the end of p[0..n) that begin a sequence that the
@@ -238,6 +403,10 @@ long_piece(cleaner *c, const char *p, size_t n, int last, buf *out)
 static int
 long_begin(cleaner *c, const char *p, size_t n, int last, buf *out)
 {
+	/* The lines before it are judged as if prose followed: it does. */
+	if (flush(c, 0, 1, out) != 0 || (c->nwin > 0 && flush(c, 1, 1, out) != 0))
+		return -1;
+	c->body_started = c->prose_seen = 1;
 	c->lineno++;
 	c->st.lines_in++;
 	c->st.long_lines++;
@@ -322,6 +491,8 @@ cleaner_end(cleaner *c, buf *out)
 		rc = long_piece(c, "", 0, 1, out);
 	else if (c->line.len > 0)
 		rc = process_line(c, c->line.data, c->line.len, out);
+	if (rc == 0 && c->nwin > 0)
+		rc = flush(c, 1, 0, out);
 	buf_clear(&c->line);
 	c->overlong = 0;
 	return rc;

@@ -32,6 +32,7 @@ typedef struct clean_opts {
 	unsigned norm;		/* NORM_* flags */
 	size_t max_line;	/* line cap in bytes; 0 for the default */
 	int text;		/* write the cleaned text (off for --explain) */
+	int layout;		/* run the structural layer (body.h) */
 } clean_opts;
 
 typedef enum clean_ev {
@@ -57,6 +58,8 @@ typedef void (*clean_event_fn)(void *ctx, const clean_event *ev);
 typedef struct clean_stats {
 	uint64_t docs, lines_in, lines_out, bytes_in, bytes_out;
 	uint64_t dropped, edited, repaired_lines, long_lines, limit_hits;
+	uint64_t body_dropped[4];	/* by BODY_HEAD, _GAP, _TAIL (index) */
+	uint64_t valve_lines;		/* kept by the safety valve */
 } clean_stats;
 
 typedef struct cleaner cleaner;

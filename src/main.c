@@ -78,7 +78,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: unboil [-hVz] [--check-rules] [--explain] [-l LANGS] [-r FILE]...\n"
 	    "              [--no-default-rules] [--quotes=ascii|keep] [--no-nfc]\n"
-	    "              [--no-normalize] [--max-line-length=BYTES]\n"
+	    "              [--no-normalize] [--no-heuristics] [--max-line-length=BYTES]\n"
 	    "              [--buffer-size=BYTES] [FILE...]\n");
 }
 
@@ -96,6 +96,7 @@ help(void)
 	    "      --quotes=ascii|keep  map typographic quotes to ASCII (default: ascii)\n"
 	    "      --no-nfc             do not compose to Unicode NFC\n"
 	    "      --no-normalize       no character normalisation at all\n"
+	    "      --no-heuristics      rules only: no structural layer\n"
 	    "      --max-line-length=N  write longer lines through unchanged (default: 1M)\n"
 	    "      --buffer-size=N      read input N bytes at a time\n"
 	    "  -h, --help               print this help and exit\n"
@@ -396,7 +397,7 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 
 enum {
 	OPT_CHECK = 256, OPT_EXPLAIN, OPT_NO_DEFAULT, OPT_QUOTES, OPT_NO_NFC,
-	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE
+	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR
 };
 
 static const struct option longopts[] = {
@@ -411,6 +412,7 @@ static const struct option longopts[] = {
 	{ "quotes", required_argument, NULL, OPT_QUOTES },
 	{ "no-nfc", no_argument, NULL, OPT_NO_NFC },
 	{ "no-normalize", no_argument, NULL, OPT_NO_NORM },
+	{ "no-heuristics", no_argument, NULL, OPT_NO_HEUR },
 	{ "max-line-length", required_argument, NULL, OPT_MAX_LINE },
 	{ "buffer-size", required_argument, NULL, OPT_BUFSIZE },
 	{ NULL, 0, NULL, 0 }
@@ -438,6 +440,7 @@ parse_options(int argc, char **argv, options *opt)
 	opt->co.norm = NORM_ALL;
 	opt->co.max_line = CLEAN_MAX_LINE_DEFAULT;
 	opt->co.text = 1;
+	opt->co.layout = 1;
 	opt->rule_files = calloc((size_t)argc, sizeof(char *));
 	if (opt->rule_files == NULL)
 		oom();
@@ -469,6 +472,7 @@ parse_options(int argc, char **argv, options *opt)
 			break;
 		case OPT_NO_NFC: opt->co.norm &= ~(unsigned)NORM_NFC; break;
 		case OPT_NO_NORM: opt->co.norm = 0; break;
+		case OPT_NO_HEUR: opt->co.layout = 0; break;
 		case OPT_MAX_LINE:
 			if (parse_size(optarg, 1, (size_t)1 << 30, &opt->co.max_line) != 0)
 				bad_usage("--max-line-length takes 1 to 1G bytes, not '%s'", optarg);

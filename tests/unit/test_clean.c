@@ -24,7 +24,7 @@ on_event(void *ctx, const clean_event *ev)
 static char *
 clean(const char *in, size_t n, size_t step, size_t max_line, buf *out)
 {
-	clean_opts o = { NORM_ALL, max_line, 1 };
+	clean_opts o = { NORM_ALL, max_line, 1, 0 };
 	cleaner *c = cleaner_new(rs, &o);
 	size_t i;
 
@@ -44,9 +44,9 @@ static void
 test_document(void)
 {
 	buf out = { 0 };
-	const char *in = "\r\nWelt\r\n\r\nTitel der Seite\r\rAnzeige\n\n\nText \xE2\x80\x9E" "a\xE2\x80\x9C.\n"
+	const char *in = "\r\nWelt\r\n\r\nTitel der Seite\r\rAnzeige\n\n\nDer Text ist \xE2\x80\x9E" "a\xE2\x80\x9C, und er ist lang genug.\n"
 	    "More Stories\nNoch ein Titel\n";
-	const char *want = "Titel der Seite\n\nText \"a\".\n";
+	const char *want = "Titel der Seite\n\nDer Text ist \"a\", und er ist lang genug.\n";
 	size_t step;
 	int same = 1;
 
@@ -85,8 +85,10 @@ test_long_lines(void)
 	CHECK(same, "an over-long line is written through, repaired, at any piece size");
 	CHECK(strstr(events, "2:long:-") != NULL && strstr(events, "3:drop:t:1") != NULL,
 	    "the long line is reported and numbering goes on");
-	CHECK(strcmp(clean("Text\nMore Stories\n0123456789abcdefghij\n", 38, 3, 16, &out),
-	    "Text\n") == 0, "a long line after a cut is dropped");
+	CHECK(strcmp(clean("Er sah, dass es so kam, ja, ja.\nMore Stories\n"
+	    "0123456789abcdefghij0123456789abcdefghij\n", 86, 3, 32, &out),
+	    "Er sah, dass es so kam, ja, ja.\n") == 0 && strstr(events, "3:cut:t:3"),
+	    "a long line after a cut is dropped");
 	buf_free(&out);
 }
 

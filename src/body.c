@@ -1,0 +1,50 @@
+/*
+ * body.c - the structural layer; the rules are in body.h.  Pure logic over
+ * arrays: no allocation, no failure.
+ */
+#include "body.h"
+
+static void
+set(unsigned char *v, size_t from, size_t to, body_verdict x)
+{
+	while (from < to)
+		v[from++] = (unsigned char)x;
+}
+
+size_t
+body_decide(const unsigned char *prose, size_t n, int started, int final,
+    int force, unsigned char *v)
+{
+	size_t k, j, h, any = 0;
+
+	for (k = 0; k < n; k++) {
+		v[k] = prose[k] ? BODY_KEEP : BODY_PENDING;
+		any |= prose[k] != 0;
+	}
+	if (!started && !any && (final || force)) {
+		set(v, 0, n, BODY_VALVE);
+		return n;
+	}
+	for (k = 0; k < n; k = j) {
+		if (prose[k]) {
+			j = k + 1;
+			continue;
+		}
+		for (j = k; j < n && !prose[j]; j++)
+			;
+		int before = k > 0 || started, after = j < n;
+		h = j - k > BODY_HEADINGS ? j - BODY_HEADINGS : k;
+		if (after && before && j - k <= BODY_MAX_GAP)
+			set(v, k, j, BODY_KEEP);
+		else if (after) {
+			set(v, k, h, before ? BODY_GAP : BODY_HEAD);
+			set(v, h, j, BODY_KEEP);
+		} else if (final)
+			set(v, k, j, before ? BODY_TAIL : BODY_HEAD);
+		else if (force)
+			set(v, k, h, before ? BODY_GAP : BODY_HEAD);
+	}
+	for (k = 0; k < n && v[k] != BODY_PENDING; k++)
+		;
+	return k;
+}

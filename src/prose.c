@@ -1,0 +1,129 @@
+/*
+ * prose.c - line features; see prose.h.  Input is well-formed, normalised
+ * UTF-8; nothing here can fail.
+ */
+#include "prose.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Sorted, lower case; German and English together. */
+static const char *const stops[] = {
+	"a", "about", "after", "all", "also", "am", "an", "and", "any", "are",
+	"as", "at", "auch", "auf", "aus", "be", "been", "bei", "bin", "bis",
+	"bist", "but", "by", "can", "could", "da", "dadurch", "daher", "damit",
+	"dann", "das", "dass", "dem", "den", "denn", "der", "des", "dich",
+	"did", "die", "dies", "diese", "diesem", "diesen", "dieser", "dieses",
+	"dir", "do", "does", "doch", "dort", "du", "durch", "ein", "eine",
+	"einem", "einen", "einer", "eines", "er", "es", "etwas", "euch",
+	"for", "from", "für", "gegen", "gewesen", "had", "has", "hat",
+	"hatte", "hatten", "have", "he", "her", "his", "how", "i", "ich",
+	"ihm", "ihn", "ihnen", "ihr", "ihre", "ihrem", "ihren", "ihrer",
+	"if", "im", "in", "into", "is", "ist", "it", "its", "ja", "jedoch",
+	"jetzt", "kann", "kein", "keine", "man", "may", "me", "mehr", "mich",
+	"mir", "mit", "more", "muss", "my", "nach", "nicht", "no", "noch",
+	"not", "nun", "nur", "ob", "oder", "of", "ohne", "on", "one", "only",
+	"or", "other", "our", "out", "over", "schon", "sehr", "sein",
+	"seine", "seinem", "seinen", "seiner", "she", "sich", "sie", "sind",
+	"so", "solche", "some", "soll", "such", "than", "that", "the",
+	"their", "them", "then", "there", "these", "they", "this", "those",
+	"to", "um", "und", "uns", "unser", "unter", "up", "us", "very",
+	"vom", "von", "vor", "war", "waren", "was", "we", "weil", "wenn",
+	"were", "what", "when", "where", "which", "while", "who", "wie",
+	"will", "wir", "wird", "with", "wo", "would", "wurde", "wurden",
+	"you", "your", "zu", "zum", "zur", "über",
+};
+
+static int
+cmp_word(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+static int
+is_stop(const char *w, size_t n)
+{
+	char low[16];
+	size_t i;
+
+	if (n == 0 || n >= sizeof(low))
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+		low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		/* Ä Ö Ü: C3 84/96/9C -> C3 A4/B6/BC */
+		if (i > 0 && (unsigned char)w[i - 1] == 0xC3 &&
+		    (c == 0x84 || c == 0x96 || c == 0x9C))
+			low[i] = (char)(c + 0x20);
+	}
+	low[n] = '\0';
+	return bsearch(low, stops, sizeof(stops) / sizeof(stops[0]),
+	    sizeof(stops[0]), cmp_word) != NULL;
+}
+
+static int
+is_wordish(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c >= 0xC0;
+}
+
+static int
+ends_sentence(const char *s, size_t n)
+{
+	while (n > 0 && strchr("\"')]*", s[n - 1]) != NULL)
+		n--;
+	if (n == 0)
+		return 0;
+	if (strchr(".!?", s[n - 1]) != NULL)
+		return 1;
+	/* U+2026 HORIZONTAL ELLIPSIS */
+	return n >= 3 && memcmp(s + n - 3, "\xE2\x80\xA6", 3) == 0;
+}
+
+void
+prose_features(const char *s, size_t n, prose_feat *f)
+{
+	size_t i = 0, start, a, b;
+	int word;
+
+	memset(f, 0, sizeof(*f));
+	f->terminal = ends_sentence(s, n);
+	f->bullet = n >= 2 && strchr("-*+", s[0]) != NULL && s[1] == ' ';
+	if (n >= 4 && memcmp(s, "\xE2\x80\xA2 ", 4) == 0)
+		f->bullet = 1;
+	while (i < n) {
+		while (i < n && s[i] == ' ')
+			i++;
+		start = i;
+		word = 0;
+		while (i < n && s[i] != ' ') {
+			unsigned char c = (unsigned char)s[i++];
+			if (is_wordish(c)) {
+				word = 1;
+				f->letters++;
+			}
+		}
+		if (!word)
+			continue;
+		f->words++;
+		/* Trim punctuation around the token before the look-up. */
+		for (a = start; a < i && !is_wordish((unsigned char)s[a]); a++)
+			;
+		for (b = i; b > a && !is_wordish((unsigned char)s[b - 1]) &&
+		    ((unsigned char)s[b - 1] & 0xC0) != 0x80; b--)
+			;
+		if (is_stop(s + a, b - a))
+			f->stops++;
+	}
+}
+
+int
+prose_is_body(const prose_feat *f)
+{
+	/* Long running text, or a sentence of some length with function
+	 * words in it: menus and headlines have neither. */
+	if (f->words >= 16 && f->stops * 10 >= f->words)
+		return 1;
+	return f->words >= 8 && f->terminal && f->stops * 8 >= f->words;
+}

@@ -1,0 +1,30 @@
+/*
+ * prose.h - line features that tell article prose from page furniture.
+ *
+ * A line's words are its space-separated tokens with at least one letter
+ * or digit.  Stop words are the commonest German and English function
+ * words (articles, pronouns, prepositions, auxiliaries): prose is dense
+ * with them, menus, headlines and tag lists are not.  A line ends a
+ * sentence if its last character, after closing quotes and brackets, is
+ * . ! ? or an ellipsis; German "..." and >>...<< quotations are ASCII quotes
+ * by the time a line gets here, so they count too.
+ */
+#ifndef UNBOIL_PROSE_H
+#define UNBOIL_PROSE_H
+
+#include <stddef.h>
+
+typedef struct prose_feat {
+	unsigned words;		/* tokens with a letter or digit */
+	unsigned stops;		/* of which stop words */
+	unsigned letters;	/* bytes of letters (UTF-8 lead bytes counted) */
+	int terminal;		/* ends a sentence */
+	int bullet;		/* starts with a list marker */
+} prose_feat;
+
+void prose_features(const char *s, size_t n, prose_feat *f);
+
+/* Non-zero if the line reads as running text of an article body. */
+int prose_is_body(const prose_feat *f);
+
+#endif
