@@ -317,6 +317,7 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	if (norm_line(c->nc, p, n, &t, &tn) != 0)
 		return -1;
 	if (c->cut != NULL) {
+		c->st.after_cut++;
 		event(c, EV_CUT, c->cut, t, tn);
 		return 0;
 	}

@@ -60,6 +60,7 @@ typedef struct clean_stats {
 	uint64_t dropped, edited, repaired_lines, long_lines, limit_hits;
 	uint64_t body_dropped[4];	/* by BODY_HEAD, _GAP, _TAIL (index) */
 	uint64_t valve_lines;		/* kept by the safety valve */
+	uint64_t after_cut;		/* lines dropped after a cut rule */
 } clean_stats;
 
 typedef struct cleaner cleaner;

@@ -45,6 +45,7 @@ typedef struct options {
 	int check_rules;
 	int explain;
 	int null_data;
+	int stats;		/* 0 none, 1 text, 2 JSON */
 	size_t read_size;
 	clean_opts co;
 } options;
@@ -79,7 +80,7 @@ usage(FILE *f)
 	    "usage: unboil [-hVz] [--check-rules] [--explain] [-l LANGS] [-r FILE]...\n"
 	    "              [--no-default-rules] [--quotes=ascii|keep] [--no-nfc]\n"
 	    "              [--no-normalize] [--no-heuristics] [--max-line-length=BYTES]\n"
-	    "              [--buffer-size=BYTES] [FILE...]\n");
+	    "              [--stats[=text|json]] [--buffer-size=BYTES] [FILE...]\n");
 }
 
 static void
@@ -97,6 +98,7 @@ help(void)
 	    "      --no-nfc             do not compose to Unicode NFC\n"
 	    "      --no-normalize       no character normalisation at all\n"
 	    "      --no-heuristics      rules only: no structural layer\n"
+	    "      --stats[=text|json]  counts per document, line, byte and rule on stderr\n"
 	    "      --max-line-length=N  write longer lines through unchanged (default: 1M)\n"
 	    "      --buffer-size=N      read input N bytes at a time\n"
 	    "  -h, --help               print this help and exit\n"
@@ -299,6 +301,71 @@ on_event(void *ctx, const clean_event *ev)
 		oom();
 }
 
+/* ---- statistics ---- */
+
+/* Writes s as a JSON string. */
+static void
+json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void
+print_stats(const rules *rs, const cleaner *c, int json)
+{
+	const clean_stats *st = cleaner_stats(c);
+	const rules_matcher *m = cleaner_matcher(c);
+	static const char *const layer[] = { NULL, "body:head", "body:gap", "body:tail" };
+	unsigned long long v[] = { st->docs, st->lines_in, st->lines_out, st->bytes_in,
+		st->bytes_out, st->dropped, st->edited, st->repaired_lines,
+		st->long_lines, st->limit_hits, st->valve_lines, st->after_cut };
+	static const char *const names[] = { "documents", "lines_in", "lines_out",
+		"bytes_in", "bytes_out", "lines_dropped", "lines_edited",
+		"lines_repaired", "lines_too_long", "match_limit_hits", "lines_kept_by_valve",
+		"lines_after_cut" };
+	size_t i, n = sizeof(v) / sizeof(v[0]);
+
+	if (json) {
+		fputs("{", stderr);
+		for (i = 0; i < n; i++)
+			fprintf(stderr, "\"%s\":%llu,", names[i], v[i]);
+		fputs("\"rules\":[", stderr);
+		for (i = 0; i < rules_count(rs); i++) {
+			fputs(i ? ",{\"id\":" : "{\"id\":", stderr);
+			json_str(stderr, rule_id(rules_at(rs, i)));
+			fprintf(stderr, ",\"action\":\"%s\",\"lines\":%llu}",
+			    rule_action_name(rule_act(rules_at(rs, i))),
+			    (unsigned long long)rules_matcher_hits(m, i));
+		}
+		fputs("],\"layer\":{", stderr);
+		for (i = 1; i < 4; i++)
+			fprintf(stderr, "%s\"%s\":%llu", i > 1 ? "," : "", layer[i],
+			    (unsigned long long)st->body_dropped[i]);
+		fputs("}}\n", stderr);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%-22s %12llu\n", names[i], v[i]);
+	fprintf(stderr, "%-22s %12s  %s\n", "lines decided by", "lines", "action");
+	for (i = 0; i < rules_count(rs); i++)
+		fprintf(stderr, "%-22s %12llu  %s\n", rule_id(rules_at(rs, i)),
+		    (unsigned long long)rules_matcher_hits(m, i),
+		    rule_action_name(rule_act(rules_at(rs, i))));
+	for (i = 1; i < 4; i++)
+		fprintf(stderr, "%-22s %12llu  drop\n", layer[i],
+		    (unsigned long long)st->body_dropped[i]);
+}
+
 /* ---- input ---- */
 
 static void
@@ -389,6 +456,8 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 			close(fd);
 	}
 	write_all(r);
+	if (r->opt->stats)
+		print_stats(rs, c, r->opt->stats == 2);
 	free(chunk);
 	cleaner_free(c);
 }
@@ -397,7 +466,7 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 
 enum {
 	OPT_CHECK = 256, OPT_EXPLAIN, OPT_NO_DEFAULT, OPT_QUOTES, OPT_NO_NFC,
-	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR
+	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR, OPT_STATS
 };
 
 static const struct option longopts[] = {
@@ -413,6 +482,7 @@ static const struct option longopts[] = {
 	{ "no-nfc", no_argument, NULL, OPT_NO_NFC },
 	{ "no-normalize", no_argument, NULL, OPT_NO_NORM },
 	{ "no-heuristics", no_argument, NULL, OPT_NO_HEUR },
+	{ "stats", optional_argument, NULL, OPT_STATS },
 	{ "max-line-length", required_argument, NULL, OPT_MAX_LINE },
 	{ "buffer-size", required_argument, NULL, OPT_BUFSIZE },
 	{ NULL, 0, NULL, 0 }
@@ -473,6 +543,14 @@ parse_options(int argc, char **argv, options *opt)
 		case OPT_NO_NFC: opt->co.norm &= ~(unsigned)NORM_NFC; break;
 		case OPT_NO_NORM: opt->co.norm = 0; break;
 		case OPT_NO_HEUR: opt->co.layout = 0; break;
+		case OPT_STATS:
+			if (optarg == NULL || strcmp(optarg, "text") == 0)
+				opt->stats = 1;
+			else if (strcmp(optarg, "json") == 0)
+				opt->stats = 2;
+			else
+				bad_usage("--stats takes text or json, not '%s'", optarg);
+			break;
 		case OPT_MAX_LINE:
 			if (parse_size(optarg, 1, (size_t)1 << 30, &opt->co.max_line) != 0)
 				bad_usage("--max-line-length takes 1 to 1G bytes, not '%s'", optarg);
