@@ -7,8 +7,9 @@
  *     BODY_HEADINGS lines, which are the headline and its kicker;
  *   - between prose lines: kept if it is at most max_gap lines long (a
  *     subheading, a short list, a quote); a longer run is a menu or a list
- *     of other articles and is dropped, again except its last lines, which
- *     head the prose after them;
+ *     of other articles and is dropped, except its content-like lines
+ *     (prose.h: list items, figures, key-value lines, short sentences) and
+ *     its last lines, which head the prose after them;
  *   - after the last prose line (the tail): dropped.
  * Safety valve: a document with no prose line at all keeps every line the
  * rules kept, so that a page of short lines never comes out empty.
@@ -21,6 +22,9 @@
 #define BODY_HEADINGS 2
 #define BODY_MAX_GAP 4
 
+/* Classes of candidate lines (prose_class()). */
+enum { BODY_LINK, BODY_CONTENT, BODY_PROSE };
+
 typedef enum body_verdict {
 	BODY_KEEP,	/* body */
 	BODY_HEAD,	/* dropped: before the body */
@@ -31,13 +35,13 @@ typedef enum body_verdict {
 } body_verdict;
 
 /*
- * Judges candidate lines 0..n-1 (prose[k] non-zero for prose lines) into
- * verdict[].  started: a prose line came before line 0 in this document.
+ * Judges candidate lines 0..n-1 of classes cls[] (BODY_LINK, _CONTENT,
+ * _PROSE) into verdict[].  started: a prose line came before line 0 in this document.
  * final: no line follows.  force: the window is full, decide all that can
  * be decided.  Returns how many leading lines are decided; the rest are
  * BODY_PENDING and must be judged again with more lines.
  */
-size_t body_decide(const unsigned char *prose, size_t n, int started,
+size_t body_decide(const unsigned char *cls, size_t n, int started,
     int final, int force, unsigned char *verdict);
 
 #endif

@@ -28,7 +28,7 @@ enum { W_BLANK, W_DROP, W_CUT, W_CAND };
 
 typedef struct wline {
 	unsigned char what;	/* W_* */
-	unsigned char prose;	/* W_CAND: reads as body text */
+	unsigned char prose;	/* W_CAND: BODY_LINK, _CONTENT or _PROSE */
 	unsigned char edited;	/* W_CAND: a rule edited it */
 	const rule *by;		/* deciding rule, or NULL */
 	uint64_t lineno;
@@ -210,10 +210,10 @@ flush_lines(cleaner *c, size_t n, buf *out)
 					if (id == NULL)
 						id = body_ids[BODY_VALVE];
 				}
-				if (w->prose)
+				if (w->prose == BODY_PROSE)
 					c->body_started = 1;
 				if (id == NULL && c->o.layout)
-					id = w->prose ? "body:prose" : "body:near";
+					id = w->prose == BODY_PROSE ? "body:prose" : "body:near";
 				event_at(c, w->lineno, w->edited ? EV_EDIT : EV_KEEP, id, t, w->len);
 				if (emit(c, t, w->len, out) != 0)
 					return -1;
@@ -291,7 +291,7 @@ wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
 	if (store && buf_append(&c->arena, t, n) != 0)
 		return -1;
 	/* A prose line settles every line before it: pass them on. */
-	return c->o.layout && !prose ? 0 : flush(c, 0, 0, out);
+	return c->o.layout && prose != BODY_PROSE ? 0 : flush(c, 0, 0, out);
 }
 
 static int
@@ -346,8 +346,9 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 		break;
 	}
 	prose_features(res.text, res.len, &f);
-	prose = prose_is_body(&f);
-	c->prose_seen |= prose;
+	prose = prose_is_body(&f) ? BODY_PROSE :
+	    prose_is_content(&f) ? BODY_CONTENT : BODY_LINK;
+	c->prose_seen |= prose == BODY_PROSE;
 	return wait_line(c, W_CAND, res.by, res.text, res.len, prose,
 	    res.verdict == RV_EDIT, out);
 }

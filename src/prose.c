@@ -90,8 +90,20 @@ prose_features(const char *s, size_t n, prose_feat *f)
 	memset(f, 0, sizeof(*f));
 	f->terminal = ends_sentence(s, n);
 	f->bullet = n >= 2 && strchr("-*+", s[0]) != NULL && s[1] == ' ';
-	if (n >= 4 && memcmp(s, "\xE2\x80\xA2 ", 4) == 0)
-		f->bullet = 1;
+	if (n >= 4 && (memcmp(s, "\xE2\x80\xA2 ", 4) == 0 ||
+	    memcmp(s, "\xE2\x80\x93 ", 4) == 0))
+		f->bullet = 1;	/* bullet, en dash */
+	if (n >= 3 && s[0] == '[' && s[1] >= '0' && s[1] <= '9')
+		f->bullet = 1;	/* [1] */
+	for (i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			f->digits = 1;
+		else if ((s[i] == ',' || s[i] == ':') && i + 1 < n && s[i + 1] == ' ')
+			f->inner_punct = 1;
+	}
+	if (n > 0 && s[n - 1] == ':')
+		f->inner_punct = 1;
+	i = 0;
 	while (i < n) {
 		while (i < n && s[i] == ' ')
 			i++;
@@ -116,6 +128,12 @@ prose_features(const char *s, size_t n, prose_feat *f)
 		if (is_stop(s + a, b - a))
 			f->stops++;
 	}
+}
+
+int
+prose_is_content(const prose_feat *f)
+{
+	return f->bullet || f->digits || f->inner_punct || f->terminal;
 }
 
 int

@@ -20,11 +20,18 @@ typedef struct prose_feat {
 	unsigned letters;	/* bytes of letters (UTF-8 lead bytes counted) */
 	int terminal;		/* ends a sentence */
 	int bullet;		/* starts with a list marker */
+	int digits;		/* has a digit */
+	int inner_punct;	/* has ", " or ": " inside, or ends in ":" */
 } prose_feat;
 
 void prose_features(const char *s, size_t n, prose_feat *f);
 
 /* Non-zero if the line reads as running text of an article body. */
 int prose_is_body(const prose_feat *f);
+
+/* Non-zero if a short line looks like content rather than a link: a list
+ * item, a line with figures, a "key: value" line, an enumeration, or a
+ * sentence.  Menus and headlines of other articles have none of these. */
+int prose_is_content(const prose_feat *f);
 
 #endif
