@@ -20,7 +20,7 @@
 #include <stddef.h>
 
 #define BODY_HEADINGS 2
-#define BODY_MAX_GAP 4
+#define BODY_MAX_GAP 2
 
 /* Classes of candidate lines (prose_class()). */
 enum { BODY_LINK, BODY_CONTENT, BODY_PROSE };
