@@ -59,7 +59,7 @@ struct cleaner {
 	uint64_t doc, lineno;
 	const rule *cut;	/* the cut rule that ended the body */
 	int in_body;		/* a line has been written */
-	int prose_seen;		/* a prose line has passed the rules */
+	unsigned prose_seen;	/* prose lines that have passed the rules */
 	int body_started;	/* a prose line has left the window */
 	int blank;		/* a blank line waits to be written */
 	int skip_lf;		/* the last piece ended in CR */
@@ -348,7 +348,7 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	prose_features(res.text, res.len, &f);
 	prose = prose_is_body(&f) ? BODY_PROSE :
 	    prose_is_content(&f) ? BODY_CONTENT : BODY_LINK;
-	c->prose_seen |= prose == BODY_PROSE;
+	c->prose_seen += prose == BODY_PROSE;
 	return wait_line(c, W_CAND, res.by, res.text, res.len, prose,
 	    res.verdict == RV_EDIT, out);
 }
@@ -408,7 +408,8 @@ long_begin(cleaner *c, const char *p, size_t n, int last, buf *out)
 	/* The lines before it are judged as if prose followed: it does. */
 	if (flush(c, 0, 1, out) != 0 || (c->nwin > 0 && flush(c, 1, 1, out) != 0))
 		return -1;
-	c->body_started = c->prose_seen = 1;
+	c->body_started = 1;
+	c->prose_seen += RULES_CUT_MIN_BODY;
 	c->lineno++;
 	c->st.lines_in++;
 	c->st.long_lines++;

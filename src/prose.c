@@ -81,6 +81,24 @@ ends_sentence(const char *s, size_t n)
 	return n >= 3 && memcmp(s + n - 3, "\xE2\x80\xA6", 3) == 0;
 }
 
+/*
+ * "Kicker: Title of another article" is a headline, not a key and its
+ * value: what follows the colon starts with a capital and runs on for
+ * several words.
+ */
+static int
+headline_colon(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, spaces = 0;
+	int upper = n > 0 && ((u[0] >= 'A' && u[0] <= 'Z') || (n > 1 && u[0] == 0xC3 &&
+	    (u[1] == 0x84 || u[1] == 0x96 || u[1] == 0x9C)));
+
+	for (i = 0; i < n; i++)
+		spaces += s[i] == ' ';
+	return upper && spaces >= 2;
+}
+
 void
 prose_features(const char *s, size_t n, prose_feat *f)
 {
@@ -89,6 +107,7 @@ prose_features(const char *s, size_t n, prose_feat *f)
 
 	memset(f, 0, sizeof(*f));
 	f->terminal = ends_sentence(s, n);
+	f->question = n > 0 && s[n - 1] == '?';
 	f->bullet = n >= 2 && strchr("-*+", s[0]) != NULL && s[1] == ' ';
 	if (n >= 4 && (memcmp(s, "\xE2\x80\xA2 ", 4) == 0 ||
 	    memcmp(s, "\xE2\x80\x93 ", 4) == 0))
@@ -98,7 +117,10 @@ prose_features(const char *s, size_t n, prose_feat *f)
 	for (i = 0; i < n; i++) {
 		if (s[i] >= '0' && s[i] <= '9')
 			f->digits = 1;
-		else if ((s[i] == ',' || s[i] == ':') && i + 1 < n && s[i + 1] == ' ')
+		else if (s[i] == ',' && i + 1 < n && s[i + 1] == ' ')
+			f->inner_punct = 1;
+		else if (s[i] == ':' && i + 1 < n && s[i + 1] == ' ' &&
+		    !headline_colon(s + i + 2, n - i - 2))
 			f->inner_punct = 1;
 	}
 	if (n > 0 && s[n - 1] == ':')
@@ -133,7 +155,7 @@ prose_features(const char *s, size_t n, prose_feat *f)
 int
 prose_is_content(const prose_feat *f)
 {
-	return f->bullet || f->digits || f->inner_punct || f->terminal;
+	return f->bullet || f->digits || f->inner_punct || (f->terminal && !f->question);
 }
 
 int

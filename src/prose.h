@@ -19,6 +19,7 @@ typedef struct prose_feat {
 	unsigned stops;		/* of which stop words */
 	unsigned letters;	/* bytes of letters (UTF-8 lead bytes counted) */
 	int terminal;		/* ends a sentence */
+	int question;		/* ends in a question mark */
 	int bullet;		/* starts with a list marker */
 	int digits;		/* has a digit */
 	int inner_punct;	/* has ", " or ": " inside, or ends in ":" */
@@ -31,7 +32,8 @@ int prose_is_body(const prose_feat *f);
 
 /* Non-zero if a short line looks like content rather than a link: a list
  * item, a line with figures, a "key: value" line, an enumeration, or a
- * sentence.  Menus and headlines of other articles have none of these. */
+ * sentence that is not a question.  Menus and headlines of other articles
+ * ("Kicker: Title", "Was steckt dahinter?") have none of these. */
 int prose_is_content(const prose_feat *f);
 
 #endif

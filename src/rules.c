@@ -597,7 +597,7 @@ protecting_rule(rules_matcher *m, const char *s, size_t n, rules_result *res)
 }
 
 int
-rules_apply(rules_matcher *m, const char *s, size_t n, int in_body,
+rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
     rules_result *res)
 {
 	const rule *keep, *r;
@@ -611,7 +611,7 @@ rules_apply(rules_matcher *m, const char *s, size_t n, int in_body,
 	for (i = 0; i < m->rs->n; i++) {
 		r = &m->rs->v[i];
 		if (r->action == ACT_KEEP || (keep != NULL && r->action != ACT_STRIP &&
-		    r->action != ACT_REPLACE) || (r->action == ACT_HEAD && in_body))
+		    r->action != ACT_REPLACE) || (r->action == ACT_HEAD && body > 0))
 			continue;
 		if ((rc = match(m, r, s, n)) <= 0) {
 			if (rc < 0)
@@ -621,7 +621,8 @@ rules_apply(rules_matcher *m, const char *s, size_t n, int in_body,
 		if (r->action == ACT_DROP || r->action == ACT_HEAD || r->action == ACT_CUT) {
 			/* A cut before the body is a sidebar heading, not the
 			 * footer: it drops only its own line. */
-			res->verdict = r->action == ACT_CUT && in_body ? RV_CUT : RV_DROP;
+			res->verdict = r->action == ACT_CUT &&
+			    body >= RULES_CUT_MIN_BODY ? RV_CUT : RV_DROP;
 			res->by = r;
 			m->hits[i]++;
 			return 0;

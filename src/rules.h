@@ -72,11 +72,16 @@ typedef struct rules_result {
 rules_matcher *rules_matcher_new(const rules *rs);
 void rules_matcher_free(rules_matcher *m);
 
-/* Applies the rule set to s[0..n), well-formed UTF-8.  in_body says whether
- * the document has kept a line already (head rules then do nothing).  The
- * edited text lives in the matcher until the next call.  Returns 0, or -1
- * if out of memory. */
-int rules_apply(rules_matcher *m, const char *s, size_t n, int in_body,
+/* A cut rule ends the document only after this many lines of body text;
+ * earlier, its heading belongs to a sidebar and only its line is dropped. */
+#define RULES_CUT_MIN_BODY 3
+
+/* Applies the rule set to s[0..n), well-formed UTF-8.  body is the number
+ * of body (prose) lines the document has had so far: head rules act only
+ * while it is 0, cut rules only from RULES_CUT_MIN_BODY on.  The edited
+ * text lives in the matcher until the next call.  Returns 0, or -1 if out
+ * of memory. */
+int rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
     rules_result *res);
 
 /* Lines each rule decided (dropped, cut, edited or protected) so far. */

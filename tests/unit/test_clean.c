@@ -45,15 +45,17 @@ test_document(void)
 {
 	buf out = { 0 };
 	const char *in = "\r\nWelt\r\n\r\nTitel der Seite\r\rAnzeige\n\n\nDer Text ist \xE2\x80\x9E" "a\xE2\x80\x9C, und er ist lang genug.\n"
+	    "Der zweite Satz ist auch lang genug für uns.\nDer dritte Satz ist es ebenfalls, ja, sicher.\n"
 	    "More Stories\nNoch ein Titel\n";
-	const char *want = "Titel der Seite\n\nDer Text ist \"a\", und er ist lang genug.\n";
+	const char *want = "Titel der Seite\n\nDer Text ist \"a\", und er ist lang genug.\n"
+	    "Der zweite Satz ist auch lang genug für uns.\nDer dritte Satz ist es ebenfalls, ja, sicher.\n";
 	size_t step;
 	int same = 1;
 
 	CHECK(strcmp(clean(in, strlen(in), 1 << 16, 0, &out), want) == 0,
 	    "head, blank folding, drop, cut, CRLF and lone CR");
 	CHECK(strcmp(events, "1:blank:- 2:drop:t:2 3:blank:- 4:keep:- 5:blank:- "
-	    "6:drop:t:1 7:blank:- 8:blank:- 9:keep:- 10:cut:t:3 11:cut:t:3 ") == 0,
+	    "6:drop:t:1 7:blank:- 8:blank:- 9:keep:- 10:keep:- 11:keep:- 12:cut:t:3 13:cut:t:3 ") == 0,
 	    "events carry line numbers and rule ids");
 	for (step = 1; step < 12; step++)
 		same &= strcmp(clean(in, strlen(in), step, 0, &out), want) == 0;
@@ -85,9 +87,11 @@ test_long_lines(void)
 	CHECK(same, "an over-long line is written through, repaired, at any piece size");
 	CHECK(strstr(events, "2:long:-") != NULL && strstr(events, "3:drop:t:1") != NULL,
 	    "the long line is reported and numbering goes on");
-	CHECK(strcmp(clean("Er sah, dass es so kam, ja, ja.\nMore Stories\n"
-	    "0123456789abcdefghij0123456789abcdefghij\n", 86, 3, 32, &out),
-	    "Er sah, dass es so kam, ja, ja.\n") == 0 && strstr(events, "3:cut:t:3"),
+	CHECK(strcmp(clean("Er sah, dass es so kam, ja, ja.\nEr sah, dass es so kam, ja, ja.\n"
+	    "Er sah, dass es so kam, ja, ja.\nMore Stories\n"
+	    "0123456789abcdefghij0123456789abcdefghij\n", 150, 3, 32, &out),
+	    "Er sah, dass es so kam, ja, ja.\nEr sah, dass es so kam, ja, ja.\n"
+	    "Er sah, dass es so kam, ja, ja.\n") == 0 && strstr(events, "5:cut:t:3"),
 	    "a long line after a cut is dropped");
 	buf_free(&out);
 }

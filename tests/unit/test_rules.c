@@ -95,7 +95,9 @@ test_actions(void)
 	    strcmp(out, "Es kostet 5 Euro und 7 Euro.") == 0, "replace, global, back-references");
 	CHECK(judge(rs, "Welt", 0, NULL, NULL) == RV_DROP, "head drops before the body");
 	CHECK(judge(rs, "Welt", 1, NULL, NULL) == RV_KEEP, "head keeps inside the body");
-	CHECK(judge(rs, "More Stories", 1, NULL, NULL) == RV_CUT, "cut in the body");
+	CHECK(judge(rs, "More Stories", RULES_CUT_MIN_BODY, NULL, NULL) == RV_CUT, "cut in the body");
+	CHECK(judge(rs, "More Stories", RULES_CUT_MIN_BODY - 1, NULL, NULL) == RV_DROP,
+	    "cut after too little body drops only its line");
 	CHECK(judge(rs, "More Stories", 0, NULL, NULL) == RV_DROP,
 	    "cut before the body drops only its line");
 	CHECK(judge(rs, "Nur das", 1, NULL, &by) == RV_DROP && strcmp(by, "t.rules:8") == 0,
