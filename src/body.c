@@ -21,7 +21,7 @@ set_gap(const unsigned char *cls, unsigned char *v, size_t from, size_t to)
 
 size_t
 body_decide(const unsigned char *cls, size_t n, int started, int final,
-    int force, unsigned char *v)
+    int force, int valve, unsigned char *v)
 {
 	size_t k, j, h, any = 0;
 
@@ -30,7 +30,7 @@ body_decide(const unsigned char *cls, size_t n, int started, int final,
 		v[k] = prose(k) ? BODY_KEEP : BODY_PENDING;
 		any |= prose(k);
 	}
-	if (!started && !any && (final || force)) {
+	if (valve && !started && !any && (final || force)) {
 		set(v, 0, n, BODY_VALVE);
 		return n;
 	}

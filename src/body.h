@@ -38,10 +38,11 @@ typedef enum body_verdict {
  * Judges candidate lines 0..n-1 of classes cls[] (BODY_LINK, _CONTENT,
  * _PROSE) into verdict[].  started: a prose line came before line 0 in this document.
  * final: no line follows.  force: the window is full, decide all that can
- * be decided.  Returns how many leading lines are decided; the rest are
+ * be decided.  valve: apply the safety valve (otherwise a document without
+ * prose is all head).  Returns how many leading lines are decided; the rest are
  * BODY_PENDING and must be judged again with more lines.
  */
 size_t body_decide(const unsigned char *cls, size_t n, int started,
-    int final, int force, unsigned char *verdict);
+    int final, int force, int valve, unsigned char *verdict);
 
 #endif

@@ -59,6 +59,8 @@ struct cleaner {
 	uint64_t doc, lineno;
 	const rule *cut;	/* the cut rule that ended the body */
 	int in_body;		/* a line has been written */
+	int valve_used;		/* the valve kept lines of this document */
+	uint64_t text_lines;	/* non-blank lines read in this document */
 	unsigned prose_seen;	/* prose lines that have passed the rules */
 	int body_started;	/* a prose line has left the window */
 	int blank;		/* a blank line waits to be written */
@@ -156,6 +158,8 @@ cleaner_begin(cleaner *c, uint64_t doc)
 	c->cut = NULL;
 	c->in_body = c->blank = c->skip_lf = c->overlong = 0;
 	c->prose_seen = c->body_started = 0;
+	c->valve_used = 0;
+	c->text_lines = 0;
 	c->nheld = 0;
 	c->nwin = 0;
 	buf_clear(&c->arena);
@@ -207,6 +211,11 @@ flush_lines(cleaner *c, size_t n, buf *out)
 			if (c->verdict[k] == BODY_KEEP || c->verdict[k] == BODY_VALVE) {
 				if (c->verdict[k] == BODY_VALVE) {
 					c->st.valve_lines++;
+					if (!c->valve_used) {
+						c->valve_used = 1;
+						c->st.docs_valve++;
+						event_at(c, w->lineno, EV_VALVE, NULL, "", 0);
+					}
 					if (id == NULL)
 						id = body_ids[BODY_VALVE];
 				}
@@ -243,7 +252,8 @@ flush(cleaner *c, int final, int force, buf *out)
 		if (c->win[i].what == W_CAND)
 			c->prose[k++] = c->win[i].prose;
 	if (c->o.layout)
-		decided = body_decide(c->prose, k, c->body_started, final, force, c->verdict);
+		decided = body_decide(c->prose, k, c->body_started, final, force,
+		    c->o.valve, c->verdict);
 	else
 		memset(c->verdict, BODY_KEEP, decided = k);
 	/* Write out every line up to the first pending candidate. */
@@ -323,6 +333,7 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	}
 	if (tn == 0)
 		return wait_line(c, W_BLANK, NULL, t, 0, 0, 0, out);
+	c->text_lines++;
 	if (rules_apply(c->m, t, tn, c->prose_seen, &res) != 0)
 		return -1;
 	if (res.limit != NULL) {
@@ -496,6 +507,10 @@ cleaner_end(cleaner *c, buf *out)
 		rc = process_line(c, c->line.data, c->line.len, out);
 	if (rc == 0 && c->nwin > 0)
 		rc = flush(c, 1, 0, out);
+	if (rc == 0 && c->text_lines > 0 && !c->in_body) {
+		c->st.docs_empty++;
+		event_at(c, 0, EV_EMPTY, NULL, "", 0);
+	}
 	buf_clear(&c->line);
 	c->overlong = 0;
 	return rc;

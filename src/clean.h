@@ -33,6 +33,7 @@ typedef struct clean_opts {
 	size_t max_line;	/* line cap in bytes; 0 for the default */
 	int text;		/* write the cleaned text (off for --explain) */
 	int layout;		/* run the structural layer (body.h) */
+	int valve;		/* apply its safety valve */
 } clean_opts;
 
 typedef enum clean_ev {
@@ -42,7 +43,9 @@ typedef enum clean_ev {
 	EV_CUT,		/* line dropped by a cut rule or after one */
 	EV_BLANK,	/* blank line (kept as a separator, or folded away) */
 	EV_LONG,	/* line over the cap, written through as it is */
-	EV_LIMIT	/* a rule hit a match limit; the line is judged without it */
+	EV_LIMIT,	/* a rule hit a match limit; the line is judged without it */
+	EV_VALVE,	/* the document has no prose: the valve keeps it (once) */
+	EV_EMPTY	/* the document had text and comes out empty (line: 0) */
 } clean_ev;
 
 typedef struct clean_event {
@@ -61,6 +64,8 @@ typedef struct clean_stats {
 	uint64_t body_dropped[4];	/* by BODY_HEAD, _GAP, _TAIL (index) */
 	uint64_t valve_lines;		/* kept by the safety valve */
 	uint64_t after_cut;		/* lines dropped after a cut rule */
+	uint64_t docs_valve;		/* documents the valve kept */
+	uint64_t docs_empty;		/* documents with text that came out empty */
 } clean_stats;
 
 typedef struct cleaner cleaner;

@@ -46,6 +46,7 @@ typedef struct options {
 	int explain;
 	int null_data;
 	int stats;		/* 0 none, 1 text, 2 JSON */
+	int valve_warn;		/* --valve=warn or off: say so on stderr */
 	size_t read_size;
 	clean_opts co;
 } options;
@@ -80,7 +81,8 @@ usage(FILE *f)
 	    "usage: unboil [-hVz] [--check-rules] [--explain] [-l LANGS] [-r FILE]...\n"
 	    "              [--no-default-rules] [--quotes=ascii|keep] [--no-nfc]\n"
 	    "              [--no-normalize] [--no-heuristics] [--max-line-length=BYTES]\n"
-	    "              [--stats[=text|json]] [--buffer-size=BYTES] [FILE...]\n");
+	    "              [--stats[=text|json]] [--valve=keep|warn|off]\n"
+	    "              [--buffer-size=BYTES] [FILE...]\n");
 }
 
 static void
@@ -98,6 +100,9 @@ help(void)
 	    "      --no-nfc             do not compose to Unicode NFC\n"
 	    "      --no-normalize       no character normalisation at all\n"
 	    "      --no-heuristics      rules only: no structural layer\n"
+	    "      --valve=keep|warn|off  a document with no body text: keep what the\n"
+	    "                           rules kept (default), the same with a warning, or\n"
+	    "                           drop it as head (and warn)\n"
 	    "      --stats[=text|json]  counts per document, line, byte and rule on stderr\n"
 	    "      --max-line-length=N  write longer lines through unchanged (default: 1M)\n"
 	    "      --buffer-size=N      read input N bytes at a time\n"
@@ -265,7 +270,7 @@ oom(void)
 }
 
 static const char *const ev_names[] = {
-	"keep", "edit", "drop", "cut", "blank", "long", "limit"
+	"keep", "edit", "drop", "cut", "blank", "long", "limit", "valve", "empty"
 };
 
 static void
@@ -280,6 +285,14 @@ on_event(void *ctx, const clean_event *ev)
 		    r->fname, (unsigned long long)ev->line, ev->rule);
 		if (r->status < EXIT_PARTIAL)
 			r->status = EXIT_PARTIAL;
+		return;
+	}
+	if (ev->kind == EV_VALVE || ev->kind == EV_EMPTY) {
+		if (r->opt->valve_warn)
+			warnx_(ev->kind == EV_VALVE ?
+			    "%s: document %llu has no body text; kept what the rules kept" :
+			    "%s: document %llu came out empty", r->fname,
+			    (unsigned long long)ev->doc);
 		return;
 	}
 	if (ev->kind == EV_LONG) {
@@ -328,11 +341,12 @@ print_stats(const rules *rs, const cleaner *c, int json)
 	static const char *const layer[] = { NULL, "body:head", "body:gap", "body:tail" };
 	unsigned long long v[] = { st->docs, st->lines_in, st->lines_out, st->bytes_in,
 		st->bytes_out, st->dropped, st->edited, st->repaired_lines,
-		st->long_lines, st->limit_hits, st->valve_lines, st->after_cut };
+		st->long_lines, st->limit_hits, st->valve_lines, st->after_cut,
+		st->docs_valve, st->docs_empty };
 	static const char *const names[] = { "documents", "lines_in", "lines_out",
 		"bytes_in", "bytes_out", "lines_dropped", "lines_edited",
 		"lines_repaired", "lines_too_long", "match_limit_hits", "lines_kept_by_valve",
-		"lines_after_cut" };
+		"lines_after_cut", "documents_kept_by_valve", "documents_empty" };
 	size_t i, n = sizeof(v) / sizeof(v[0]);
 
 	if (json) {
@@ -466,7 +480,7 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 
 enum {
 	OPT_CHECK = 256, OPT_EXPLAIN, OPT_NO_DEFAULT, OPT_QUOTES, OPT_NO_NFC,
-	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR, OPT_STATS
+	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR, OPT_STATS, OPT_VALVE
 };
 
 static const struct option longopts[] = {
@@ -483,6 +497,7 @@ static const struct option longopts[] = {
 	{ "no-normalize", no_argument, NULL, OPT_NO_NORM },
 	{ "no-heuristics", no_argument, NULL, OPT_NO_HEUR },
 	{ "stats", optional_argument, NULL, OPT_STATS },
+	{ "valve", required_argument, NULL, OPT_VALVE },
 	{ "max-line-length", required_argument, NULL, OPT_MAX_LINE },
 	{ "buffer-size", required_argument, NULL, OPT_BUFSIZE },
 	{ NULL, 0, NULL, 0 }
@@ -511,6 +526,7 @@ parse_options(int argc, char **argv, options *opt)
 	opt->co.max_line = CLEAN_MAX_LINE_DEFAULT;
 	opt->co.text = 1;
 	opt->co.layout = 1;
+	opt->co.valve = 1;
 	opt->rule_files = calloc((size_t)argc, sizeof(char *));
 	if (opt->rule_files == NULL)
 		oom();
@@ -543,6 +559,16 @@ parse_options(int argc, char **argv, options *opt)
 		case OPT_NO_NFC: opt->co.norm &= ~(unsigned)NORM_NFC; break;
 		case OPT_NO_NORM: opt->co.norm = 0; break;
 		case OPT_NO_HEUR: opt->co.layout = 0; break;
+		case OPT_VALVE:
+			if (strcmp(optarg, "keep") == 0)
+				opt->co.valve = 1, opt->valve_warn = 0;
+			else if (strcmp(optarg, "warn") == 0)
+				opt->co.valve = 1, opt->valve_warn = 1;
+			else if (strcmp(optarg, "off") == 0)
+				opt->co.valve = 0, opt->valve_warn = 1;
+			else
+				bad_usage("--valve takes keep, warn or off, not '%s'", optarg);
+			break;
 		case OPT_STATS:
 			if (optarg == NULL || strcmp(optarg, "text") == 0)
 				opt->stats = 1;

@@ -46,7 +46,7 @@ decide(const char *cls, int started, int final, int force, const char *want)
 
 	for (k = 0; k < n; k++)
 		prose[k] = cls[k] == 'p' ? BODY_PROSE : cls[k] == 'c' ? BODY_CONTENT : BODY_LINK;
-	d = body_decide(prose, n, started, final, force, v);
+	d = body_decide(prose, n, started, final, force, 1, v);
 	for (k = 0; k < n; k++)
 		got[k] = sym[v[k]];
 	got[n] = '\0';
@@ -66,6 +66,12 @@ test_body(void)
 	CHECK(decide("psss", 0, 1, 0, "KTTT"), "tail dropped");
 	CHECK(decide("ssss", 0, 1, 0, "VVVV"), "no prose: the valve keeps all");
 	CHECK(decide("ssss", 1, 1, 0, "TTTT"), "no prose after the body started: tail");
+	{
+		unsigned char p[3] = { BODY_LINK, BODY_CONTENT, BODY_LINK }, v[3];
+		body_decide(p, 3, 0, 1, 0, 0, v);
+		CHECK(v[0] == BODY_HEAD && v[1] == BODY_HEAD && v[2] == BODY_HEAD,
+		    "without the valve a document with no prose is all head");
+	}
 	CHECK(decide("pss", 0, 0, 0, "KPP"), "undecided lines wait for more");
 	CHECK(decide("psssss", 0, 0, 1, "KGGGPP"), "a full window decides all but the headings");
 	CHECK(decide("", 0, 1, 0, ""), "nothing to judge");
