@@ -28,7 +28,7 @@ LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 
-.PHONY: all check demo deps install uninstall clean format lint-man test-bins
+.PHONY: all check demo deps install uninstall clean format lint-man test-bins fuzz asan ubsan
 
 all: unboil
 
@@ -47,7 +47,11 @@ tests/unit/%: tests/unit/%.c tests/unit/unit.h libunboil.a
 tests/tools/peakrss: tests/tools/peakrss.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
-test-bins: $(UNIT_BIN) tests/tools/peakrss
+fuzz/bin/replay_%: fuzz/fuzz_%.c fuzz/replay.c libunboil.a
+	@mkdir -p fuzz/bin
+	$(CC) $(ALL_CFLAGS) -Isrc -DFUZZ_PATTERNS='"patterns"' -o $@ fuzz/fuzz_$*.c fuzz/replay.c libunboil.a $(LIBS)
+
+test-bins: $(UNIT_BIN) tests/tools/peakrss fuzz/bin/replay_clean fuzz/bin/replay_rules
 
 # Installs the Debian packages the build and the tests need, if missing.
 deps:
@@ -87,6 +91,33 @@ uninstall:
 	rm -f $(DESTDIR)$(DATADIR)/*.rules
 	-rmdir $(DESTDIR)$(DATADIR)
 
+# libFuzzer targets (clang); run them with fuzz/run.sh.
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+fuzz: deps
+	@mkdir -p fuzz/bin
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L -Isrc \
+		-DFUZZ_PATTERNS='"$(CURDIR)/patterns"' -o fuzz/bin/fuzz_clean \
+		fuzz/fuzz_clean.c $(LIB_SRC) $(LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L -Isrc \
+		-o fuzz/bin/fuzz_rules fuzz/fuzz_rules.c $(LIB_SRC) $(LIBS)
+
+# The whole test suite under AddressSanitizer or UndefinedBehaviorSanitizer;
+# each rebuilds from clean and cleans up after itself.
+SAN_CFLAGS = -O1 -g -fno-omit-frame-pointer
+asan: deps
+	$(MAKE) clean
+	$(MAKE) all test-bins CFLAGS="$(SAN_CFLAGS) -fsanitize=address" LDFLAGS="-fsanitize=address"
+	UNBOIL_SANITIZED=asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 tests/run.sh
+	$(MAKE) clean
+
+ubsan: deps
+	$(MAKE) clean
+	$(MAKE) all test-bins CFLAGS="$(SAN_CFLAGS) -fsanitize=undefined -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=undefined"
+	UNBOIL_SANITIZED=ubsan tests/run.sh
+	$(MAKE) clean
+
 lint-man:
 	mandoc -Tlint -Wwarning man/unboil.1 man/unboil-rules.5
 
@@ -95,4 +126,4 @@ format:
 
 clean:
 	rm -f unboil libunboil.a src/*.o $(UNIT_BIN) tests/tools/peakrss
-	rm -rf tests/out
+	rm -rf tests/out fuzz/bin

@@ -167,6 +167,21 @@ cleaner_begin(cleaner *c, uint64_t doc)
 	c->st.docs++;
 }
 
+/* Removes NUL bytes from p[0..n) in place; returns the new length. */
+static size_t
+strip_nul(char *p, size_t n)
+{
+	char *z = memchr(p, '\0', n);
+	size_t i, o;
+
+	if (z == NULL)
+		return n;
+	for (i = o = (size_t)(z - p); i < n; i++)
+		if (p[i] != '\0')
+			p[o++] = p[i];
+	return o;
+}
+
 /* Writes a body line: the pending blank line first, if any. */
 static int
 emit(cleaner *c, const char *t, size_t n, buf *out)
@@ -195,7 +210,8 @@ flush_lines(cleaner *c, size_t n, buf *out)
 
 	for (i = 0; i < n; i++) {
 		wline *w = &c->win[i];
-		const char *t = c->arena.data + w->off;
+		/* The arena has no storage until a line's text was kept. */
+		const char *t = c->arena.data != NULL ? c->arena.data + w->off : "";
 		const char *id = w->by != NULL ? rule_id(w->by) : NULL;
 
 		switch (w->what) {
@@ -267,8 +283,10 @@ flush(cleaner *c, int final, int force, buf *out)
 	c->nwin -= upto;
 	/* Compact the arena: the remaining lines' text moves to the front. */
 	base = c->nwin > 0 ? c->win[0].off : c->arena.len;
-	memmove(c->arena.data, c->arena.data + base, c->arena.len - base);
-	c->arena.len -= base;
+	if (base > 0) {
+		memmove(c->arena.data, c->arena.data + base, c->arena.len - base);
+		c->arena.len -= base;
+	}
 	for (i = 0; i < c->nwin; i++)
 		c->win[i].off -= base;
 	return 0;
@@ -323,6 +341,17 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 		p = c->fix.data;
 		n = c->fix.len;
 		c->st.repaired_lines++;
+	}
+	/* NUL bytes are never text, whatever the normalisation: they go. */
+	if (n > 0 && memchr(p, '\0', n) != NULL) {
+		if (p != c->fix.data) {
+			buf_clear(&c->fix);
+			if (buf_append(&c->fix, p, n) != 0)
+				return -1;
+		}
+		c->st.nul_lines++;
+		n = c->fix.len = strip_nul(c->fix.data, c->fix.len);
+		p = c->fix.data;
 	}
 	if (norm_line(c->nc, p, n, &t, &tn) != 0)
 		return -1;
@@ -397,12 +426,17 @@ long_piece(cleaner *c, const char *p, size_t n, int last, buf *out)
 	buf_clear(dst);
 	if (buf_append(dst, c->held, c->nheld) != 0 || buf_append(dst, p, n) != 0)
 		return -1;
-	keep = last ? 0 : incomplete_tail(dst->data, dst->len);
-	memcpy(c->held, dst->data + dst->len - keep, keep);
+	keep = last || dst->len == 0 ? 0 : incomplete_tail(dst->data, dst->len);
+	if (keep > 0)
+		memcpy(c->held, dst->data + dst->len - keep, keep);
 	c->nheld = keep;
 	before = out->len;
-	if (utf8_repair(dst->data, dst->len - keep, out, NULL) < 0)
+	if (dst->len > keep && utf8_repair(dst->data, dst->len - keep, out, NULL) < 0)
 		return -1;
+	/* Even unnormalised text carries no NUL bytes out: they would end a
+	 * record downstream (-z) or a C string. */
+	if (out->len > before)
+		out->len = before + strip_nul(out->data + before, out->len - before);
 	c->st.bytes_out += out->len - before;
 	if (last) {
 		c->st.bytes_out++;

@@ -15,7 +15,7 @@
  * Bad input: invalid UTF-8 is repaired (see utf8.h) and counted; CR LF and
  * lone CR end lines as LF does; a line longer than the cap is written
  * through without normalisation or rules (its invalid bytes still
- * repaired), reported by an event and counted.
+ * repaired, its NUL bytes removed), reported by an event and counted.
  */
 #ifndef UNBOIL_CLEAN_H
 #define UNBOIL_CLEAN_H
@@ -66,6 +66,7 @@ typedef struct clean_stats {
 	uint64_t after_cut;		/* lines dropped after a cut rule */
 	uint64_t docs_valve;		/* documents the valve kept */
 	uint64_t docs_empty;		/* documents with text that came out empty */
+	uint64_t nul_lines;		/* lines NUL bytes were removed from */
 } clean_stats;
 
 typedef struct cleaner cleaner;

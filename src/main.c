@@ -342,11 +342,12 @@ print_stats(const rules *rs, const cleaner *c, int json)
 	unsigned long long v[] = { st->docs, st->lines_in, st->lines_out, st->bytes_in,
 		st->bytes_out, st->dropped, st->edited, st->repaired_lines,
 		st->long_lines, st->limit_hits, st->valve_lines, st->after_cut,
-		st->docs_valve, st->docs_empty };
+		st->docs_valve, st->docs_empty, st->nul_lines };
 	static const char *const names[] = { "documents", "lines_in", "lines_out",
 		"bytes_in", "bytes_out", "lines_dropped", "lines_edited",
 		"lines_repaired", "lines_too_long", "match_limit_hits", "lines_kept_by_valve",
-		"lines_after_cut", "documents_kept_by_valve", "documents_empty" };
+		"lines_after_cut", "documents_kept_by_valve", "documents_empty",
+		"lines_with_nul" };
 	size_t i, n = sizeof(v) / sizeof(v[0]);
 
 	if (json) {

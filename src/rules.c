@@ -17,6 +17,10 @@
 #define MATCH_LIMIT 1000000	/* backtracking steps per match */
 #define DEPTH_LIMIT 10000	/* nested backtracking frames */
 #define JIT_STACK_MAX (1024 * 1024)
+/* Edits may make a line at most this long, n being its length before the
+ * first edit: replacements that feed on each other would otherwise grow a
+ * line exponentially. */
+#define EDIT_MAX(n) (4 * (n) + 1024)
 
 enum { RULE_CASELESS = 1 };
 
@@ -429,9 +433,14 @@ rules_load_text(rules *rs, const char *text, size_t n, const char *name,
 		ld.line++;
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
-		if (memchr(p, '\0', (size_t)(nl - p)) != NULL)
-			report(&ld, column(p, (size_t)((const char *)memchr(p, '\0', (size_t)(nl - p)) - p)),
-			    "%s", "NUL byte in rule file");
+		/* Patterns and examples reach PCRE2 unchecked: a line must be
+		 * well-formed UTF-8 without NUL bytes to be read at all. */
+		size_t len = (size_t)(nl - p), ok = utf8_valid_prefix(p, len);
+		const char *nul = memchr(p, '\0', len);
+		if (nul != NULL && (size_t)(nul - p) < ok)
+			report(&ld, column(p, (size_t)(nul - p)), "%s", "NUL byte in rule file");
+		else if (ok < len)
+			report(&ld, column(p, ok), "%s", "invalid UTF-8");
 		else
 			load_line(&ld, p, nl);
 		p = nl + 1;
@@ -535,9 +544,11 @@ match(rules_matcher *m, const rule *r, const char *s, size_t n)
 	return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
-/* Applies the edit rule r, which matched s, into out.  0, or -1 on error. */
+/* Applies the edit rule r, which matched s, into out, unless the result
+ * would be longer than max.  0, or -1 on error. */
 static int
-substitute(rules_matcher *m, const rule *r, const char *s, size_t n, buf *out)
+substitute(rules_matcher *m, const rule *r, const char *s, size_t n,
+    size_t max, buf *out)
 {
 	uint32_t opts = PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_EXTENDED |
 	    PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_NO_UTF_CHECK |
@@ -555,9 +566,9 @@ substitute(rules_matcher *m, const rule *r, const char *s, size_t n, buf *out)
 		    (PCRE2_UCHAR *)out->data, &olen);
 		if (rc >= 0) {
 			out->len = olen;
-			return 0;
+			return olen > max ? -1 : 0;
 		}
-		if (rc != PCRE2_ERROR_NOMEMORY)
+		if (rc != PCRE2_ERROR_NOMEMORY || olen > max)
 			return -1;
 		/* The first attempt consumed the match data: match afresh. */
 		opts &= ~(uint32_t)PCRE2_SUBSTITUTE_MATCHED;
@@ -602,7 +613,7 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 {
 	const rule *keep, *r;
 	buf *out = &m->a;
-	size_t i;
+	size_t i, max = EDIT_MAX(n);
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -628,7 +639,7 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 			return 0;
 		}
 		buf_clear(out);
-		if (substitute(m, r, s, n, out) != 0) {
+		if (substitute(m, r, s, n, max, out) != 0) {
 			note_limit(m, r, res);
 			continue;
 		}
@@ -671,7 +682,7 @@ apply_one(rules_matcher *m, const rule *r, const char *s, size_t n)
 	if (rc <= 0 || (r->action != ACT_STRIP && r->action != ACT_REPLACE))
 		return rc;
 	buf_clear(&m->a);
-	if (substitute(m, r, s, n, &m->a) != 0)
+	if (substitute(m, r, s, n, EDIT_MAX(n), &m->a) != 0)
 		return -1;
 	m->a.len = norm_fold_spaces(m->a.data, m->a.len);
 	return 1;

@@ -32,6 +32,17 @@ for t in tests/unit/test_*; do
 	fi
 done
 
+# ---- fuzz corpus replay ------------------------------------------------------
+# Every saved fuzz input, including each crash once found, runs again under
+# the ordinary build (and under the sanitizers in make asan / ubsan).
+for target in clean rules; do
+	set -- fuzz/corpus/$target/*
+	fuzz/bin/replay_$target "$@" >"$out/replay.log" 2>&1
+	rc=$?
+	n_ok=$(grep -c '^ok ' "$out/replay.log")
+	expect "fuzz replay $target: $n_ok of $# inputs, status $rc" test $rc -eq 0 -a "$n_ok" -eq $#
+done
+
 # ---- golden seeds ------------------------------------------------------------
 # Every seed and its four variants clean to the seed's expected output, read
 # at once and a few bytes at a time (to drive the line-boundary code).

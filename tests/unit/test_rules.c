@@ -129,6 +129,14 @@ test_limit(void)
 	CHECK(res.verdict == RV_KEEP && res.limit == NULL, "reported once per matcher");
 	rules_matcher_free(m);
 	rules_free(rs);
+	rs = load("replace (\\w+) => $1 $1 $1 $1 $1 $1\nreplace (\\w+) => $1 $1 $1 $1 $1 $1\n"
+	    "replace (\\w+) => $1 $1 $1 $1 $1 $1\nreplace (\\w+) => $1 $1 $1 $1 $1 $1\n", &e);
+	m = rules_matcher_new(rs);
+	rules_apply(m, "ab cd ef", 8, 1, &res);
+	CHECK(e == 0 && res.verdict == RV_EDIT && res.len <= 4 * 8 + 1024 &&
+	    res.limit != NULL, "edits that feed on each other are capped and reported");
+	rules_matcher_free(m);
+	rules_free(rs);
 }
 
 static void

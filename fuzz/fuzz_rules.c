@@ -1,0 +1,47 @@
+/*
+ * fuzz_rules.c - libFuzzer target for rule files.
+ *
+ * The input is split at its first NUL byte: before it a rule file, after it
+ * text whose lines are judged by the rules that loaded.  Oracles: no crash
+ * or sanitizer report, and an edited line that stays well-formed UTF-8.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "norm.h"
+#include "rules.h"
+#include "utf8.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	const char *p = (const char *)data, *z = memchr(p, 0, size);
+	size_t nrules = z ? (size_t)(z - p) : size;
+	const char *text = z ? z + 1 : "", *end = p + size, *nl;
+	rules *rs = rules_new();
+	rules_matcher *m;
+	rules_result res;
+	unsigned body = 0;
+
+	rules_load_text(rs, p, nrules, "fuzz", NULL, NULL);
+	rules_check_examples(rs, NULL, NULL, NULL, NULL);
+	if ((m = rules_matcher_new(rs)) == NULL)
+		abort();
+	while (z != NULL && text < end) {
+		nl = memchr(text, '\n', (size_t)(end - text));
+		size_t n = nl ? (size_t)(nl - text) : (size_t)(end - text);
+		if (utf8_valid_prefix(text, n) == n) {
+			if (rules_apply(m, text, n, body++ % 5, &res) != 0)
+				abort();
+			if (res.verdict == RV_KEEP || res.verdict == RV_EDIT)
+				if (utf8_valid_prefix(res.text, res.len) != res.len)
+					abort();
+		}
+		text += n + 1;
+	}
+	rules_matcher_free(m);
+	rules_free(rs);
+	return 0;
+}
