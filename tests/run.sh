@@ -9,7 +9,7 @@ top=$(pwd)
 UNBOIL=${UNBOIL:-$top/unboil}
 out=$top/tests/out
 rm -rf "$out" && mkdir -p "$out"
-pass=0 fail=0
+pass=0 fail=0 skip=0
 
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
@@ -125,7 +125,14 @@ wait $upid
 
 # ---- memory bounds -------------------------------------------------------------
 # Memory follows the longest line, not the input: 50 MB of short lines, and a
-# single 64 MiB line, which goes through past the 1 MiB cap.
+# single 64 MiB line, which goes through past the 1 MiB cap.  Sanitizer
+# builds (make asan, make ubsan) have their own memory profile: there these
+# checks are reported as skipped, never as passed.
+if [ -n "${UNBOIL_SANITIZED:-}" ]; then
+	skip=$((skip + 5))
+	echo "SKIP: memory bounds under $UNBOIL_SANITIZED (5 checks)"
+	rm -f "$out/big.txt"
+else
 tests/tools/peakrss "$UNBOIL" "$out/big.txt" >/dev/null 2>"$out/rss.err"
 kb=$(sed -n 's/^peakrss: //p' "$out/rss.err")
 expect "memory on 50 MB of lines: ${kb:-?} KiB < 16 MiB" test "${kb:-999999}" -lt 16384
@@ -138,6 +145,7 @@ expect "one 64 MiB line: ${kb:-?} KiB < 16 MiB" test "${kb:-999999}" -lt 16384
 expect "one 64 MiB line: written through whole" test "$(wc -c <"$out/oneline.out")" -eq 67108865
 expect "one 64 MiB line: warning" grep -q 'oneline.txt:1: line longer than 1048576 bytes, written through unchanged' "$out/rss.err"
 rm -f "$out/oneline.txt" "$out/oneline.out" "$out/big.txt"
+fi
 
 # ---- bundled rules --------------------------------------------------------------
 "$UNBOIL" --check-rules >"$out/check.out" 2>&1
@@ -180,5 +188,9 @@ expect "installed man pages" test -f "$dest/opt/unboil/share/man/man1/unboil.1" 
 make -s uninstall DESTDIR="$dest" PREFIX=/opt/unboil >>"$out/install.log" 2>&1
 expect "make uninstall removes everything" test -z "$(find "$dest" -type f)"
 
-echo "$pass passed, $fail failed"
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
 [ "$fail" -eq 0 ]
