@@ -18,6 +18,7 @@
 #include "body.h"
 #include "norm.h"
 #include "prose.h"
+#include "repair.h"
 #include "utf8.h"
 
 #define WINDOW_LINES 2048
@@ -43,6 +44,7 @@ struct cleaner {
 	const rules *rs;
 	clean_opts o;
 	norm_ctx *nc;
+	repair_ctx *rp;
 	rules_matcher *m;
 	clean_event_fn on_event;
 	void *ev_ctx;
@@ -80,11 +82,12 @@ cleaner_new(const rules *rs, const clean_opts *o)
 	if (c->o.max_line == 0)
 		c->o.max_line = CLEAN_MAX_LINE_DEFAULT;
 	c->nc = norm_new(o->norm);
+	c->rp = repair_new(o->repair);
 	c->m = rules_matcher_new(rs);
 	c->win = malloc(WINDOW_LINES * sizeof(*c->win));
 	c->prose = malloc(WINDOW_LINES);
 	c->verdict = malloc(WINDOW_LINES);
-	if (c->nc == NULL || c->m == NULL || c->win == NULL || c->prose == NULL ||
+	if (c->nc == NULL || c->rp == NULL || c->m == NULL || c->win == NULL || c->prose == NULL ||
 	    c->verdict == NULL) {
 		cleaner_free(c);
 		return NULL;
@@ -98,6 +101,7 @@ cleaner_free(cleaner *c)
 	if (c == NULL)
 		return;
 	norm_free(c->nc);
+	repair_free(c->rp);
 	rules_matcher_free(c->m);
 	buf_free(&c->line);
 	buf_free(&c->fix);
@@ -336,7 +340,7 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	c->st.bytes_in += n + 1;
 	if (utf8_valid_prefix(p, n) != n) {
 		buf_clear(&c->fix);
-		if (utf8_repair(p, n, &c->fix, NULL) < 0)
+		if (utf8_repair(p, n, &c->fix, &c->st.fffd) < 0)
 			return -1;
 		p = c->fix.data;
 		n = c->fix.len;
@@ -352,6 +356,13 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 		c->st.nul_lines++;
 		n = c->fix.len = strip_nul(c->fix.data, c->fix.len);
 		p = c->fix.data;
+	}
+	if (c->o.repair) {
+		unsigned did;
+		if (repair_line(c->rp, p, n, &p, &n, &did) != 0)
+			return -1;
+		c->st.mojibake_lines += (did & REPAIR_MOJIBAKE) != 0;
+		c->st.entity_lines += (did & REPAIR_ENTITIES) != 0;
 	}
 	if (norm_line(c->nc, p, n, &t, &tn) != 0)
 		return -1;

@@ -34,6 +34,7 @@ typedef struct clean_opts {
 	int text;		/* write the cleaned text (off for --explain) */
 	int layout;		/* run the structural layer (body.h) */
 	int valve;		/* apply its safety valve */
+	unsigned repair;	/* REPAIR_* flags (repair.h) */
 } clean_opts;
 
 typedef enum clean_ev {
@@ -67,6 +68,9 @@ typedef struct clean_stats {
 	uint64_t docs_valve;		/* documents the valve kept */
 	uint64_t docs_empty;		/* documents with text that came out empty */
 	uint64_t nul_lines;		/* lines NUL bytes were removed from */
+	uint64_t fffd;			/* bytes Windows-1252 leaves undefined */
+	uint64_t mojibake_lines;	/* lines with mojibake repaired */
+	uint64_t entity_lines;		/* lines with HTML entities decoded */
 } clean_stats;
 
 typedef struct cleaner cleaner;

@@ -22,7 +22,9 @@
 
 #include "buf.h"
 #include "clean.h"
+#include "decode.h"
 #include "norm.h"
+#include "repair.h"
 #include "rules.h"
 
 #ifndef UNBOIL_VERSION
@@ -47,6 +49,9 @@ typedef struct options {
 	int null_data;
 	int stats;		/* 0 none, 1 text, 2 JSON */
 	int valve_warn;		/* --valve=warn or off: say so on stderr */
+	const char *from_code;	/* -f: the input encoding */
+	int in_place;		/* -i */
+	const char *suffix;	/* -iSUFFIX: keep the original under this */
 	size_t read_size;
 	clean_opts co;
 } options;
@@ -55,9 +60,16 @@ typedef struct options {
 typedef struct run {
 	const options *opt;
 	const char *fname;	/* the input being read, for messages */
-	buf out;
+	buf out;		/* output waiting to be written */
+	buf conv;		/* input converted to UTF-8 */
 	int status;
 	uint64_t doc;
+	int out_fd;		/* standard output, or an in-place temporary */
+	int out_err;		/* in place: the errno of a failed write */
+	int open_doc;		/* a document has begun and not ended */
+	decoder *from;		/* -f: the decoder for every input */
+	decoder *utf16[2];	/* little and big endian, made on first use */
+	decoder *dec;		/* the decoder for this input, or NULL */
 } run;
 
 static const char *progname = "unboil";
@@ -78,7 +90,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: unboil [-hVz] [--check-rules] [--explain] [-l LANGS] [-r FILE]...\n"
+	    "usage: unboil [-hVz] [-f ENC] [-i[SUFFIX]] [--check-rules] [--explain]\n"
+	    "              [-l LANGS] [-r FILE]... [--no-mojibake] [--no-entities]\n"
 	    "              [--no-default-rules] [--quotes=ascii|keep] [--no-nfc]\n"
 	    "              [--no-normalize] [--no-heuristics] [--max-line-length=BYTES]\n"
 	    "              [--stats[=text|json]] [--valve=keep|warn|off]\n"
@@ -96,6 +109,11 @@ help(void)
 	    "      --check-rules        compile the rules, check their examples, exit\n"
 	    "      --explain            print every line with its verdict and rule\n"
 	    "  -z, --null-data          documents are separated by NUL bytes\n"
+	    "  -f, --from-code=ENC      input is in encoding ENC (any iconv knows)\n"
+	    "  -i, --in-place[=SUFFIX]  clean the files in place (keep originals as\n"
+	    "                           FILE+SUFFIX)\n"
+	    "      --no-mojibake        do not repair UTF-8 read as Windows-1252\n"
+	    "      --no-entities        do not decode HTML entities\n"
 	    "      --quotes=ascii|keep  map typographic quotes to ASCII (default: ascii)\n"
 	    "      --no-nfc             do not compose to Unicode NFC\n"
 	    "      --no-normalize       no character normalisation at all\n"
@@ -241,6 +259,8 @@ check_rules(const rules *rs, const options *opt)
 
 /* ---- output ---- */
 
+/* Writes the waiting output.  A failed write to standard output ends the
+ * run; one to an in-place temporary fails that file only. */
 static void
 write_all(run *r)
 {
@@ -248,11 +268,15 @@ write_all(run *r)
 	size_t n = r->out.len;
 	ssize_t k;
 
-	while (n > 0) {
-		k = write(STDOUT_FILENO, p, n);
+	while (n > 0 && r->out_err == 0) {
+		k = write(r->out_fd, p, n);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
+			if (r->out_fd != STDOUT_FILENO) {
+				r->out_err = errno;
+				break;
+			}
 			warnx_("write error: %s", strerror(errno));
 			exit(EXIT_TROUBLE);
 		}
@@ -334,20 +358,25 @@ json_str(FILE *f, const char *s)
 }
 
 static void
-print_stats(const rules *rs, const cleaner *c, int json)
+print_stats(const run *r, const rules *rs, const cleaner *c, int json)
 {
 	const clean_stats *st = cleaner_stats(c);
+	uint64_t undecodable = (r->from ? decoder_bad(r->from) : 0) +
+	    (r->utf16[0] ? decoder_bad(r->utf16[0]) : 0) +
+	    (r->utf16[1] ? decoder_bad(r->utf16[1]) : 0);
 	const rules_matcher *m = cleaner_matcher(c);
 	static const char *const layer[] = { NULL, "body:head", "body:gap", "body:tail" };
 	unsigned long long v[] = { st->docs, st->lines_in, st->lines_out, st->bytes_in,
 		st->bytes_out, st->dropped, st->edited, st->repaired_lines,
 		st->long_lines, st->limit_hits, st->valve_lines, st->after_cut,
-		st->docs_valve, st->docs_empty, st->nul_lines };
+		st->docs_valve, st->docs_empty, st->nul_lines, st->fffd,
+		undecodable, st->mojibake_lines, st->entity_lines };
 	static const char *const names[] = { "documents", "lines_in", "lines_out",
 		"bytes_in", "bytes_out", "lines_dropped", "lines_edited",
 		"lines_repaired", "lines_too_long", "match_limit_hits", "lines_kept_by_valve",
 		"lines_after_cut", "documents_kept_by_valve", "documents_empty",
-		"lines_with_nul" };
+		"lines_with_nul", "bytes_undefined_cp1252", "sequences_undecodable",
+		"lines_mojibake_fixed", "lines_entities_decoded" };
 	size_t i, n = sizeof(v) / sizeof(v[0]);
 
 	if (json) {
@@ -390,58 +419,195 @@ end_doc(run *r, cleaner *c)
 		oom();
 	if (r->opt->null_data && !r->opt->explain && buf_putc(&r->out, '\0') != 0)
 		oom();
+	r->open_doc = 0;
 }
 
-/* Cleans one input file (fd); with -z every NUL-ended record is a
- * document.  Returns 0, or -1 on a read error. */
+/* Feeds UTF-8 text to the cleaner; with -z a NUL byte ends a document. */
+static void
+feed_docs(run *r, cleaner *c, const char *p, size_t n)
+{
+	const char *nul;
+
+	while (n > 0) {
+		if (!r->open_doc) {
+			cleaner_begin(c, ++r->doc);
+			r->open_doc = 1;
+		}
+		nul = r->opt->null_data ? memchr(p, '\0', n) : NULL;
+		if (cleaner_feed(c, p, nul ? (size_t)(nul - p) : n, &r->out) != 0)
+			oom();
+		if (nul == NULL)
+			return;
+		end_doc(r, c);
+		n -= (size_t)(nul - p) + 1;
+		p = nul + 1;
+	}
+}
+
+/* Feeds input bytes, converting them first if the input is not UTF-8. */
+static void
+feed(run *r, cleaner *c, const char *p, size_t n, int last)
+{
+	if (r->dec == NULL) {
+		feed_docs(r, c, p, n);
+		return;
+	}
+	buf_clear(&r->conv);
+	if (decoder_feed(r->dec, p, n, last, &r->conv) != 0)
+		oom();
+	feed_docs(r, c, r->conv.data, r->conv.len);
+}
+
+/*
+ * Looks at the first two bytes of an input read without -f: a UTF-16 byte
+ * order mark chooses a UTF-16 decoder (and is dropped); anything else is
+ * read as UTF-8.
+ */
+static void
+sniff(run *r, cleaner *c, const unsigned char *head, size_t n)
+{
+	int be = n == 2 && head[0] == 0xFE && head[1] == 0xFF;
+
+	if (n == 2 && ((head[0] == 0xFF && head[1] == 0xFE) || be)) {
+		if (r->utf16[be] == NULL &&
+		    (r->utf16[be] = decoder_new(be ? "UTF-16BE" : "UTF-16LE")) == NULL)
+			oom();
+		r->dec = r->utf16[be];
+		decoder_reset(r->dec);
+		return;
+	}
+	feed(r, c, (const char *)head, n, 0);
+}
+
+/* Cleans one input (fd); each input is one document, or with -z a stream
+ * of NUL-ended documents.  Returns 0, or -1 on a read error. */
 static int
 clean_fd(run *r, cleaner *c, int fd, char *chunk)
 {
 	const options *opt = r->opt;
-	int open_doc = 0;
+	unsigned char head[2];
+	size_t nhead = 0, n;
+	int sniffing = r->from == NULL, rc = 0;
 	ssize_t k;
-	char *p, *nul;
-	size_t n;
+	char *p;
 
+	r->dec = r->from;
+	if (r->dec != NULL)
+		decoder_reset(r->dec);
 	if (!opt->null_data) {
 		cleaner_begin(c, ++r->doc);
-		open_doc = 1;
+		r->open_doc = 1;
 	}
 	for (;;) {
 		k = read(fd, chunk, opt->read_size);
+		if (k < 0 && errno == EINTR)
+			continue;
 		if (k < 0) {
-			if (errno == EINTR)
-				continue;
 			warnx_("%s: %s", r->fname, strerror(errno));
-			if (open_doc)
-				end_doc(r, c);
-			return -1;
+			rc = -1;
+			break;
 		}
 		if (k == 0)
 			break;
-		for (p = chunk, n = (size_t)k; n > 0;) {
-			if (!open_doc) {
-				cleaner_begin(c, ++r->doc);
-				open_doc = 1;
-			}
-			nul = opt->null_data ? memchr(p, '\0', n) : NULL;
-			if (cleaner_feed(c, p, nul ? (size_t)(nul - p) : n, &r->out) != 0)
-				oom();
-			if (nul == NULL)
-				break;
-			end_doc(r, c);
-			open_doc = 0;
-			n -= (size_t)(nul - p) + 1;
-			p = nul + 1;
+		p = chunk;
+		n = (size_t)k;
+		while (sniffing && n > 0 && nhead < 2) {
+			head[nhead++] = (unsigned char)*p++;
+			n--;
 		}
+		if (sniffing && nhead == 2) {
+			sniffing = 0;
+			sniff(r, c, head, nhead);
+		}
+		feed(r, c, p, n, 0);
 		/* A short read means the writer upstream paused: pass on what
 		 * is ready, so that the filter streams in interactive pipes. */
 		if (r->out.len >= FLUSH_AT || (size_t)k < opt->read_size)
 			write_all(r);
 	}
-	if (open_doc)
+	if (sniffing && nhead > 0)
+		sniff(r, c, head, nhead);
+	if (r->dec != NULL)
+		feed(r, c, "", 0, 1);
+	if (r->open_doc)
 		end_doc(r, c);
-	return 0;
+	return rc;
+}
+
+/* Opens an input; returns its descriptor, or -1 after saying why. */
+static int
+open_input(run *r, const char *f)
+{
+	int fd;
+
+	if (strcmp(f, "-") == 0) {
+		r->fname = "(standard input)";
+		return STDIN_FILENO;
+	}
+	r->fname = f;
+	if ((fd = open(f, O_RDONLY)) < 0)
+		warnx_("%s: %s", f, strerror(errno));
+	return fd;
+}
+
+/*
+ * Cleans the file at path in place: into a temporary file in the same
+ * directory, which then replaces the original by an atomic rename.  The
+ * temporary file gets the original's mode (and owner, where permitted)
+ * and is synced before the rename; with a suffix the original is kept
+ * under path+suffix.  Whatever fails, or if the process is killed, the
+ * original is left as it was.  Returns 0, or -1 after saying why.
+ */
+static int
+clean_in_place(run *r, cleaner *c, const char *path, char *chunk)
+{
+	char tmp[PATH_MAX], backup[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int in, out, rc;
+	struct stat st;
+
+	memset(&st, 0, sizeof(st));
+	if ((in = open_input(r, path)) < 0)
+		return -1;
+	if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+		warnx_("%s: %s", path, S_ISREG(st.st_mode) ? strerror(errno) :
+		    "not a regular file; left unchanged");
+		close(in);
+		return -1;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*s.unboil.XXXXXX",
+	    slash ? (int)(slash - path + 1) : 0, path);
+	if ((out = mkstemp(tmp)) < 0) {
+		warnx_("%s: cannot create a temporary file: %s", path, strerror(errno));
+		close(in);
+		return -1;
+	}
+	(void)fchmod(out, st.st_mode & 07777);
+	if (fchown(out, st.st_uid, st.st_gid) != 0)
+		(void)0;	/* not permitted for others' files: keep ours */
+	r->out_fd = out;
+	r->out_err = 0;
+	rc = clean_fd(r, c, in, chunk);
+	write_all(r);
+	close(in);
+	if (rc == 0 && r->out_err == 0 && (fsync(out) != 0 || close(out) != 0))
+		r->out_err = errno;
+	else if (rc != 0 || r->out_err != 0)
+		close(out);
+	r->out_fd = STDOUT_FILENO;
+	if (rc == 0 && r->out_err == 0 && r->opt->suffix != NULL) {
+		snprintf(backup, sizeof(backup), "%s%s", path, r->opt->suffix);
+		if ((unlink(backup) != 0 && errno != ENOENT) || link(path, backup) != 0)
+			r->out_err = errno;
+	}
+	if (rc == 0 && r->out_err == 0 && rename(tmp, path) != 0)
+		r->out_err = errno;
+	if (rc == 0 && r->out_err == 0)
+		return 0;
+	if (r->out_err != 0)
+		warnx_("%s: %s; file left unchanged", path, strerror(r->out_err));
+	unlink(tmp);
+	return -1;
 }
 
 static void
@@ -456,15 +622,15 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 	cleaner_set_events(c, on_event, r);
 	for (i = 0; i < (nfiles > 0 ? nfiles : 1); i++) {
 		const char *f = nfiles > 0 ? files[i] : "-";
-		if (strcmp(f, "-") == 0) {
-			r->fname = "(standard input)";
-			fd = STDIN_FILENO;
-		} else if ((fd = open(f, O_RDONLY)) < 0) {
-			warnx_("%s: %s", f, strerror(errno));
+		if (r->opt->in_place) {
+			if (clean_in_place(r, c, f, chunk) != 0)
+				r->status = EXIT_TROUBLE;
+			continue;
+		}
+		if ((fd = open_input(r, f)) < 0) {
 			r->status = EXIT_TROUBLE;
 			continue;
-		} else
-			r->fname = f;
+		}
 		if (clean_fd(r, c, fd, chunk) != 0)
 			r->status = EXIT_TROUBLE;
 		if (fd != STDIN_FILENO)
@@ -472,7 +638,7 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 	}
 	write_all(r);
 	if (r->opt->stats)
-		print_stats(rs, c, r->opt->stats == 2);
+		print_stats(r, rs, c, r->opt->stats == 2);
 	free(chunk);
 	cleaner_free(c);
 }
@@ -481,11 +647,15 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 
 enum {
 	OPT_CHECK = 256, OPT_EXPLAIN, OPT_NO_DEFAULT, OPT_QUOTES, OPT_NO_NFC,
-	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR, OPT_STATS, OPT_VALVE
+	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR, OPT_STATS, OPT_VALVE, OPT_NO_MOJIBAKE, OPT_NO_ENTITIES
 };
 
 static const struct option longopts[] = {
 	{ "rules", required_argument, NULL, 'r' },
+	{ "from-code", required_argument, NULL, 'f' },
+	{ "in-place", optional_argument, NULL, 'i' },
+	{ "no-mojibake", no_argument, NULL, OPT_NO_MOJIBAKE },
+	{ "no-entities", no_argument, NULL, OPT_NO_ENTITIES },
 	{ "lang", required_argument, NULL, 'l' },
 	{ "null-data", no_argument, NULL, 'z' },
 	{ "help", no_argument, NULL, 'h' },
@@ -528,11 +698,12 @@ parse_options(int argc, char **argv, options *opt)
 	opt->co.text = 1;
 	opt->co.layout = 1;
 	opt->co.valve = 1;
+	opt->co.repair = REPAIR_ALL;
 	opt->rule_files = calloc((size_t)argc, sizeof(char *));
 	if (opt->rule_files == NULL)
 		oom();
 	opterr = 0;	/* our own messages, without argv[0]'s path */
-	while ((ch = getopt_long(argc, argv, ":r:l:zhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":r:l:f:i::zhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			opt->rule_files[opt->nrule_files++] = optarg;
@@ -544,6 +715,15 @@ parse_options(int argc, char **argv, options *opt)
 			opt->langs = optarg;
 			break;
 		case 'z': opt->null_data = 1; break;
+		case 'f': opt->from_code = optarg; break;
+		case 'i':
+			opt->in_place = 1;
+			opt->suffix = optarg != NULL && *optarg != '\0' ? optarg : NULL;
+			if (opt->suffix != NULL && strchr(opt->suffix, '/') != NULL)
+				bad_usage("the --in-place suffix may not contain '/': '%s'", optarg);
+			break;
+		case OPT_NO_MOJIBAKE: opt->co.repair &= ~(unsigned)REPAIR_MOJIBAKE; break;
+		case OPT_NO_ENTITIES: opt->co.repair &= ~(unsigned)REPAIR_ENTITIES; break;
 		case 'h': help(); exit(0);
 		case 'V': printf("unboil %s\n", UNBOIL_VERSION); exit(0);
 		case OPT_CHECK: opt->check_rules = 1; break;
@@ -597,6 +777,10 @@ parse_options(int argc, char **argv, options *opt)
 			bad_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (opt->in_place && opt->explain)
+		bad_usage("%s", "--in-place and --explain do not go together");
+	if (opt->in_place && optind >= argc)
+		bad_usage("%s", "--in-place needs files to clean");
 	return optind;
 }
 
@@ -627,8 +811,20 @@ main(int argc, char **argv)
 	}
 	memset(&r, 0, sizeof(r));
 	r.opt = &opt;
+	r.out_fd = STDOUT_FILENO;
+	if (opt.from_code != NULL && (r.from = decoder_new(opt.from_code)) == NULL) {
+		warnx_("unknown encoding '%s' (see iconv -l); no input read", opt.from_code);
+		return EXIT_TROUBLE;
+	}
+	for (int i = first; i < argc && opt.in_place; i++)
+		if (strcmp(argv[i], "-") == 0)
+			bad_usage("%s", "--in-place cannot clean standard input");
 	clean_inputs(&r, rs, argv + first, argc - first);
 	buf_free(&r.out);
+	buf_free(&r.conv);
+	decoder_free(r.from);
+	decoder_free(r.utf16[0]);
+	decoder_free(r.utf16[1]);
 	rules_free(rs);
 	free(opt.rule_files);
 	if (close(STDOUT_FILENO) != 0 && errno != EBADF) {

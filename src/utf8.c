@@ -134,7 +134,7 @@ utf8_encode(uint32_t cp, char *out)
 }
 
 long
-utf8_repair(const char *s, size_t n, buf *out, size_t *bad_fffd)
+utf8_repair(const char *s, size_t n, buf *out, uint64_t *bad_fffd)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, ok, k;

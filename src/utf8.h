@@ -38,6 +38,6 @@ uint32_t utf8_cp1252(unsigned char c);
  * above says.  Returns the number of bytes replaced, or -1 if out of
  * memory; *bad_fffd, if not NULL, is increased by the number that became
  * U+FFFD. */
-long utf8_repair(const char *p, size_t n, buf *out, size_t *bad_fffd);
+long utf8_repair(const char *p, size_t n, buf *out, uint64_t *bad_fffd);
 
 #endif

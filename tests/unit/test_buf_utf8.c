@@ -61,7 +61,7 @@ static void
 test_repair(void)
 {
 	buf b = { 0 };
-	size_t bad = 0;
+	uint64_t bad = 0;
 	long n;
 
 	n = utf8_repair("Gespr\xE4" "ch", 8, &b, &bad);

@@ -1,0 +1,117 @@
+/* Unit tests for repair.c and decode.c. */
+#include <stdlib.h>
+
+#include "decode.h"
+#include "repair.h"
+#include "unit.h"
+
+static repair_ctx *rc;
+
+static int
+repaired(const char *in, const char *want, unsigned want_did)
+{
+	const char *o;
+	size_t n;
+	unsigned did;
+
+	if (repair_line(rc, in, strlen(in), &o, &n, &did) != 0)
+		return 0;
+	if (!SAME(o, n, want) || did != want_did)
+		printf("# \"%s\" -> \"%.*s\" (did %u)\n", in, (int)n, o, did);
+	return SAME(o, n, want) && did == want_did;
+}
+
+static void
+test_mojibake(void)
+{
+	CHECK(repaired("Gespr\xC3\x83\xC2\xA4" "ch", "Gespr\xC3\xA4" "ch", REPAIR_MOJIBAKE),
+	    "UTF-8 read as Windows-1252");
+	CHECK(repaired("\xC3\xA2\xE2\x82\xAC\xC5\xBE" "Zitat\xC3\xA2\xE2\x82\xAC\xC5\x93",
+	    "\xE2\x80\x9EZitat\xE2\x80\x9C", REPAIR_MOJIBAKE), "German quotes in mojibake");
+	CHECK(repaired("Gespr\xC3\x83\xC6\x92\xC3\x82\xC2\xA4" "ch", "Gespr\xC3\xA4" "ch",
+	    REPAIR_MOJIBAKE), "mojibake twice over");
+	CHECK(repaired("\xC3\xA2\xC2\x80\xC2\x9D", "\xE2\x80\x9D", REPAIR_MOJIBAKE),
+	    "C1 controls from a Latin-1 decode");
+	CHECK(repaired("S\xC3\xA3o Paulo, \xC3\x84gypten, K\xC3\xA4se f\xC3\xBCr 5\xE2\x82\xAC",
+	    "S\xC3\xA3o Paulo, \xC3\x84gypten, K\xC3\xA4se f\xC3\xBCr 5\xE2\x82\xAC", 0),
+	    "legitimate accented text is left alone");
+	CHECK(repaired("caf\xC3\xA9 \xC2\xA9 2024", "caf\xC3\xA9 \xC2\xA9 2024", 0),
+	    "a copyright sign after a word is left alone");
+	CHECK(repaired("Ansto\xC3\x9F\xC2\xA0" "f\xC3\xBCr", "Ansto\xC3\x9F\xC2\xA0" "f\xC3\xBCr", 0),
+	    "sharp s before a no-break space is left alone");
+}
+
+static void
+test_entities(void)
+{
+	CHECK(repaired("Tom &amp; Jerry &lt;3 &quot;x&quot;", "Tom & Jerry <3 \"x\"",
+	    REPAIR_ENTITIES), "basic entities");
+	CHECK(repaired("&bdquo;Zitat&ldquo; &#8222;a&#8220; &#x201E;b&#X201c;",
+	    "\xE2\x80\x9EZitat\xE2\x80\x9C \xE2\x80\x9E" "a\xE2\x80\x9C \xE2\x80\x9E" "b\xE2\x80\x9C",
+	    REPAIR_ENTITIES), "named, decimal and hex quotes");
+	CHECK(repaired("Gr&uuml;&szlig;e&nbsp;aus &Ouml;sterreich", "Gr\xC3\xBC\xC3\x9F" "e\xC2\xA0"
+	    "aus \xC3\x96sterreich", REPAIR_ENTITIES), "umlauts and nbsp");
+	CHECK(repaired("AT&T &unknown; a & b &#; &#0; &#x110000; &#150;",
+	    "AT&T &unknown; a & b &#; \xEF\xBF\xBD \xEF\xBF\xBD \xE2\x80\x93", REPAIR_ENTITIES),
+	    "unknown names kept, impossible code points replaced, 150 is Windows-1252");
+	CHECK(repaired("&amp;auml;", "&auml;", REPAIR_ENTITIES), "decoded once, not twice");
+}
+
+/* Converts in through a decoder in pieces of step bytes. */
+static int
+decoded(const char *enc, const char *in, size_t n, size_t step, const char *want,
+    uint64_t want_bad)
+{
+	decoder *d = decoder_new(enc);
+	buf out = { 0 };
+	size_t i;
+	int ok;
+
+	if (d == NULL)
+		return 0;
+	for (i = 0; i < n; i += step)
+		decoder_feed(d, in + i, n - i < step ? n - i : step, 0, &out);
+	decoder_feed(d, "", 0, 1, &out);
+	ok = SAME(out.data ? out.data : "", out.len, want) && decoder_bad(d) == want_bad;
+	if (!ok)
+		printf("# %s step %zu: \"%.*s\" bad %llu\n", enc, step, (int)out.len,
+		    out.data ? out.data : "", (unsigned long long)decoder_bad(d));
+	buf_free(&out);
+	decoder_free(d);
+	return ok;
+}
+
+static void
+test_decode(void)
+{
+	const char le[] = "H\0" "\xE4\0" "\x1E\x20" "\n\0";	/* H a-umlaut U+201E LF */
+	size_t step;
+	int ok = 1;
+
+	CHECK(decoder_new("NO-SUCH-ENCODING") == NULL, "unknown encoding refused");
+	for (step = 1; step <= 8; step++)
+		ok &= decoded("UTF-16LE", le, 8, step, "H\xC3\xA4\xE2\x80\x9E\n", 0);
+	CHECK(ok, "UTF-16LE, every piece size");
+	CHECK(decoded("ISO-8859-1", "Gr\xFC\xDF" "e", 5, 1, "Gr\xC3\xBC\xC3\x9F" "e", 0),
+	    "Latin-1");
+	CHECK(decoded("UTF-8", "a\xFF" "b", 3, 1, "a\xEF\xBF\xBD" "b", 1),
+	    "an invalid sequence becomes U+FFFD and is counted");
+	CHECK(decoded("UTF-16LE", "H\0" "i", 3, 1, "H\xEF\xBF\xBD", 1),
+	    "an incomplete sequence at the end becomes U+FFFD");
+	ok = 1;
+	for (step = 1; step <= 6; step++)
+		ok &= decoded("SHIFT_JIS", "\x82\xA0\x82\xA2", 4, step,
+		    "\xE3\x81\x82\xE3\x81\x84", 0);
+	CHECK(ok, "a double-byte encoding cut between its bytes");
+}
+
+int
+main(void)
+{
+	rc = repair_new(REPAIR_ALL);
+	test_mojibake();
+	test_entities();
+	test_decode();
+	repair_free(rc);
+	return unit_done();
+}
