@@ -781,6 +781,9 @@ parse_options(int argc, char **argv, options *opt)
 		bad_usage("%s", "--in-place and --explain do not go together");
 	if (opt->in_place && optind >= argc)
 		bad_usage("%s", "--in-place needs files to clean");
+	for (ch = optind; ch < argc && opt->in_place; ch++)
+		if (strcmp(argv[ch], "-") == 0)
+			bad_usage("%s", "--in-place cannot clean standard input");
 	return optind;
 }
 
@@ -790,36 +793,26 @@ main(int argc, char **argv)
 	options opt;
 	run r;
 	rules *rs;
-	int first;
+	int first, status;
 
 	first = parse_options(argc, argv, &opt);
-	if ((rs = rules_new()) == NULL)
-		oom();
-	if (load_rules(rs, &opt) != 0) {
-		warnx_("bad rules; no input read");
-		return EXIT_TROUBLE;
-	}
-	if (opt.check_rules) {
-		int rc = check_rules(rs, &opt);
-		rules_free(rs);
-		free(opt.rule_files);
-		if (fflush(stdout) != 0 || ferror(stdout)) {
-			warnx_("write error: %s", strerror(errno));
-			return EXIT_TROUBLE;
-		}
-		return rc;
-	}
 	memset(&r, 0, sizeof(r));
 	r.opt = &opt;
 	r.out_fd = STDOUT_FILENO;
+	if ((rs = rules_new()) == NULL)
+		oom();
 	if (opt.from_code != NULL && (r.from = decoder_new(opt.from_code)) == NULL) {
 		warnx_("unknown encoding '%s' (see iconv -l); no input read", opt.from_code);
-		return EXIT_TROUBLE;
+		status = EXIT_TROUBLE;
+	} else if (load_rules(rs, &opt) != 0) {
+		warnx_("bad rules; no input read");
+		status = EXIT_TROUBLE;
+	} else if (opt.check_rules) {
+		status = check_rules(rs, &opt);
+	} else {
+		clean_inputs(&r, rs, argv + first, argc - first);
+		status = r.status;
 	}
-	for (int i = first; i < argc && opt.in_place; i++)
-		if (strcmp(argv[i], "-") == 0)
-			bad_usage("%s", "--in-place cannot clean standard input");
-	clean_inputs(&r, rs, argv + first, argc - first);
 	buf_free(&r.out);
 	buf_free(&r.conv);
 	decoder_free(r.from);
@@ -827,9 +820,11 @@ main(int argc, char **argv)
 	decoder_free(r.utf16[1]);
 	rules_free(rs);
 	free(opt.rule_files);
-	if (close(STDOUT_FILENO) != 0 && errno != EBADF) {
+	/* Without this check, unboil >/dev/full would "succeed". */
+	if (fflush(stdout) != 0 || ferror(stdout) ||
+	    (close(STDOUT_FILENO) != 0 && errno != EBADF)) {
 		warnx_("write error: %s", strerror(errno));
 		return EXIT_TROUBLE;
 	}
-	return r.status;
+	return status;
 }
