@@ -51,7 +51,8 @@ fuzz/bin/replay_%: fuzz/fuzz_%.c fuzz/replay.c libunboil.a
 	@mkdir -p fuzz/bin
 	$(CC) $(ALL_CFLAGS) -Isrc -DFUZZ_PATTERNS='"patterns"' -o $@ fuzz/fuzz_$*.c fuzz/replay.c libunboil.a $(LIBS)
 
-test-bins: $(UNIT_BIN) tests/tools/peakrss fuzz/bin/replay_clean fuzz/bin/replay_rules
+test-bins: $(UNIT_BIN) tests/tools/peakrss fuzz/bin/replay_clean fuzz/bin/replay_rules \
+	fuzz/bin/replay_decode
 
 # Installs the Debian packages the build and the tests need, if missing.
 deps:
@@ -101,6 +102,8 @@ fuzz: deps
 		fuzz/fuzz_clean.c $(LIB_SRC) $(LIBS)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L -Isrc \
 		-o fuzz/bin/fuzz_rules fuzz/fuzz_rules.c $(LIB_SRC) $(LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L -Isrc \
+		-o fuzz/bin/fuzz_decode fuzz/fuzz_decode.c $(LIB_SRC) $(LIBS)
 
 # The whole test suite under AddressSanitizer or UndefinedBehaviorSanitizer;
 # each rebuilds from clean and cleans up after itself.

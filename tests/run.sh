@@ -35,7 +35,7 @@ done
 # ---- fuzz corpus replay ------------------------------------------------------
 # Every saved fuzz input, including each crash once found, runs again under
 # the ordinary build (and under the sanitizers in make asan / ubsan).
-for target in clean rules; do
+for target in clean rules decode; do
 	set -- fuzz/corpus/$target/*
 	fuzz/bin/replay_$target "$@" >"$out/replay.log" 2>&1
 	rc=$?
