@@ -125,6 +125,18 @@ cleaner_stats(const cleaner *c)
 	return &c->st;
 }
 
+void
+clean_stats_add(clean_stats *dst, const clean_stats *src)
+{
+	/* clean_stats holds nothing but uint64_t counters. */
+	uint64_t *d = (uint64_t *)dst;
+	const uint64_t *s = (const uint64_t *)src;
+	size_t i;
+
+	for (i = 0; i < sizeof(*dst) / sizeof(uint64_t); i++)
+		d[i] += s[i];
+}
+
 const rules_matcher *
 cleaner_matcher(const cleaner *c)
 {

@@ -88,6 +88,8 @@ int cleaner_feed(cleaner *c, const char *p, size_t n, buf *out);
 int cleaner_end(cleaner *c, buf *out);
 
 const clean_stats *cleaner_stats(const cleaner *c);
+/* Adds every counter of src to dst. */
+void clean_stats_add(clean_stats *dst, const clean_stats *src);
 const rules_matcher *cleaner_matcher(const cleaner *c);
 
 #endif

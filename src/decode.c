@@ -3,6 +3,7 @@
  * and the bad-input policy.
  */
 #include "decode.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -56,6 +57,8 @@ decoder_bad(const decoder *d)
 	return d->bad;
 }
 
+static int feed(decoder *d, const char *in, size_t n, int last, buf *out);
+
 static int
 put_fffd(decoder *d, buf *out)
 {
@@ -96,8 +99,51 @@ convert(decoder *d, const char *p, size_t n, buf *out)
 	return 0;
 }
 
+/*
+ * iconv's UTF-8 is not always RFC 3629's: glibc lets sequences beyond
+ * U+10FFFF through from UTF-8 input.  Whatever it wrote after from is
+ * checked, and what is not well-formed becomes U+FFFD, one per byte.
+ */
+static int
+settle(decoder *d, buf *out, size_t from)
+{
+	size_t ok = utf8_valid_prefix(out->data + from, out->len - from), i, k;
+	buf tmp = { 0 };
+
+	if (from + ok == out->len)
+		return 0;
+	for (i = from + ok; i < out->len; i += k) {
+		k = utf8_seq_len((const unsigned char *)out->data + i, out->len - i);
+		if (k == 0) {
+			d->bad++;
+			k = 1;
+			if (buf_append(&tmp, "\xEF\xBF\xBD", 3) != 0)
+				goto nomem;
+		} else if (buf_append(&tmp, out->data + i, k) != 0)
+			goto nomem;
+	}
+	out->len = from + ok;
+	if (buf_append(out, tmp.data, tmp.len) != 0)
+		goto nomem;
+	buf_free(&tmp);
+	return 0;
+nomem:
+	buf_free(&tmp);
+	return -1;
+}
+
 int
 decoder_feed(decoder *d, const char *in, size_t n, int last, buf *out)
+{
+	size_t from = out->len;
+
+	if (feed(d, in, n, last, out) != 0)
+		return -1;
+	return settle(d, out, from);
+}
+
+static int
+feed(decoder *d, const char *in, size_t n, int last, buf *out)
 {
 	size_t take, k, left;
 

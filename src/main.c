@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "clean.h"
 #include "decode.h"
+#include "pool.h"
 #include "norm.h"
 #include "repair.h"
 #include "rules.h"
@@ -36,10 +37,13 @@
 
 #define FLUSH_AT (64 * 1024)
 #define READ_SIZE_DEFAULT (128 * 1024)
+/* -j: a document bigger than this is cleaned streaming, not in a slot. */
+#define SLOT_MAX ((size_t)1 << 20)
 
 enum { EXIT_PARTIAL = 1, EXIT_TROUBLE = 2 };
 
-typedef struct options {
+typedef struct options options;
+struct options {
 	const char **rule_files;
 	size_t nrule_files;
 	const char *langs;
@@ -53,10 +57,21 @@ typedef struct options {
 	int in_place;		/* -i */
 	const char *suffix;	/* -iSUFFIX: keep the original under this */
 	size_t read_size;
+	int jobs;		/* -j; 0 until chosen */
 	clean_opts co;
-} options;
+};
 
 /* State of one run, shared with the event callback. */
+/* Where a document's events go: its output buffer (for --explain), its
+ * input's name (for messages) and its exit status. */
+typedef struct sink {
+	const struct options *opt;
+	buf *out;
+	const char *fname;
+	int status;
+	int streamed;		/* -j: cleaned on the main thread instead */
+} sink;
+
 typedef struct run {
 	const options *opt;
 	const char *fname;	/* the input being read, for messages */
@@ -70,6 +85,14 @@ typedef struct run {
 	decoder *from;		/* -f: the decoder for every input */
 	decoder *utf16[2];	/* little and big endian, made on first use */
 	decoder *dec;		/* the decoder for this input, or NULL */
+	sink main_sink;		/* events of documents cleaned on this thread */
+	pool *pool;		/* -j: the workers, or NULL */
+	pool_slot *slot;	/* -j: the document being read */
+	sink *sinks;		/* -j: one per slot */
+	cleaner *c;		/* this thread's cleaner */
+	int streaming;		/* -j: a document too big for a slot streams here */
+	int nslots;
+	uint64_t ntaken, ncollected;	/* -j: slots so far */
 } run;
 
 static const char *progname = "unboil";
@@ -79,18 +102,20 @@ warnx_(const char *fmt, ...)
 {
 	va_list ap;
 
+	flockfile(stderr);	/* one whole line, even from workers */
 	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: unboil [-hVz] [-f ENC] [-i[SUFFIX]] [--check-rules] [--explain]\n"
+	    "usage: unboil [-hVz] [-f ENC] [-i[SUFFIX]] [-j N] [--check-rules] [--explain]\n"
 	    "              [-l LANGS] [-r FILE]... [--no-mojibake] [--no-entities]\n"
 	    "              [--no-default-rules] [--quotes=ascii|keep] [--no-nfc]\n"
 	    "              [--no-normalize] [--no-heuristics] [--max-line-length=BYTES]\n"
@@ -109,6 +134,8 @@ help(void)
 	    "      --check-rules        compile the rules, check their examples, exit\n"
 	    "      --explain            print every line with its verdict and rule\n"
 	    "  -z, --null-data          documents are separated by NUL bytes\n"
+	    "  -j, --jobs=N             clean N documents at once (default: all cores\n"
+	    "                           for several files or -z, else 1)\n"
 	    "  -f, --from-code=ENC      input is in encoding ENC (any iconv knows)\n"
 	    "  -i, --in-place[=SUFFIX]  clean the files in place (keep originals as\n"
 	    "                           FILE+SUFFIX)\n"
@@ -300,7 +327,8 @@ static const char *const ev_names[] = {
 static void
 on_event(void *ctx, const clean_event *ev)
 {
-	run *r = ctx;
+	sink *r = ctx;
+	buf *out = r->out;
 	char head[96];
 	int k;
 
@@ -330,11 +358,11 @@ on_event(void *ctx, const clean_event *ev)
 	k = snprintf(head, sizeof(head), "%llu:%llu\t%s\t",
 	    (unsigned long long)ev->doc, (unsigned long long)ev->line,
 	    ev_names[ev->kind]);
-	if (buf_append(&r->out, head, (size_t)k) != 0 ||
-	    buf_append(&r->out, ev->rule ? ev->rule : "-", strlen(ev->rule ? ev->rule : "-")) != 0 ||
-	    buf_putc(&r->out, '\t') != 0 ||
-	    buf_append(&r->out, ev->text, ev->len) != 0 ||
-	    buf_putc(&r->out, '\n') != 0)
+	if (buf_append(out, head, (size_t)k) != 0 ||
+	    buf_append(out, ev->rule ? ev->rule : "-", strlen(ev->rule ? ev->rule : "-")) != 0 ||
+	    buf_putc(out, '\t') != 0 ||
+	    buf_append(out, ev->text, ev->len) != 0 ||
+	    buf_putc(out, '\n') != 0)
 		oom();
 }
 
@@ -358,13 +386,12 @@ json_str(FILE *f, const char *s)
 }
 
 static void
-print_stats(const run *r, const rules *rs, const cleaner *c, int json)
+print_stats(const run *r, const rules *rs, const clean_stats *st,
+    const uint64_t *hits, int json)
 {
-	const clean_stats *st = cleaner_stats(c);
 	uint64_t undecodable = (r->from ? decoder_bad(r->from) : 0) +
 	    (r->utf16[0] ? decoder_bad(r->utf16[0]) : 0) +
 	    (r->utf16[1] ? decoder_bad(r->utf16[1]) : 0);
-	const rules_matcher *m = cleaner_matcher(c);
 	static const char *const layer[] = { NULL, "body:head", "body:gap", "body:tail" };
 	unsigned long long v[] = { st->docs, st->lines_in, st->lines_out, st->bytes_in,
 		st->bytes_out, st->dropped, st->edited, st->repaired_lines,
@@ -389,7 +416,7 @@ print_stats(const run *r, const rules *rs, const cleaner *c, int json)
 			json_str(stderr, rule_id(rules_at(rs, i)));
 			fprintf(stderr, ",\"action\":\"%s\",\"lines\":%llu}",
 			    rule_action_name(rule_act(rules_at(rs, i))),
-			    (unsigned long long)rules_matcher_hits(m, i));
+			    (unsigned long long)hits[i]);
 		}
 		fputs("],\"layer\":{", stderr);
 		for (i = 1; i < 4; i++)
@@ -403,7 +430,7 @@ print_stats(const run *r, const rules *rs, const cleaner *c, int json)
 	fprintf(stderr, "%-22s %12s  %s\n", "lines decided by", "lines", "action");
 	for (i = 0; i < rules_count(rs); i++)
 		fprintf(stderr, "%-22s %12llu  %s\n", rule_id(rules_at(rs, i)),
-		    (unsigned long long)rules_matcher_hits(m, i),
+		    (unsigned long long)hits[i],
 		    rule_action_name(rule_act(rules_at(rs, i))));
 	for (i = 1; i < 4; i++)
 		fprintf(stderr, "%-22s %12llu  drop\n", layer[i],
@@ -412,50 +439,155 @@ print_stats(const run *r, const rules *rs, const cleaner *c, int json)
 
 /* ---- input ---- */
 
+/* Writes a collected slot's document and gives the slot back. */
 static void
-end_doc(run *r, cleaner *c)
+write_slot(run *r, pool_slot *sl)
 {
-	if (cleaner_end(c, &r->out) != 0)
+	sink *k = sl->ctx;
+
+	if (sl->failed)
+		oom();
+	if (!k->streamed) {
+		if (buf_append(&r->out, sl->out.data ? sl->out.data : "", sl->out.len) != 0)
+			oom();
+		if (r->opt->null_data && !r->opt->explain && buf_putc(&r->out, '\0') != 0)
+			oom();
+	}
+	if (k->status > r->status)
+		r->status = k->status;
+	pool_give(r->pool, sl);
+	r->ncollected++;
+	if (r->out.len >= FLUSH_AT)
+		write_all(r);
+}
+
+/* Writes finished documents in order: those done already, or with all
+ * set, every one up to (not including) the slot being filled. */
+static void
+collect(run *r, int all)
+{
+	pool_slot *sl;
+
+	while (r->ncollected + (r->slot != NULL) < r->ntaken &&
+	    (sl = pool_collect(r->pool, all)) != NULL)
+		write_slot(r, sl);
+}
+
+static void
+begin_doc(run *r)
+{
+	sink *k;
+
+	r->doc++;
+	r->open_doc = 1;
+	r->streaming = 0;
+	if (r->pool == NULL) {
+		cleaner_begin(r->c, r->doc);
+		return;
+	}
+	while (pool_full(r->pool))
+		write_slot(r, pool_collect(r->pool, 1));
+	r->slot = pool_take(r->pool);
+	k = &r->sinks[r->ntaken++ % (uint64_t)r->nslots];
+	k->opt = r->opt;
+	k->out = &r->slot->out;
+	k->fname = r->fname;
+	k->status = 0;
+	k->streamed = 0;
+	r->slot->ctx = k;
+	r->slot->doc = r->doc;
+}
+
+/*
+ * A document too big for a slot is cleaned on this thread, streaming:
+ * first everything before it is written, then what it has of it so far
+ * goes to this thread's cleaner, and the rest follows as it is read.
+ */
+static void
+go_streaming(run *r)
+{
+	sink *k = r->slot->ctx;
+
+	collect(r, 1);
+	write_all(r);
+	r->streaming = 1;
+	k->streamed = 1;
+	r->main_sink.fname = r->fname;
+	cleaner_begin(r->c, r->doc);
+	if (cleaner_feed(r->c, r->slot->in.data, r->slot->in.len, &r->out) != 0)
+		oom();
+	buf_clear(&r->slot->in);
+}
+
+static void
+end_doc(run *r)
+{
+	r->open_doc = 0;
+	if (r->pool != NULL && !r->streaming) {
+		pool_submit(r->pool, r->slot);
+		r->slot = NULL;
+		collect(r, 0);
+		return;
+	}
+	r->main_sink.fname = r->fname;
+	if (cleaner_end(r->c, &r->out) != 0)
 		oom();
 	if (r->opt->null_data && !r->opt->explain && buf_putc(&r->out, '\0') != 0)
 		oom();
-	r->open_doc = 0;
+	if (r->main_sink.status > r->status)
+		r->status = r->main_sink.status;
+	if (r->streaming) {
+		pool_skip(r->pool, r->slot);
+		r->slot = NULL;
+		r->streaming = 0;
+		collect(r, 0);
+	}
 }
 
 /* Feeds UTF-8 text to the cleaner; with -z a NUL byte ends a document. */
 static void
-feed_docs(run *r, cleaner *c, const char *p, size_t n)
+feed_docs(run *r, const char *p, size_t n)
 {
 	const char *nul;
+	size_t seg;
 
 	while (n > 0) {
-		if (!r->open_doc) {
-			cleaner_begin(c, ++r->doc);
-			r->open_doc = 1;
-		}
+		if (!r->open_doc)
+			begin_doc(r);
 		nul = r->opt->null_data ? memchr(p, '\0', n) : NULL;
-		if (cleaner_feed(c, p, nul ? (size_t)(nul - p) : n, &r->out) != 0)
-			oom();
+		seg = nul ? (size_t)(nul - p) : n;
+		if (r->pool != NULL && !r->streaming && r->slot->in.len + seg > SLOT_MAX)
+			go_streaming(r);
+		if (r->pool != NULL && !r->streaming) {
+			if (buf_append(&r->slot->in, p, seg) != 0)
+				oom();
+		} else {
+			r->main_sink.fname = r->fname;
+			if (cleaner_feed(r->c, p, seg, &r->out) != 0)
+				oom();
+			if (r->out.len >= FLUSH_AT)
+				write_all(r);
+		}
 		if (nul == NULL)
 			return;
-		end_doc(r, c);
-		n -= (size_t)(nul - p) + 1;
+		end_doc(r);
+		n -= seg + 1;
 		p = nul + 1;
 	}
 }
 
 /* Feeds input bytes, converting them first if the input is not UTF-8. */
 static void
-feed(run *r, cleaner *c, const char *p, size_t n, int last)
+feed(run *r, const char *p, size_t n, int last)
 {
 	if (r->dec == NULL) {
-		feed_docs(r, c, p, n);
+		feed_docs(r, p, n);
 		return;
 	}
 	buf_clear(&r->conv);
 	if (decoder_feed(r->dec, p, n, last, &r->conv) != 0)
 		oom();
-	feed_docs(r, c, r->conv.data, r->conv.len);
+	feed_docs(r, r->conv.data, r->conv.len);
 }
 
 /*
@@ -464,7 +596,7 @@ feed(run *r, cleaner *c, const char *p, size_t n, int last)
  * read as UTF-8.
  */
 static void
-sniff(run *r, cleaner *c, const unsigned char *head, size_t n)
+sniff(run *r, const unsigned char *head, size_t n)
 {
 	int be = n == 2 && head[0] == 0xFE && head[1] == 0xFF;
 
@@ -476,13 +608,13 @@ sniff(run *r, cleaner *c, const unsigned char *head, size_t n)
 		decoder_reset(r->dec);
 		return;
 	}
-	feed(r, c, (const char *)head, n, 0);
+	feed(r, (const char *)head, n, 0);
 }
 
 /* Cleans one input (fd); each input is one document, or with -z a stream
  * of NUL-ended documents.  Returns 0, or -1 on a read error. */
 static int
-clean_fd(run *r, cleaner *c, int fd, char *chunk)
+clean_fd(run *r, int fd, char *chunk)
 {
 	const options *opt = r->opt;
 	unsigned char head[2];
@@ -494,10 +626,8 @@ clean_fd(run *r, cleaner *c, int fd, char *chunk)
 	r->dec = r->from;
 	if (r->dec != NULL)
 		decoder_reset(r->dec);
-	if (!opt->null_data) {
-		cleaner_begin(c, ++r->doc);
-		r->open_doc = 1;
-	}
+	if (!opt->null_data)
+		begin_doc(r);
 	for (;;) {
 		k = read(fd, chunk, opt->read_size);
 		if (k < 0 && errno == EINTR)
@@ -517,20 +647,20 @@ clean_fd(run *r, cleaner *c, int fd, char *chunk)
 		}
 		if (sniffing && nhead == 2) {
 			sniffing = 0;
-			sniff(r, c, head, nhead);
+			sniff(r, head, nhead);
 		}
-		feed(r, c, p, n, 0);
+		feed(r, p, n, 0);
 		/* A short read means the writer upstream paused: pass on what
 		 * is ready, so that the filter streams in interactive pipes. */
 		if (r->out.len >= FLUSH_AT || (size_t)k < opt->read_size)
 			write_all(r);
 	}
 	if (sniffing && nhead > 0)
-		sniff(r, c, head, nhead);
+		sniff(r, head, nhead);
 	if (r->dec != NULL)
-		feed(r, c, "", 0, 1);
+		feed(r, "", 0, 1);
 	if (r->open_doc)
-		end_doc(r, c);
+		end_doc(r);
 	return rc;
 }
 
@@ -559,7 +689,7 @@ open_input(run *r, const char *f)
  * original is left as it was.  Returns 0, or -1 after saying why.
  */
 static int
-clean_in_place(run *r, cleaner *c, const char *path, char *chunk)
+clean_in_place(run *r, const char *path, char *chunk)
 {
 	char tmp[PATH_MAX], backup[PATH_MAX];
 	const char *slash = strrchr(path, '/');
@@ -587,7 +717,7 @@ clean_in_place(run *r, cleaner *c, const char *path, char *chunk)
 		(void)0;	/* not permitted for others' files: keep ours */
 	r->out_fd = out;
 	r->out_err = 0;
-	rc = clean_fd(r, c, in, chunk);
+	rc = clean_fd(r, in, chunk);
 	write_all(r);
 	close(in);
 	if (rc == 0 && r->out_err == 0 && (fsync(out) != 0 || close(out) != 0))
@@ -613,17 +743,30 @@ clean_in_place(run *r, cleaner *c, const char *path, char *chunk)
 static void
 clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 {
-	cleaner *c = cleaner_new(rs, &r->opt->co);
-	char *chunk = malloc(r->opt->read_size);
+	const options *opt = r->opt;
+	char *chunk = malloc(opt->read_size);
+	clean_stats sum;
+	uint64_t *hits = calloc(rules_count(rs) + 1, sizeof(*hits));
+	size_t k;
 	int i, fd;
 
-	if (c == NULL || chunk == NULL)
+	r->c = cleaner_new(rs, &opt->co);
+	if (r->c == NULL || chunk == NULL || hits == NULL)
 		oom();
-	cleaner_set_events(c, on_event, r);
+	r->main_sink.opt = opt;
+	r->main_sink.out = &r->out;
+	cleaner_set_events(r->c, on_event, &r->main_sink);
+	if (opt->jobs > 1) {
+		r->nslots = 2 * opt->jobs;
+		r->sinks = calloc((size_t)r->nslots, sizeof(*r->sinks));
+		r->pool = pool_new(rs, &opt->co, opt->jobs, r->nslots, on_event);
+		if (r->sinks == NULL || r->pool == NULL)
+			oom();
+	}
 	for (i = 0; i < (nfiles > 0 ? nfiles : 1); i++) {
 		const char *f = nfiles > 0 ? files[i] : "-";
-		if (r->opt->in_place) {
-			if (clean_in_place(r, c, f, chunk) != 0)
+		if (opt->in_place) {
+			if (clean_in_place(r, f, chunk) != 0)
 				r->status = EXIT_TROUBLE;
 			continue;
 		}
@@ -631,16 +774,30 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 			r->status = EXIT_TROUBLE;
 			continue;
 		}
-		if (clean_fd(r, c, fd, chunk) != 0)
+		if (clean_fd(r, fd, chunk) != 0)
 			r->status = EXIT_TROUBLE;
 		if (fd != STDIN_FILENO)
 			close(fd);
 	}
+	if (r->pool != NULL)
+		collect(r, 1);
 	write_all(r);
-	if (r->opt->stats)
-		print_stats(r, rs, c, r->opt->stats == 2);
+	if (r->main_sink.status > r->status)
+		r->status = r->main_sink.status;
+	if (opt->stats) {
+		memset(&sum, 0, sizeof(sum));
+		clean_stats_add(&sum, cleaner_stats(r->c));
+		for (k = 0; k < rules_count(rs); k++)
+			hits[k] = rules_matcher_hits(cleaner_matcher(r->c), k);
+		if (r->pool != NULL)
+			pool_stats(r->pool, &sum, hits, rules_count(rs));
+		print_stats(r, rs, &sum, hits, opt->stats == 2);
+	}
+	pool_free(r->pool);
+	free(r->sinks);
+	free(hits);
 	free(chunk);
-	cleaner_free(c);
+	cleaner_free(r->c);
 }
 
 /* ---- options ---- */
@@ -653,6 +810,7 @@ enum {
 static const struct option longopts[] = {
 	{ "rules", required_argument, NULL, 'r' },
 	{ "from-code", required_argument, NULL, 'f' },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "in-place", optional_argument, NULL, 'i' },
 	{ "no-mojibake", no_argument, NULL, OPT_NO_MOJIBAKE },
 	{ "no-entities", no_argument, NULL, OPT_NO_ENTITIES },
@@ -703,7 +861,7 @@ parse_options(int argc, char **argv, options *opt)
 	if (opt->rule_files == NULL)
 		oom();
 	opterr = 0;	/* our own messages, without argv[0]'s path */
-	while ((ch = getopt_long(argc, argv, ":r:l:f:i::zhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":r:l:f:i::j:zhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			opt->rule_files[opt->nrule_files++] = optarg;
@@ -716,6 +874,13 @@ parse_options(int argc, char **argv, options *opt)
 			break;
 		case 'z': opt->null_data = 1; break;
 		case 'f': opt->from_code = optarg; break;
+		case 'j': {
+			size_t j;
+			if (parse_size(optarg, 1, 256, &j) != 0)
+				bad_usage("-j takes 1 to 256 threads, not '%s'", optarg);
+			opt->jobs = (int)j;
+			break;
+		}
 		case 'i':
 			opt->in_place = 1;
 			opt->suffix = optarg != NULL && *optarg != '\0' ? optarg : NULL;
@@ -777,6 +942,14 @@ parse_options(int argc, char **argv, options *opt)
 			bad_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	/* Threads pay off when there are several documents to share out. */
+	if (opt->jobs == 0) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		opt->jobs = (opt->null_data || argc - optind > 1) && ncpu > 1 ?
+		    (int)(ncpu > 256 ? 256 : ncpu) : 1;
+	}
+	if (opt->in_place)
+		opt->jobs = 1;	/* each file is written on its own */
 	if (opt->in_place && opt->explain)
 		bad_usage("%s", "--in-place and --explain do not go together");
 	if (opt->in_place && optind >= argc)

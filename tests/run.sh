@@ -94,6 +94,28 @@ for dir in tests/cases/*/; do
 	done
 done
 
+# ---- threads ----------------------------------------------------------------------
+# -j N writes byte for byte what -j 1 writes: NUL-separated documents (one of
+# them over the 1 MiB slot size, so that it streams), several files, and
+# --explain.
+{
+	for f in fixtures/seeds/*[0-9a-f].txt fixtures/variants/*.txt; do cat "$f"; printf '\0'; done
+	yes 'Ein langer Absatz, der sich wiederholt, bis das Dokument groß ist.' | head -c 1500000
+	printf '\0\0'
+	for f in fixtures/seeds/*[0-9a-f].txt; do cat "$f"; printf '\0'; done
+} >"$out/multi.z"
+"$UNBOIL" -z -j 1 "$out/multi.z" >"$out/j1.out"
+for j in 2 3 8; do
+	"$UNBOIL" -z -j $j "$out/multi.z" >"$out/jn.out"
+	expect "-z -j $j is -j 1, byte for byte" cmp -s "$out/jn.out" "$out/j1.out"
+	"$UNBOIL" -z -j $j --explain "$out/multi.z" | cmp -s - <("$UNBOIL" -z -j 1 --explain "$out/multi.z")
+	expect "-z -j $j --explain is -j 1's" test $? -eq 0
+	"$UNBOIL" -j $j fixtures/seeds/*.txt fixtures/variants/*.txt >"$out/jn.out"
+	"$UNBOIL" -j 1 fixtures/seeds/*.txt fixtures/variants/*.txt >"$out/j1f.out"
+	expect "files -j $j is -j 1, byte for byte" cmp -s "$out/jn.out" "$out/j1f.out"
+done
+rm -f "$out/multi.z" "$out/j1.out" "$out/jn.out" "$out/j1f.out"
+
 # ---- error paths ---------------------------------------------------------------
 seed=fixtures/seeds/001_c8e8686caa4ead35.txt
 "$UNBOIL" "$seed" >/dev/full 2>"$out/full.err"

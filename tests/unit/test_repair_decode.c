@@ -96,6 +96,9 @@ test_decode(void)
 	    "Latin-1");
 	CHECK(decoded("UTF-8", "a\xFF" "b", 3, 1, "a\xEF\xBF\xBD" "b", 1),
 	    "an invalid sequence becomes U+FFFD and is counted");
+	CHECK(decoded("UTF-8", "a\xF4\xB8\x9C\x97" "b", 6, 2,
+	    "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b", 4),
+	    "a sequence beyond U+10FFFF that iconv lets through is replaced");
 	CHECK(decoded("UTF-16LE", "H\0" "i", 3, 1, "H\xEF\xBF\xBD", 1),
 	    "an incomplete sequence at the end becomes U+FFFD");
 	ok = 1;

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# run.sh [SIZE] - the benchmark behind `make bench`.
+#
+# Builds the shared benchmark corpora (../shared/bench/make-corpus.sh:
+# German, German with NUL-separated documents, ASCII English; SIZE default
+# 256M) plus NFD-heavy and mojibake-heavy copies of the German one, then
+# times, in one run with the commands interleaved (three rounds, medians):
+#   cat; sed -E -f unboil.sed (the 61 reference rules); unboil with the same
+#   rules (bench/reference.rules, no default rules, no other normalisation);
+#   unboil with its full default configuration, one thread and all cores.
+# A file is one document to unboil, so the default configuration reads the
+# NUL-separated corpus with -z (on the blank-separated one, the first footer
+# of the first article would cut the rest of the file).  Prints MB/s, peak
+# resident memory and the ratios the speed targets are stated in.
+set -eu
+cd "$(dirname "$0")/.."
+size=${1:-256M}
+shared=../shared/bench
+[ -x "$shared/make-corpus.sh" ] || { echo "bench: no $shared/make-corpus.sh" >&2; exit 2; }
+mkdir -p bench/out
+o=bench/out
+mk() { [ -s "$1" ] || { echo "bench: making $1" >&2; "$shared/make-corpus.sh" -s "$size" "${@:2}" -o "$1" 2>/dev/null; }; }
+mk $o/de-$size.txt
+mk $o/de-$size.nul -S nul
+mk $o/en-$size.txt -l en
+mk $o/en-$size.nul -l en -S nul
+# The same German documents, decomposed (NFD) and turned into mojibake.
+[ -s $o/de-$size.nfd ] || perl -CSD -MUnicode::Normalize -pe '$_ = NFD($_)' \
+	<$o/de-$size.nul >$o/de-$size.nfd
+[ -s $o/de-$size.moji ] || perl -MEncode -pe \
+	'$_ = encode("UTF-8", decode("cp1252", $_, sub { chr shift }))' \
+	<$o/de-$size.nul >$o/de-$size.moji
+
+U=./unboil
+ref="--no-default-rules --no-heuristics --no-normalize --no-mojibake --no-entities -r bench/reference.rules"
+names=(cat sed unboil-ref unboil-default unboil-default-j2 unboil-nfd unboil-mojibake
+	en-cat en-sed en-unboil-ref en-unboil-default)
+declare -A cmd in
+cmd[cat]="cat";                         in[cat]=$o/de-$size.txt
+cmd[sed]="sed -E -f $shared/rules/unboil.sed"; in[sed]=$o/de-$size.txt
+cmd[unboil-ref]="$U $ref";              in[unboil-ref]=$o/de-$size.txt
+cmd[unboil-default]="$U -z -j 1";       in[unboil-default]=$o/de-$size.nul
+cmd[unboil-default-j2]="$U -z -j 2";    in[unboil-default-j2]=$o/de-$size.nul
+cmd[unboil-nfd]="$U -z -j 1";           in[unboil-nfd]=$o/de-$size.nfd
+cmd[unboil-mojibake]="$U -z -j 1";      in[unboil-mojibake]=$o/de-$size.moji
+cmd[en-cat]="cat";                      in[en-cat]=$o/en-$size.txt
+cmd[en-sed]="${cmd[sed]}";              in[en-sed]=$o/en-$size.txt
+cmd[en-unboil-ref]="$U $ref";           in[en-unboil-ref]=$o/en-$size.txt
+cmd[en-unboil-default]="$U -z -j 1";    in[en-unboil-default]=$o/en-$size.nul
+
+declare -A secs rss
+for round in 1 2 3; do
+	for n in "${names[@]}"; do
+		t0=$(date +%s.%N)
+		# shellcheck disable=SC2086
+		tests/tools/peakrss ${cmd[$n]} <"${in[$n]}" >/dev/null 2>$o/rss.err || true
+		t1=$(date +%s.%N)
+		secs[$n]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }') "
+		rss[$n]=$(sed -n 's/^peakrss: //p' $o/rss.err)
+	done
+done
+median() { printf '%s\n' $1 | sort -g | sed -n 2p; }
+mbs() { awk -v b="$(wc -c <"${in[$1]}")" -v t="$(median "${secs[$1]}")" 'BEGIN { printf "%.1f", b / 1e6 / t }'; }
+printf '%-20s %10s %12s   %s\n' command MB/s "peak KiB" input
+for n in "${names[@]}"; do
+	printf '%-20s %10s %12s   %s\n' "$n" "$(mbs "$n")" "${rss[$n]}" "$(basename "${in[$n]}")"
+	eval "mbs_${n//-/_}=$(mbs "$n")"
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+echo
+echo "ratios (German):"
+echo "  unboil-ref / sed              $(ratio "$mbs_unboil_ref" "$mbs_sed")x   (target >= 15)"
+echo "  unboil-default / sed          $(ratio "$mbs_unboil_default" "$mbs_sed")x   (target >= 10)"
+echo "  unboil -j 2 / -j 1            $(ratio "$mbs_unboil_default_j2" "$mbs_unboil_default")x   (target >= 1.8)"
+echo "  normal / NFD-heavy            $(ratio "$mbs_unboil_default" "$mbs_unboil_nfd")x slower   (target <= 3)"
+echo "  normal / mojibake-heavy       $(ratio "$mbs_unboil_default" "$mbs_unboil_mojibake")x slower   (target <= 3)"
+echo "ratios (English):"
+echo "  unboil-ref / sed              $(ratio "$mbs_en_unboil_ref" "$mbs_en_sed")x"
+echo "  unboil-default / sed          $(ratio "$mbs_en_unboil_default" "$mbs_en_sed")x"

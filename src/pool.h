@@ -1,0 +1,59 @@
+/*
+ * pool.h - documents cleaned in parallel, handed back in input order.
+ *
+ * The caller takes a free slot (pool_take, in input order), fills its input
+ * with one whole document and submits it; worker threads, each with its own
+ * cleaner, clean submitted slots; the caller collects finished slots in the
+ * order it took them (pool_collect), writes their output and gives them
+ * back (pool_give).  At most nslots documents are in flight, so memory is
+ * bounded by nslots times the largest document the caller puts in a slot.
+ * The pool never prints: events go to the callback given to pool_new, with
+ * the slot's ctx, from the worker threads.
+ */
+#ifndef UNBOIL_POOL_H
+#define UNBOIL_POOL_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "clean.h"
+
+typedef struct pool pool;
+
+typedef struct pool_slot {
+	buf in;			/* the document, filled by the caller */
+	buf out;		/* the cleaned text, filled by a worker */
+	uint64_t doc;		/* document number */
+	void *ctx;		/* passed to the event callback */
+	int failed;		/* out of memory while cleaning */
+	/* the rest is the pool's */
+	int state;
+} pool_slot;
+
+/* nthreads workers sharing rs, nslots slots (at least nthreads).  NULL if
+ * out of memory or threads cannot be made. */
+pool *pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
+    clean_event_fn fn);
+/* Joins the workers and frees everything; all slots must be given back. */
+void pool_free(pool *p);
+
+/* The next free slot in input order, waiting while all are in flight
+ * (then the oldest must be collected first: see pool_collect). */
+pool_slot *pool_take(pool *p);
+void pool_submit(pool *p, pool_slot *s);
+/* The oldest slot taken, once its document is clean; NULL if no slot is
+ * in flight.  With wait 0, NULL also if the oldest is not done yet. */
+pool_slot *pool_collect(pool *p, int wait);
+void pool_give(pool *p, pool_slot *s);
+/* Marks a taken slot done without cleaning it (the caller cleaned that
+ * document itself); it is collected in its turn with empty output.  Every
+ * slot taken before it must have been collected. */
+void pool_skip(pool *p, pool_slot *s);
+/* Whether every slot is taken (take would have to wait). */
+int pool_full(const pool *p);
+
+/* Sums of all workers' statistics and rule hits (hits has one entry per
+ * rule, added to). */
+void pool_stats(const pool *p, clean_stats *sum, uint64_t *hits, size_t nrules);
+
+#endif
