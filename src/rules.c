@@ -2,6 +2,7 @@
  * rules.c - rule files and their application.  The format is in
  * man/unboil-rules.5; the contract is in rules.h.
  */
+#define _GNU_SOURCE	/* memmem */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rules.h"
 
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "literal.h"
 #include "norm.h"
 #include "utf8.h"
 
@@ -40,12 +42,20 @@ struct rule {
 	size_t repl_len;
 	example *ex;
 	size_t nex;
+	literal_set lits;	/* one of these is in every line it matches */
+	/* For anchored patterns, what the first byte can be: */
+	int anchored;
+	int first;		/* a code unit (-1: none known) */
+	int has_map;		/* or a set of them */
+	uint8_t map[32];
+	uint32_t minlen;	/* characters, so also a floor on bytes */
 };
 
 struct rules {
 	rule *v;
 	size_t n, cap;
 	size_t max_captures;
+	int no_prefilter;	/* tests: always run PCRE2 */
 };
 
 struct rules_matcher {
@@ -54,6 +64,16 @@ struct rules_matcher {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	buf a, b;		/* edit results, used in turn */
+	buf low;		/* the line in ASCII lower case, for caseless literals */
+	const char *low_of;	/* the text low was made from */
+	size_t low_n;
+	int low_exotic;		/* the line has a character that folds to ASCII */
+	/* Byte pairs present in the text, as it is and lowered: a literal
+	 * can only occur if all its pairs do.  Stamps spare clearing. */
+	uint32_t *pairs[2];
+	uint32_t stamp[2];
+	const char *pairs_of[2];
+	size_t pairs_n[2];
 	uint64_t *hits;
 	unsigned char *reported;
 };
@@ -87,6 +107,7 @@ rule_clear(rule *r)
 		free(r->ex[i].expect);
 	}
 	free(r->ex);
+	literal_free(&r->lits);
 }
 
 void
@@ -266,8 +287,34 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 		report(ld, column(line, (size_t)(pat - line) + off), "%s", (char *)msg);
 		return -1;
 	}
+
 	/* JIT is an optimisation: where it is unavailable the interpreter runs. */
 	(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+	/* An anchored pattern fails within a few bytes by itself: only the
+	 * call is saved, by looking at the first byte first.  The literal
+	 * prefilter pays for patterns that search the whole line. */
+	uint32_t all, type, unit;
+	const uint8_t *map = NULL;
+	pcre2_pattern_info(r->re, PCRE2_INFO_ALLOPTIONS, &all);
+	pcre2_pattern_info(r->re, PCRE2_INFO_MINLENGTH, &r->minlen);
+	r->anchored = (all & PCRE2_ANCHORED) != 0;
+	r->first = -1;
+	pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTCODETYPE, &type);
+	if (type == 1) {
+		pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+		/* Caseless: only ASCII letters have a case we can compare. */
+		if (!(r->flags & RULE_CASELESS) || unit < 0x80)
+			r->first = (int)unit;
+	} else if (type == 0 && pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTBITMAP, &map) == 0 &&
+	    map != NULL) {
+		memcpy(r->map, map, sizeof(r->map));
+		r->has_map = 1;
+	}
+	if (!(all & PCRE2_ANCHORED) &&
+	    literal_extract(pat, plen, (r->flags & RULE_CASELESS) != 0, &r->lits) != 0) {
+		report(ld, 0, "%s", "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -498,9 +545,11 @@ rules_matcher_new(const rules *rs)
 	m->mctx = pcre2_match_context_create(NULL);
 	m->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
 	m->hits = calloc(rs->n + 1, sizeof(*m->hits));
+	m->pairs[0] = calloc(65536, sizeof(uint32_t));
+	m->pairs[1] = calloc(65536, sizeof(uint32_t));
 	m->reported = calloc(rs->n + 1, 1);
 	if (m->md == NULL || m->mctx == NULL || m->hits == NULL ||
-	    m->reported == NULL) {
+	    m->reported == NULL || m->pairs[0] == NULL || m->pairs[1] == NULL) {
 		rules_matcher_free(m);
 		return NULL;
 	}
@@ -521,6 +570,9 @@ rules_matcher_free(rules_matcher *m)
 	pcre2_jit_stack_free(m->jit);
 	buf_free(&m->a);
 	buf_free(&m->b);
+	buf_free(&m->low);
+	free(m->pairs[0]);
+	free(m->pairs[1]);
 	free(m->hits);
 	free(m->reported);
 	free(m);
@@ -532,11 +584,124 @@ rules_matcher_hits(const rules_matcher *m, size_t i)
 	return m->hits[i];
 }
 
+void
+rules_set_prefilter(rules *rs, int on)
+{
+	rs->no_prefilter = !on;
+}
+
+/* Makes m->low the ASCII lower case of s[0..n), once per text. */
+static int
+lower(rules_matcher *m, const char *s, size_t n)
+{
+	size_t i;
+
+	if (m->low_of == s && m->low_n == n)
+		return 0;
+	buf_clear(&m->low);
+	if (buf_reserve(&m->low, n + 1) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		m->low.data[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	m->low.len = n;
+	/* KELVIN SIGN and LONG S match k and s caselessly in PCRE2's UCP. */
+	m->low_exotic = (memmem(s, n, "\xE2\x84\xAA", 3) != NULL ||
+	    memmem(s, n, "\xC5\xBF", 2) != NULL);
+	m->low_of = s;
+	m->low_n = n;
+	return 0;
+}
+
+/* Marks the byte pairs of t[0..n) in table k, once per text. */
+static void
+mark_pairs(rules_matcher *m, int k, const char *t, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	uint32_t *tab = m->pairs[k], st;
+	size_t i;
+
+	if (m->pairs_of[k] == t && m->pairs_n[k] == n)
+		return;
+	if (++m->stamp[k] == 0) {	/* wrapped: clear once in 2^32 lines */
+		memset(tab, 0, 65536 * sizeof(*tab));
+		m->stamp[k] = 1;
+	}
+	st = m->stamp[k];
+	for (i = 0; i + 1 < n; i++)
+		tab[(unsigned)u[i] << 8 | u[i + 1]] = st;
+	m->pairs_of[k] = t;
+	m->pairs_n[k] = n;
+}
+
+/* Could literal l occur in the text whose pairs are in table k? */
+static int
+pairs_present(const rules_matcher *m, int k, const char *l, size_t ln)
+{
+	const unsigned char *u = (const unsigned char *)l;
+	size_t i;
+
+	for (i = 0; i + 1 < ln; i++)
+		if (m->pairs[k][(unsigned)u[i] << 8 | u[i + 1]] != m->stamp[k])
+			return 0;
+	return 1;
+}
+
+/* Whether r can match s at all: false when none of its required literals
+ * is in the line, which saves running the regex. */
+static int
+may_match(rules_matcher *m, const rule *r, const char *s, size_t n)
+{
+	const char *t = s, *l;
+	size_t i, ln;
+	int k = 0;
+
+	if (r->lits.n == 0 || m->rs->no_prefilter)
+		return 1;
+	if (r->flags & RULE_CASELESS) {
+		if (lower(m, s, n) != 0 || m->low_exotic)
+			return 1;
+		t = m->low.data;
+		k = 1;
+	}
+	mark_pairs(m, k, t, n);
+	for (i = 0; i < r->lits.n; i++) {
+		l = r->lits.v[i];
+		ln = strlen(l);
+		if (pairs_present(m, k, l, ln) && memmem(t, n, l, ln) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* Can an anchored r match a line that starts with byte c? */
+static int
+first_fits(const rule *r, unsigned char c)
+{
+	if (r->first >= 0) {
+		if (r->flags & RULE_CASELESS) {
+			int a = c >= 'A' && c <= 'Z' ? c + 32 : c;
+			int b = r->first >= 'A' && r->first <= 'Z' ? r->first + 32 : r->first;
+			return a == b;
+		}
+		return c == r->first;
+	}
+	return !r->has_map || (r->map[c >> 3] >> (c & 7) & 1);
+}
+
 /* 1 on a match, 0 on none, -1 when a limit was hit (treated as none). */
 static int
 match(rules_matcher *m, const rule *r, const char *s, size_t n)
 {
-	int rc = pcre2_match(r->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+	int rc;
+
+	if (!m->rs->no_prefilter && (n < r->minlen ||
+	    (r->anchored && n > 0 && !first_fits(r, (unsigned char)s[0]))))
+		return 0;
+	if (!may_match(m, r, s, n))
+		return 0;
+	rc = pcre2_match(r->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
 	    m->md, m->mctx);
 
 	if (rc >= 0)
@@ -618,6 +783,10 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 
 	memset(res, 0, sizeof(*res));
 	res->verdict = RV_KEEP;
+	res->text = s;
+	res->len = n;
+	/* A new line, perhaps at the same address as the last one. */
+	m->low_of = m->pairs_of[0] = m->pairs_of[1] = NULL;
 	keep = protecting_rule(m, s, n, res);
 	for (i = 0; i < m->rs->n; i++) {
 		r = &m->rs->v[i];
@@ -654,6 +823,9 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 		s = out->data;
 		n = out->len;
 		out = out == &m->a ? &m->b : &m->a;
+		/* The buffers take turns: a text may come back at an address
+		 * an older one had, so the prefilter tables are made anew. */
+		m->low_of = m->pairs_of[0] = m->pairs_of[1] = NULL;
 		if (n == 0) {
 			/* Nothing is left to keep, protected or not. */
 			res->verdict = RV_DROP;

@@ -84,6 +84,10 @@ void rules_matcher_free(rules_matcher *m);
 int rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
     rules_result *res);
 
+/* Turns the literal prefilter off (on is the default): for tests that
+ * check it never changes a verdict. */
+void rules_set_prefilter(rules *rs, int on);
+
 /* Lines each rule decided (dropped, cut, edited or protected) so far. */
 uint64_t rules_matcher_hits(const rules_matcher *m, size_t i);
 

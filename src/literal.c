@@ -1,0 +1,369 @@
+/*
+ * literal.c - required literals of a PCRE2 pattern; see literal.h.  The
+ * parser walks the pattern once per group level.  Every failure to
+ * understand a construct ends in "no literals", which only costs speed.
+ */
+#include "literal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "utf8.h"
+
+#define MIN_LITERAL 3	/* shorter literals filter too little to pay */
+
+typedef struct parser {
+	const char *p, *end;
+	int caseless;
+	int fail;	/* met something not understood */
+} parser;
+
+static void
+set_free(literal_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+void
+literal_free(literal_set *s)
+{
+	if (s != NULL)
+		set_free(s);
+}
+
+static int
+set_add(literal_set *s, const char *t, size_t n)
+{
+	char **v = realloc(s->v, (s->n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	s->v = v;
+	if ((v[s->n] = malloc(n + 1)) == NULL)
+		return -1;
+	memcpy(v[s->n], t, n);
+	v[s->n][n] = '\0';
+	s->n++;
+	return 0;
+}
+
+static size_t
+set_min(const literal_set *s)
+{
+	size_t i, m = (size_t)-1;
+
+	for (i = 0; i < s->n; i++)
+		if (strlen(s->v[i]) < m)
+			m = strlen(s->v[i]);
+	return s->n ? m : 0;
+}
+
+/* Keeps the better of best and cand (the longer shortest literal). */
+static void
+keep_better(literal_set *best, literal_set *cand)
+{
+	if (cand->n > 0 && set_min(cand) >= MIN_LITERAL &&
+	    (best->n == 0 || set_min(cand) > set_min(best))) {
+		set_free(best);
+		*best = *cand;
+		cand->v = NULL;
+		cand->n = 0;
+	}
+	set_free(cand);
+}
+
+/* Skips a quantifier at ps->p; returns 0 if there is none, 1 if it allows
+ * zero repeats, 2 if it repeats at least once. */
+static int
+quantifier(parser *ps)
+{
+	const char *p = ps->p;
+	int optional = 2;
+
+	if (p < ps->end && (*p == '?' || *p == '*')) {
+		optional = 1;
+		p++;
+	} else if (p < ps->end && *p == '+') {
+		p++;
+	} else if (p < ps->end && *p == '{' && p + 1 < ps->end &&
+	    ((p[1] >= '0' && p[1] <= '9') || p[1] == ',')) {
+		optional = p[1] == '0' || p[1] == ',' ? 1 : 2;
+		while (p < ps->end && *p != '}')
+			p++;
+		if (p < ps->end)
+			p++;
+	} else
+		return 0;
+	if (p < ps->end && (*p == '?' || *p == '+'))
+		p++;	/* lazy or possessive */
+	ps->p = p;
+	return optional;
+}
+
+static int parse_alt(parser *ps, literal_set *out);
+
+/* Skips a character class starting at '['. */
+static void
+skip_class(parser *ps)
+{
+	const char *p = ps->p + 1;
+
+	if (p < ps->end && *p == '^')
+		p++;
+	if (p < ps->end && *p == ']')
+		p++;
+	while (p < ps->end && *p != ']') {
+		if (*p == '\\' && p + 1 < ps->end)
+			p++;
+		else if (*p == '[' && p + 1 < ps->end && p[1] == ':') {
+			const char *q = strstr(p + 2, ":]");
+			if (q != NULL && q < ps->end)
+				p = q + 1;
+		}
+		p++;
+	}
+	if (p >= ps->end)
+		ps->fail = 1;
+	ps->p = p < ps->end ? p + 1 : p;
+}
+
+/*
+ * Reads one escape after '\'.  Returns the literal character it stands
+ * for, or -1 for a non-literal escape (\d, \b, \p{..}, back-references).
+ */
+static long
+escape(parser *ps)
+{
+	const char *p = ps->p + 1;
+	char c;
+
+	if (p >= ps->end) {
+		ps->fail = 1;
+		return -1;
+	}
+	c = *p++;
+	ps->p = p;
+	if (c == 'x') {
+		unsigned long v = 0;
+		int k = 0, brace = p < ps->end && *p == '{';
+		for (p += brace; p < ps->end && k < (brace ? 8 : 2); p++, k++) {
+			char h = *p;
+			int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ?
+			    h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+			if (d < 0)
+				break;
+			v = v * 16 + (unsigned long)d;
+		}
+		if (brace && (p >= ps->end || *p++ != '}'))
+			ps->fail = 1;
+		ps->p = p;
+		return k > 0 && v <= 0x10FFFF ? (long)v : -1;
+	}
+	if (c == 'p' || c == 'P') {
+		if (p < ps->end && *p == '{')
+			while (p < ps->end && *p++ != '}')
+				;
+		else if (p < ps->end)
+			p++;
+		ps->p = p;
+		return -1;
+	}
+	if (c == 'Q' || c == 'E' || c == 'K' || c == 'g' || c == 'k' || c == 'c' ||
+	    c == 'o' || (c >= '0' && c <= '9')) {
+		ps->fail = 1;	/* quoting, back-references, octal: give up */
+		return -1;
+	}
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 'f' ?
+		    '\f' : c == 'e' ? 0x1B : c == 'a' ? 7 : -1;
+	return (unsigned char)c;	/* escaped punctuation */
+}
+
+/* Ends the current run of literal characters as a candidate. */
+static int
+end_run(parser *ps, buf *run, literal_set *best)
+{
+	literal_set cand = { NULL, 0 };
+
+	(void)ps;
+	if (run->len >= MIN_LITERAL && set_add(&cand, run->data, run->len) != 0)
+		return -1;
+	keep_better(best, &cand);
+	buf_clear(run);
+	return 0;
+}
+
+/* Parses one branch up to '|' or ')' at its level into *best. */
+static int
+parse_seq(parser *ps, literal_set *best)
+{
+	buf run = { 0 };
+	char enc[4];
+	long cp;
+	int rc = 0;
+
+	while (ps->p < ps->end && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
+		unsigned char c = (unsigned char)*ps->p;
+		size_t len;
+
+		if (c == '(') {
+			literal_set sub = { NULL, 0 };
+			int req = 1;
+			const char *q = ps->p + 1;
+			if (q < ps->end && *q == '*') {
+				ps->fail = 1;	/* backtracking verbs */
+				break;
+			}
+			if (q < ps->end && *q == '?') {
+				q++;
+				if (q < ps->end && *q == '<' && q + 1 < ps->end &&
+				    (q[1] == '=' || q[1] == '!'))
+					req = q[1] == '=', q += 2;
+				else if (q < ps->end && (*q == '=' || *q == '!'))
+					req = *q == '=', q++;
+				else if (q < ps->end && *q == ':')
+					q++;
+				else if (q < ps->end && (*q == '<' || *q == 'P' || *q == '\'')) {
+					while (q < ps->end && *q != '>' && *q != '\'')
+						q++;
+					q++;
+				} else {
+					ps->fail = 1;	/* inline options, comments, ... */
+					break;
+				}
+			}
+			ps->p = q;
+			if (end_run(ps, &run, best) != 0 || parse_alt(ps, &sub) != 0) {
+				rc = -1;
+				break;
+			}
+			if (ps->p >= ps->end || *ps->p != ')') {
+				ps->fail = 1;
+				set_free(&sub);
+				break;
+			}
+			ps->p++;
+			if (quantifier(ps) == 1)
+				req = 0;
+			if (req)
+				keep_better(best, &sub);
+			else
+				set_free(&sub);
+			continue;
+		}
+		if (c == '[') {
+			skip_class(ps);
+			cp = -1;
+		} else if (c == '\\') {
+			cp = escape(ps);
+		} else if (strchr(".^$", c) != NULL) {
+			ps->p++;
+			cp = -1;
+		} else if (c >= 0x80) {
+			len = utf8_seq_len((const unsigned char *)ps->p, (size_t)(ps->end - ps->p));
+			if (len == 0) {
+				ps->fail = 1;
+				break;
+			}
+			uint32_t u;
+			utf8_decode((const unsigned char *)ps->p, &u);
+			cp = (long)u;
+			ps->p += len;
+		} else {
+			cp = c;
+			ps->p++;
+		}
+		if (cp >= 0 && ps->caseless && cp >= 0x80)
+			cp = -1;	/* no simple lower case for the prefilter */
+		if (cp < 0) {
+			if (end_run(ps, &run, best) != 0) {
+				rc = -1;
+				break;
+			}
+			quantifier(ps);
+			continue;
+		}
+		if (ps->caseless && cp >= 'A' && cp <= 'Z')
+			cp += 32;
+		len = utf8_encode((uint32_t)cp, enc);
+		int q = quantifier(ps);
+		if (q == 1) {
+			if (end_run(ps, &run, best) != 0) {
+				rc = -1;
+				break;
+			}
+			continue;	/* the character may be absent */
+		}
+		if (buf_append(&run, enc, len) != 0) {
+			rc = -1;
+			break;
+		}
+		if (q == 2 && end_run(ps, &run, best) != 0) {
+			rc = -1;	/* repeated: the run cannot go on past it */
+			break;
+		}
+	}
+	if (rc == 0 && end_run(ps, &run, best) != 0)
+		rc = -1;
+	buf_free(&run);
+	return rc;
+}
+
+/* Parses alternatives up to ')' or the end.  The result is the union of
+ * the branches' sets, or empty if some branch has none. */
+static int
+parse_alt(parser *ps, literal_set *out)
+{
+	literal_set all = { NULL, 0 };
+	int none = 0;
+	size_t i;
+
+	for (;;) {
+		literal_set br = { NULL, 0 };
+		if (parse_seq(ps, &br) != 0) {
+			set_free(&all);
+			set_free(&br);
+			return -1;
+		}
+		none |= br.n == 0;
+		for (i = 0; i < br.n && !none; i++)
+			if (set_add(&all, br.v[i], strlen(br.v[i])) != 0) {
+				set_free(&all);
+				set_free(&br);
+				return -1;
+			}
+		set_free(&br);
+		if (ps->fail || ps->p >= ps->end || *ps->p != '|')
+			break;
+		ps->p++;
+	}
+	if (none || ps->fail)
+		set_free(&all);
+	*out = all;
+	return 0;
+}
+
+int
+literal_extract(const char *pat, size_t n, int caseless, literal_set *out)
+{
+	parser ps = { pat, pat + n, caseless, 0 };
+	literal_set s = { NULL, 0 };
+
+	out->v = NULL;
+	out->n = 0;
+	if (parse_alt(&ps, &s) != 0)
+		return -1;
+	if (ps.fail || ps.p != ps.end) {
+		set_free(&s);
+		return 0;	/* not understood: no prefilter */
+	}
+	*out = s;
+	return 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * literal.h - required literals of a regular expression, for a cheap
+ * prefilter: if none of a pattern's literals occurs in a line, the pattern
+ * cannot match it and PCRE2 need not run.
+ *
+ * The analysis is conservative: it understands the common constructs
+ * (literal characters and escapes, classes, groups, alternation,
+ * quantifiers, assertions) and gives up, saying "no literal", on anything
+ * else (inline options, backtracking verbs, \Q...\E, extended mode).  A
+ * literal set is only returned when every way the pattern can match
+ * contains one of the literals.
+ */
+#ifndef UNBOIL_LITERAL_H
+#define UNBOIL_LITERAL_H
+
+#include <stddef.h>
+
+typedef struct literal_set {
+	char **v;	/* the literals, NUL-terminated (lower case if caseless) */
+	size_t n;	/* 0: no prefilter possible */
+} literal_set;
+
+/* Finds the required literals of pat[0..n).  With caseless, literals are
+ * ASCII only and in lower case.  Returns 0, or -1 if out of memory. */
+int literal_extract(const char *pat, size_t n, int caseless, literal_set *out);
+void literal_free(literal_set *s);
+
+#endif
