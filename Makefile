@@ -13,8 +13,9 @@ WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 VERSION = 0.1.0
 
 PKGS = libpcre2-8 libutf8proc
-# Debian packages that provide what the build and the tests need.
-APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev mandoc
+# Debian packages that provide what the build and the tests need (GNU
+# parallel: the scale-out test).
+APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev mandoc parallel
 # Deferred (=), so that a recursive make run after 'deps' sees new packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
@@ -28,7 +29,7 @@ LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 
-.PHONY: all check demo deps install uninstall clean format lint-man test-bins fuzz asan ubsan
+.PHONY: all check demo deps install uninstall clean format lint-man test-bins fuzz asan ubsan bench
 
 all: unboil
 
@@ -56,7 +57,8 @@ test-bins: $(UNIT_BIN) tests/tools/peakrss fuzz/bin/replay_clean fuzz/bin/replay
 
 # Installs the Debian packages the build and the tests need, if missing.
 deps:
-	@if $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && command -v mandoc >/dev/null; then \
+	@if $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && command -v mandoc >/dev/null && \
+		command -v parallel >/dev/null; then \
 		echo "deps: all present"; \
 	else \
 		echo "deps: installing $(APT_PKGS)"; \
@@ -92,7 +94,12 @@ uninstall:
 	rm -f $(DESTDIR)$(DATADIR)/*.rules
 	-rmdir $(DESTDIR)$(DATADIR)
 
-# libFuzzer targets (clang); run them with fuzz/run.sh.
+# The speed benchmark: bench/run.sh, on ../shared/bench corpora of BENCH_SIZE.
+BENCH_SIZE ?= 256M
+bench: all tests/tools/peakrss
+	bench/run.sh $(BENCH_SIZE)
+
+# libFuzzer targets (clang); see fuzz/README.md.
 FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 fuzz: deps

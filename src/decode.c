@@ -107,9 +107,12 @@ convert(decoder *d, const char *p, size_t n, buf *out)
 static int
 settle(decoder *d, buf *out, size_t from)
 {
-	size_t ok = utf8_valid_prefix(out->data + from, out->len - from), i, k;
+	size_t ok, i, k;
 	buf tmp = { 0 };
 
+	if (out->len == from)
+		return 0;
+	ok = utf8_valid_prefix(out->data + from, out->len - from);
 	if (from + ok == out->len)
 		return 0;
 	for (i = from + ok; i < out->len; i += k) {
