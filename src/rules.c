@@ -290,9 +290,9 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 
 	/* JIT is an optimisation: where it is unavailable the interpreter runs. */
 	(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
-	/* An anchored pattern fails within a few bytes by itself: only the
-	 * call is saved, by looking at the first byte first.  The literal
-	 * prefilter pays for patterns that search the whole line. */
+	/* Before a pattern runs, the line must pass what is cheap to check:
+	 * its length, for an anchored pattern its first byte, and the
+	 * pattern's required literals (byte pairs first, then memmem). */
 	uint32_t all, type, unit;
 	const uint8_t *map = NULL;
 	pcre2_pattern_info(r->re, PCRE2_INFO_ALLOPTIONS, &all);
@@ -310,8 +310,7 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 		memcpy(r->map, map, sizeof(r->map));
 		r->has_map = 1;
 	}
-	if (!(all & PCRE2_ANCHORED) &&
-	    literal_extract(pat, plen, (r->flags & RULE_CASELESS) != 0, &r->lits) != 0) {
+	if (literal_extract(pat, plen, (r->flags & RULE_CASELESS) != 0, &r->lits) != 0) {
 		report(ld, 0, "%s", "out of memory");
 		return -1;
 	}
@@ -611,6 +610,7 @@ lower(rules_matcher *m, const char *s, size_t n)
 	    memmem(s, n, "\xC5\xBF", 2) != NULL);
 	m->low_of = s;
 	m->low_n = n;
+	m->pairs_of[1] = NULL;	/* the lowered text changed in place */
 	return 0;
 }
 
@@ -849,7 +849,10 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 static int
 apply_one(rules_matcher *m, const rule *r, const char *s, size_t n)
 {
-	int rc = match(m, r, s, n);
+	int rc;
+
+	m->low_of = m->pairs_of[0] = m->pairs_of[1] = NULL;
+	rc = match(m, r, s, n);
 
 	if (rc <= 0 || (r->action != ACT_STRIP && r->action != ACT_REPLACE))
 		return rc;
