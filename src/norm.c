@@ -213,17 +213,33 @@ norm_line(norm_ctx *nc, const char *in, size_t n, const char **outp,
 	int need_nfc = 0, space = 0;
 	size_t i = 0, k;
 	uint32_t cp;
-	char enc[4], q;
+	char *o, *start, q;
 
 	if (fl == 0 || plain_ascii(in, n, fl)) {
 		*outp = in;
 		*outn = n;
 		return 0;
 	}
+	/* Every step keeps or shrinks the text, so n bytes always suffice
+	 * and the loop writes without checks. */
 	buf_clear(&nc->out);
-	if (buf_reserve(&nc->out, n) != 0)
+	if (buf_reserve(&nc->out, n + 1) != 0)
 		return -1;
+	o = start = nc->out.data;
 	while (i < n) {
+		/* A run of printable ASCII other than space: one copy. */
+		if (p[i] > 0x20 && p[i] < 0x7F) {
+			size_t j = i + 1;
+			while (j < n && p[j] > 0x20 && p[j] < 0x7F)
+				j++;
+			if (space && o > start)
+				*o++ = ' ';
+			space = 0;
+			memcpy(o, p + i, j - i);
+			o += j - i;
+			i = j;
+			continue;
+		}
 		k = utf8_decode(p + i, &cp);
 		i += k;
 		if (cp == '\t' && (fl & NORM_INVISIBLE))
@@ -234,22 +250,23 @@ norm_line(norm_ctx *nc, const char *in, size_t n, const char **outp,
 			space = 1;
 			continue;
 		}
-		if (space) {
-			if (nc->out.len > 0 && buf_putc(&nc->out, ' ') != 0)
-				return -1;
-			space = 0;
-		}
+		if (space && o > start)
+			*o++ = ' ';
+		space = 0;
 		if ((fl & NORM_QUOTES) && cp >= 0xAB && (q = ascii_quote(cp))) {
-			if (buf_putc(&nc->out, q) != 0)
-				return -1;
+			*o++ = q;
 			continue;
 		}
 		if (cp >= 0x300 && !need_nfc && !norm_nfc_safe(cp))
 			need_nfc = 1;
-		if (cp < 0x80 ? buf_putc(&nc->out, (char)cp) :
-		    buf_append(&nc->out, enc, utf8_encode(cp, enc)))
-			return -1;
+		if (cp < 0x80)
+			*o++ = (char)cp;
+		else {
+			memcpy(o, p + i - k, k);	/* well-formed already */
+			o += k;
+		}
 	}
+	nc->out.len = (size_t)(o - start);
 	if (need_nfc && (fl & NORM_NFC) && compose(nc) != 0)
 		return -1;
 	*outp = nc->out.data;

@@ -4,6 +4,7 @@
  */
 #include "prose.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,10 +35,36 @@ static const char *const stops[] = {
 	"you", "your", "zu", "zum", "zur", "über",
 };
 
-static int
-cmp_word(const void *key, const void *elem)
+#define NSTOPS (sizeof(stops) / sizeof(stops[0]))
+#define TABLE 1024	/* a power of two, several times NSTOPS */
+
+/* Open-addressing hash of the stop words, built once for all threads. */
+static unsigned short table[TABLE];	/* index + 1 into stops, 0 empty */
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static unsigned
+hash(const char *w, size_t n)
 {
-	return strcmp(key, *(const char *const *)elem);
+	unsigned h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	return h;
+}
+
+static void
+build_table(void)
+{
+	size_t i;
+	unsigned h;
+
+	for (i = 0; i < NSTOPS; i++) {
+		h = hash(stops[i], strlen(stops[i]));
+		while (table[h & (TABLE - 1)] != 0)
+			h++;
+		table[h & (TABLE - 1)] = (unsigned short)(i + 1);
+	}
 }
 
 static int
@@ -45,6 +72,7 @@ is_stop(const char *w, size_t n)
 {
 	char low[16];
 	size_t i;
+	unsigned h;
 
 	if (n == 0 || n >= sizeof(low))
 		return 0;
@@ -56,9 +84,14 @@ is_stop(const char *w, size_t n)
 		    (c == 0x84 || c == 0x96 || c == 0x9C))
 			low[i] = (char)(c + 0x20);
 	}
-	low[n] = '\0';
-	return bsearch(low, stops, sizeof(stops) / sizeof(stops[0]),
-	    sizeof(stops[0]), cmp_word) != NULL;
+	pthread_once(&table_once, build_table);
+	for (h = hash(low, n);; h++) {
+		unsigned k = table[h & (TABLE - 1)];
+		if (k == 0)
+			return 0;
+		if (strlen(stops[k - 1]) == n && memcmp(stops[k - 1], low, n) == 0)
+			return 1;
+	}
 }
 
 static int
