@@ -27,7 +27,9 @@ set_free(literal_set *s)
 	for (i = 0; i < s->n; i++)
 		free(s->v[i]);
 	free(s->v);
+	free(s->len);
 	s->v = NULL;
+	s->len = NULL;
 	s->n = 0;
 }
 
@@ -42,10 +44,15 @@ static int
 set_add(literal_set *s, const char *t, size_t n)
 {
 	char **v = realloc(s->v, (s->n + 1) * sizeof(*v));
+	size_t *l;
 
 	if (v == NULL)
 		return -1;
 	s->v = v;
+	if ((l = realloc(s->len, (s->n + 1) * sizeof(*l))) == NULL)
+		return -1;
+	s->len = l;
+	l[s->n] = n;
 	if ((v[s->n] = malloc(n + 1)) == NULL)
 		return -1;
 	memcpy(v[s->n], t, n);
@@ -60,8 +67,8 @@ set_min(const literal_set *s)
 	size_t i, m = (size_t)-1;
 
 	for (i = 0; i < s->n; i++)
-		if (strlen(s->v[i]) < m)
-			m = strlen(s->v[i]);
+		if (s->len[i] < m)
+			m = s->len[i];
 	return s->n ? m : 0;
 }
 
@@ -74,6 +81,7 @@ keep_better(literal_set *best, literal_set *cand)
 		set_free(best);
 		*best = *cand;
 		cand->v = NULL;
+		cand->len = NULL;
 		cand->n = 0;
 	}
 	set_free(cand);
@@ -190,7 +198,7 @@ escape(parser *ps)
 static int
 end_run(parser *ps, buf *run, literal_set *best)
 {
-	literal_set cand = { NULL, 0 };
+	literal_set cand = { NULL, NULL, 0 };
 
 	(void)ps;
 	if (run->len >= MIN_LITERAL && set_add(&cand, run->data, run->len) != 0)
@@ -214,7 +222,7 @@ parse_seq(parser *ps, literal_set *best)
 		size_t len;
 
 		if (c == '(') {
-			literal_set sub = { NULL, 0 };
+			literal_set sub = { NULL, NULL, 0 };
 			int req = 1;
 			const char *q = ps->p + 1;
 			if (q < ps->end && *q == '*') {
@@ -321,12 +329,12 @@ parse_seq(parser *ps, literal_set *best)
 static int
 parse_alt(parser *ps, literal_set *out)
 {
-	literal_set all = { NULL, 0 };
+	literal_set all = { NULL, NULL, 0 };
 	int none = 0;
 	size_t i;
 
 	for (;;) {
-		literal_set br = { NULL, 0 };
+		literal_set br = { NULL, NULL, 0 };
 		if (parse_seq(ps, &br) != 0) {
 			set_free(&all);
 			set_free(&br);
@@ -334,7 +342,7 @@ parse_alt(parser *ps, literal_set *out)
 		}
 		none |= br.n == 0;
 		for (i = 0; i < br.n && !none; i++)
-			if (set_add(&all, br.v[i], strlen(br.v[i])) != 0) {
+			if (set_add(&all, br.v[i], br.len[i]) != 0) {
 				set_free(&all);
 				set_free(&br);
 				return -1;
@@ -354,9 +362,10 @@ int
 literal_extract(const char *pat, size_t n, int caseless, literal_set *out)
 {
 	parser ps = { pat, pat + n, caseless, 0 };
-	literal_set s = { NULL, 0 };
+	literal_set s = { NULL, NULL, 0 };
 
 	out->v = NULL;
+	out->len = NULL;
 	out->n = 0;
 	if (parse_alt(&ps, &s) != 0)
 		return -1;

@@ -17,6 +17,7 @@
 
 typedef struct literal_set {
 	char **v;	/* the literals, NUL-terminated (lower case if caseless) */
+	size_t *len;	/* their lengths */
 	size_t n;	/* 0: no prefilter possible */
 } literal_set;
 

@@ -70,8 +70,8 @@ struct rules_matcher {
 	int low_exotic;		/* the line has a character that folds to ASCII */
 	/* Byte pairs present in the text, as it is and lowered: a literal
 	 * can only occur if all its pairs do.  Stamps spare clearing. */
-	uint32_t *pairs[2];
-	uint32_t stamp[2];
+	uint8_t *pairs[2];	/* 64 KiB each: stays in the cache */
+	uint8_t stamp[2];
 	const char *pairs_of[2];
 	size_t pairs_n[2];
 	uint64_t *hits;
@@ -544,8 +544,8 @@ rules_matcher_new(const rules *rs)
 	m->mctx = pcre2_match_context_create(NULL);
 	m->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
 	m->hits = calloc(rs->n + 1, sizeof(*m->hits));
-	m->pairs[0] = calloc(65536, sizeof(uint32_t));
-	m->pairs[1] = calloc(65536, sizeof(uint32_t));
+	m->pairs[0] = calloc(65536, 1);
+	m->pairs[1] = calloc(65536, 1);
 	m->reported = calloc(rs->n + 1, 1);
 	if (m->md == NULL || m->mctx == NULL || m->hits == NULL ||
 	    m->reported == NULL || m->pairs[0] == NULL || m->pairs[1] == NULL) {
@@ -619,13 +619,13 @@ static void
 mark_pairs(rules_matcher *m, int k, const char *t, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)t;
-	uint32_t *tab = m->pairs[k], st;
+	uint8_t *tab = m->pairs[k], st;
 	size_t i;
 
 	if (m->pairs_of[k] == t && m->pairs_n[k] == n)
 		return;
-	if (++m->stamp[k] == 0) {	/* wrapped: clear once in 2^32 lines */
-		memset(tab, 0, 65536 * sizeof(*tab));
+	if (++m->stamp[k] == 0) {	/* wrapped: clear once in 255 lines */
+		memset(tab, 0, 65536);
 		m->stamp[k] = 1;
 	}
 	st = m->stamp[k];
@@ -668,7 +668,7 @@ may_match(rules_matcher *m, const rule *r, const char *s, size_t n)
 	mark_pairs(m, k, t, n);
 	for (i = 0; i < r->lits.n; i++) {
 		l = r->lits.v[i];
-		ln = strlen(l);
+		ln = r->lits.len[i];
 		if (pairs_present(m, k, l, ln) && memmem(t, n, l, ln) != NULL)
 			return 1;
 	}
