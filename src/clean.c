@@ -68,6 +68,7 @@ struct cleaner {
 	int blank;		/* a blank line waits to be written */
 	int skip_lf;		/* the last piece ended in CR */
 	int overlong;		/* inside an over-long line */
+	int positional;		/* the rules have head or cut rules */
 };
 
 cleaner *
@@ -79,6 +80,7 @@ cleaner_new(const rules *rs, const clean_opts *o)
 		return NULL;
 	c->rs = rs;
 	c->o = *o;
+	c->positional = rules_positional(rs);
 	if (c->o.max_line == 0)
 		c->o.max_line = CLEAN_MAX_LINE_DEFAULT;
 	c->nc = norm_new(o->norm);
@@ -408,9 +410,14 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	case RV_KEEP:
 		break;
 	}
-	prose_features(res.text, res.len, &f);
-	prose = prose_is_body(&f) ? BODY_PROSE :
-	    prose_is_content(&f) ? BODY_CONTENT : BODY_LINK;
+	/* Whether a line is prose matters to the structural layer and to
+	 * head and cut rules; without either, it is not worth finding out. */
+	prose = BODY_LINK;
+	if (c->o.layout || c->positional) {
+		prose_features(res.text, res.len, &f);
+		prose = prose_is_body(&f) ? BODY_PROSE :
+		    prose_is_content(&f) ? BODY_CONTENT : BODY_LINK;
+	}
 	c->prose_seen += prose == BODY_PROSE;
 	return wait_line(c, W_CAND, res.by, res.text, res.len, prose,
 	    res.verdict == RV_EDIT, out);

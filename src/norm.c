@@ -6,6 +6,7 @@
  * out-of-memory can happen on valid input) leave the line un-composed
  * rather than losing it.
  */
+#define _GNU_SOURCE	/* memmem */
 #include "norm.h"
 
 #include <stdatomic.h>
@@ -81,9 +82,17 @@ compute_safe(uint32_t cp)
 size_t
 norm_fold_spaces(char *s, size_t n)
 {
-	size_t i, o = 0;
+	const char *two;
+	size_t i, o;
 
-	for (i = 0; i < n; i++) {
+	/* Most edited lines have nothing to fold: find the first place. */
+	if (n == 0 || s[0] == ' ')
+		o = 0;
+	else if ((two = memmem(s, n, "  ", 2)) != NULL)
+		o = (size_t)(two - s) + 1;
+	else
+		return s[n - 1] == ' ' ? n - 1 : n;
+	for (i = o; i < n; i++) {
 		if (s[i] == ' ' && (o == 0 || s[o - 1] == ' '))
 			continue;
 		s[o++] = s[i];

@@ -129,6 +129,17 @@ rules_count(const rules *rs)
 	return rs->n;
 }
 
+int
+rules_positional(const rules *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->v[i].action == ACT_HEAD || rs->v[i].action == ACT_CUT)
+			return 1;
+	return 0;
+}
+
 const rule *
 rules_at(const rules *rs, size_t i)
 {

@@ -51,6 +51,9 @@ int rules_load_text(rules *rs, const char *text, size_t n, const char *name,
     rules_diag_fn diag, void *ctx);
 
 size_t rules_count(const rules *rs);
+/* Whether any rule's effect depends on the position in the document
+ * (head and cut rules). */
+int rules_positional(const rules *rs);
 const rule *rules_at(const rules *rs, size_t i);
 const char *rule_id(const rule *r);
 rule_action rule_act(const rule *r);
