@@ -3,6 +3,7 @@
  * parser walks the pattern once per group level.  Every failure to
  * understand a construct ends in "no literals", which only costs speed.
  */
+#define _GNU_SOURCE	/* memmem */
 #include "literal.h"
 
 #include <stdlib.h>
@@ -131,8 +132,9 @@ skip_class(parser *ps)
 		if (*p == '\\' && p + 1 < ps->end)
 			p++;
 		else if (*p == '[' && p + 1 < ps->end && p[1] == ':') {
-			const char *q = strstr(p + 2, ":]");
-			if (q != NULL && q < ps->end)
+			/* [:alpha:] - the pattern is not NUL-terminated here */
+			const char *q = memmem(p + 2, (size_t)(ps->end - p - 2), ":]", 2);
+			if (q != NULL)
 				p = q + 1;
 		}
 		p++;
