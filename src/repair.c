@@ -38,23 +38,21 @@ repair_free(repair_ctx *rc)
 
 /* ---- mojibake ---- */
 
-/* The Windows-1252 (or Latin-1) byte a character came from, or -1. */
+/* The Windows-1252 (or Latin-1) byte a character came from, or -1.  The
+ * code page itself is utf8_cp1252()'s table; the five bytes it leaves
+ * undefined come back as Latin-1's C1 controls, which are below 0x100. */
 static int
 cp_byte(uint32_t cp)
 {
-	static const uint16_t high[32] = {
-		0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-		0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
-		0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-		0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
-	};
-	int i;
+	int b;
 
 	if (cp < 0x100)
-		return (int)cp;	/* Latin-1, C1 controls included */
-	for (i = 0; i < 32; i++)
-		if (high[i] == cp)
-			return 0x80 + i;
+		return (int)cp;
+	if (cp == 0xFFFD)
+		return -1;
+	for (b = 0x80; b < 0xA0; b++)
+		if (utf8_cp1252((unsigned char)b) == cp)
+			return b;
 	return -1;
 }
 
