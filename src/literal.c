@@ -12,7 +12,7 @@
 #include "buf.h"
 #include "utf8.h"
 
-#define MIN_LITERAL 3	/* shorter literals filter too little to pay */
+#define MIN_LITERAL 2	/* one byte would filter too little to pay */
 
 typedef struct parser {
 	const char *p, *end;
@@ -377,4 +377,176 @@ literal_extract(const char *pat, size_t n, int caseless, literal_set *out)
 	}
 	*out = s;
 	return 0;
+}
+
+/* ---- the last byte of end-anchored patterns ---- */
+
+static void
+map_byte(uint8_t map[32], unsigned c)
+{
+	map[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+/* Adds the ASCII character c; caseless, also its other case and, for k
+ * and s, the last byte of KELVIN SIGN and LONG S, which match them. */
+static void
+map_set(uint8_t map[32], unsigned c, int caseless)
+{
+	map_byte(map, c);
+	if (caseless && ((c | 32) >= 'a' && (c | 32) <= 'z')) {
+		map_byte(map, c ^ 32);
+		if ((c | 32) == 'k')
+			map_byte(map, 0xAA);
+		if ((c | 32) == 's')
+			map_byte(map, 0xBF);
+	}
+}
+
+/* Adds what \d, \s or a literal escape at ps->p stands for; 0, or -1 if
+ * the escape is not understood here. */
+static int
+map_escape(parser *ps, uint8_t map[32])
+{
+	char c = ps->p + 1 < ps->end ? ps->p[1] : 0;
+	long cp;
+	unsigned i;
+
+	if (c == 'd' || c == 's') {
+		ps->p += 2;
+		for (i = 0; i < 128; i++)
+			if (c == 'd' ? (i >= '0' && i <= '9') :
+			    (i == ' ' || (i >= '\t' && i <= '\r')))
+				map_byte(map, i);
+		return 0;
+	}
+	cp = escape(ps);
+	if (cp < 0 || cp >= 0x80)
+		return -1;
+	map_set(map, (unsigned)cp, ps->caseless);
+	return 0;
+}
+
+/* The bytes a simple class at ps->p ("[ \t]", "[a-z0-9]") matches: ASCII
+ * characters, ranges and \d, \s.  0, or -1 if not understood. */
+static int
+map_class(parser *ps, uint8_t map[32])
+{
+	const char *p = ps->p + 1;
+	long lo, hi;
+
+	if (p >= ps->end || *p == '^' || *p == ']')
+		return -1;
+	ps->p = p;
+	while (ps->p < ps->end && *ps->p != ']') {
+		if ((unsigned char)*ps->p >= 0x80 || *ps->p == '[')
+			return -1;
+		if (*ps->p == '\\') {
+			char e = ps->p + 1 < ps->end ? ps->p[1] : 0;
+			if (e == 'd' || e == 's') {
+				if (map_escape(ps, map) != 0)
+					return -1;
+				continue;
+			}
+			if ((lo = escape(ps)) < 0 || lo >= 0x80)
+				return -1;
+		} else
+			lo = (unsigned char)*ps->p++;
+		hi = lo;
+		if (ps->p + 1 < ps->end && *ps->p == '-' && ps->p[1] != ']') {
+			ps->p++;
+			if (*ps->p == '\\') {
+				if ((hi = escape(ps)) < 0)
+					return -1;
+			} else
+				hi = (unsigned char)*ps->p++;
+			if (hi >= 0x80 || hi < lo)
+				return -1;
+		}
+		for (; lo <= hi; lo++)
+			map_set(map, (unsigned)lo, ps->caseless);
+	}
+	if (ps->p >= ps->end)
+		return -1;
+	ps->p++;
+	return 0;
+}
+
+/* Skips a group at ps->p, with the groups and classes inside it. */
+static void
+skip_group(parser *ps)
+{
+	int depth = 0;
+
+	/* Inline options would change how the last character matches. */
+	if (ps->p + 2 < ps->end && (ps->p[1] == '*' || (ps->p[1] == '?' &&
+	    (ps->p[2] == '-' || ps->p[2] == '^' || ((ps->p[2] | 32) >= 'a' &&
+	    (ps->p[2] | 32) <= 'z'))))) {
+		ps->fail = 1;
+		return;
+	}
+	do {
+		if (*ps->p == '\\')
+			ps->p++;
+		else if (*ps->p == '[') {
+			skip_class(ps);
+			continue;
+		} else if (*ps->p == '(')
+			depth++;
+		else if (*ps->p == ')')
+			depth--;
+		ps->p++;
+	} while (ps->p < ps->end && depth > 0 && !ps->fail);
+	if (depth > 0)
+		ps->fail = 1;
+}
+
+int
+literal_last(const char *pat, size_t n, int caseless, uint8_t map[32])
+{
+	parser ps = { pat, pat + n, caseless, 0 };
+	uint8_t cur[32];
+	int known = 0, q;
+
+	while (ps.p < ps.end && !ps.fail) {
+		unsigned char c = (unsigned char)*ps.p;
+		if (c == '$' && ps.p + 1 == ps.end)
+			break;
+		memset(cur, 0, sizeof(cur));
+		known = 0;
+		if (c == '|' || c == ')' || c == '$')
+			return 0;
+		if (c == '(')
+			skip_group(&ps);
+		else if (c == '[') {
+			const char *at = ps.p;
+			if (!(known = map_class(&ps, cur) == 0)) {
+				ps.p = at;
+				skip_class(&ps);
+			}
+		}
+		else if (c == '\\')
+			known = map_escape(&ps, cur) == 0;
+		else if (c == '.' || c == '^')
+			ps.p++;
+		else if (c >= 0x80) {
+			size_t len = utf8_seq_len((const unsigned char *)ps.p,
+			    (size_t)(ps.end - ps.p));
+			if (len == 0)
+				return 0;
+			ps.p += len;
+			/* The last byte of its encoding; caseless, it may fold. */
+			map_byte(cur, (unsigned char)ps.p[-1]);
+			known = !caseless;
+		} else {
+			map_set(cur, c, caseless);
+			ps.p++;
+			known = 1;
+		}
+		q = quantifier(&ps);
+		if (q == 1)
+			known = 0;
+		if (known)
+			memcpy(map, cur, sizeof(cur));
+	}
+	return !ps.fail && ps.p + 1 == ps.end && *ps.p == '$' && known;
 }

@@ -14,6 +14,7 @@
 #define UNBOIL_LITERAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct literal_set {
 	char **v;	/* the literals, NUL-terminated (lower case if caseless) */
@@ -25,5 +26,11 @@ typedef struct literal_set {
  * ASCII only and in lower case.  Returns 0, or -1 if out of memory. */
 int literal_extract(const char *pat, size_t n, int caseless, literal_set *out);
 void literal_free(literal_set *s);
+
+/* For a pattern that ends in "$" after a character, escape or simple class
+ * that must match once at least ("[ \t]+$", "\.$"), sets in map the bytes
+ * a line it matches can end with, and returns 1; otherwise returns 0.
+ * Lines never end in a newline, so "$" means the end of the line. */
+int literal_last(const char *pat, size_t n, int caseless, uint8_t map[32]);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aho.h"
 #include "literal.h"
 #include "norm.h"
 #include "utf8.h"
@@ -49,6 +50,10 @@ struct rule {
 	int has_map;		/* or a set of them */
 	uint8_t map[32];
 	uint32_t minlen;	/* characters, so also a floor on bytes */
+	int has_last;		/* ends in "$": what the line's last byte can be */
+	uint8_t last[32];
+	int scanned;		/* has literals in the automata: run only
+				   on lines where one of them was found */
 };
 
 struct rules {
@@ -56,7 +61,27 @@ struct rules {
 	size_t n, cap;
 	size_t max_captures;
 	int no_prefilter;	/* tests: always run PCRE2 */
+	/* The literals of all rules, tagged with the rule's index, compared
+	 * without regard to ASCII case (for a case-sensitive rule a hit is
+	 * then only likely, which is all a prefilter needs); EXOTIC(rs) tags
+	 * the characters that fold to ASCII letters.  NULL when no literal
+	 * prefilter is in force. */
+	aho *ac;
+	/* Rule masks, nw words each, bit i for rule i: */
+	size_t nw;
+	uint64_t *always;	/* rules the automaton cannot rule out */
+	uint64_t *folding;	/* caseless rules it can, unless EXOTIC is found */
+	uint64_t *keeps;	/* keep rules */
+	uint64_t *first;	/* 257 masks: the rules a line starting with byte c
+				   (256: an empty line) may match */
+	uint64_t *last;		/* the same for the line's last byte */
 };
+
+#define EXOTIC(rs) ((rs)->n)
+/* Literals are searched for by their first bytes at most: a prefix of a
+ * required literal is as required, hardly less rare, and a short one
+ * keeps the automaton small and the rescan after an edit short. */
+#define SCAN_LIT_MAX 16
 
 struct rules_matcher {
 	const rules *rs;
@@ -64,16 +89,12 @@ struct rules_matcher {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	buf a, b;		/* edit results, used in turn */
-	buf low;		/* the line in ASCII lower case, for caseless literals */
-	const char *low_of;	/* the text low was made from */
-	size_t low_n;
-	int low_exotic;		/* the line has a character that folds to ASCII */
-	/* Byte pairs present in the text, as it is and lowered: a literal
-	 * can only occur if all its pairs do.  Stamps spare clearing. */
-	uint8_t *pairs[2];	/* 64 KiB each: stays in the cache */
-	uint8_t stamp[2];
-	const char *pairs_of[2];
-	size_t pairs_n[2];
+	/* Rules one of whose literals is in the text scanned_of[0..scanned_n),
+	 * bit i for rule i, found by one pass of the automata. */
+	uint64_t *found;	/* rs->nw words */
+	uint64_t *cand;		/* the rules worth running on the text */
+	const char *scanned_of;
+	size_t scanned_n;
 	uint64_t *hits;
 	unsigned char *reported;
 };
@@ -110,6 +131,17 @@ rule_clear(rule *r)
 	literal_free(&r->lits);
 }
 
+static void
+prefilter_free(rules *rs)
+{
+	aho_free(rs->ac);
+	free(rs->always);
+	free(rs->folding);
+	free(rs->keeps);
+	free(rs->first);
+	free(rs->last);
+}
+
 void
 rules_free(rules *rs)
 {
@@ -120,6 +152,7 @@ rules_free(rules *rs)
 	for (i = 0; i < rs->n; i++)
 		rule_clear(&rs->v[i]);
 	free(rs->v);
+	prefilter_free(rs);
 	free(rs);
 }
 
@@ -303,7 +336,8 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 	(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
 	/* Before a pattern runs, the line must pass what is cheap to check:
 	 * its length, for an anchored pattern its first byte, and the
-	 * pattern's required literals (byte pairs first, then memmem). */
+	 * pattern's required literals (found for all rules at once, see
+	 * build_prefilter). */
 	uint32_t all, type, unit;
 	const uint8_t *map = NULL;
 	pcre2_pattern_info(r->re, PCRE2_INFO_ALLOPTIONS, &all);
@@ -321,6 +355,7 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 		memcpy(r->map, map, sizeof(r->map));
 		r->has_map = 1;
 	}
+	r->has_last = literal_last(pat, plen, (r->flags & RULE_CASELESS) != 0, r->last);
 	if (literal_extract(pat, plen, (r->flags & RULE_CASELESS) != 0, &r->lits) != 0) {
 		report(ld, 0, "%s", "out of memory");
 		return -1;
@@ -477,6 +512,122 @@ load_line(loader *ld, const char *p, const char *end)
 		ld->last = NULL;
 }
 
+/* A byte that is in most lines of text: as a rule's only clue, it would
+ * make the rule a candidate nearly everywhere at the cost of a scan hit. */
+static int
+common_byte(unsigned c)
+{
+	return c == ' ' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
+/* The bytes an unanchored match of r can start with, as one-byte literals,
+ * if the pattern has no literal of its own and they are all uncommon.
+ * Returns how many were added, or -1 if out of memory. */
+static int
+add_first_bytes(aho *ac, const rule *r, uint32_t tag)
+{
+	unsigned c;
+	int k = 0;
+	char b;
+
+	if (r->anchored || r->lits.n > 0 || (r->first < 0 && !r->has_map) ||
+	    (r->flags & RULE_CASELESS))
+		return 0;
+	for (c = 0; c < 256; c++)
+		if ((r->first >= 0 ? (int)c == r->first : r->map[c >> 3] >> (c & 7) & 1) &&
+		    common_byte(c))
+			return 0;
+	for (c = 0; c < 256; c++)
+		if (r->first >= 0 ? (int)c == r->first : r->map[c >> 3] >> (c & 7) & 1) {
+			b = (char)c;
+			if (aho_add(ac, &b, 1, tag) != 0)
+				return -1;
+			k++;
+		}
+	return k;
+}
+
+static void
+bit_set(uint64_t *v, size_t i)
+{
+	v[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
+static int
+bit_test(const uint64_t *v, size_t i)
+{
+	return v[i >> 6] >> (i & 63) & 1;
+}
+
+/* Can an anchored r match a line that starts with byte c? */
+static int
+first_fits(const rule *r, unsigned c)
+{
+	if (r->first >= 0) {
+		if (r->flags & RULE_CASELESS) {
+			unsigned a = c >= 'A' && c <= 'Z' ? c + 32 : c;
+			int b = r->first >= 'A' && r->first <= 'Z' ? r->first + 32 : r->first;
+			return (int)a == b;
+		}
+		return (int)c == r->first;
+	}
+	return !r->has_map || (r->map[c >> 3] >> (c & 7) & 1);
+}
+
+/* Puts every rule's literals into the automaton, which is left out where it
+ * cannot be built, and makes the rule masks; all anew after each file.
+ * Returns 0, or -1 if out of memory. */
+static int
+build_prefilter(rules *rs)
+{
+	size_t i, j, nw = (rs->n + 1) / 64 + 1;
+	unsigned c;
+	int ok, k;
+
+	prefilter_free(rs);
+	rs->nw = nw;
+	rs->always = calloc(nw, sizeof(uint64_t));
+	rs->folding = calloc(nw, sizeof(uint64_t));
+	rs->keeps = calloc(nw, sizeof(uint64_t));
+	rs->first = calloc(257 * nw, sizeof(uint64_t));
+	rs->last = calloc(257 * nw, sizeof(uint64_t));
+	if (rs->always == NULL || rs->folding == NULL || rs->keeps == NULL ||
+	    rs->first == NULL || rs->last == NULL)
+		return -1;
+	ok = (rs->ac = aho_new(1)) != NULL;
+	for (i = 0; ok && i < rs->n; i++) {
+		rule *r = &rs->v[i];
+		for (j = 0; ok && j < r->lits.n; j++)
+			ok = aho_add(rs->ac, r->lits.v[j], r->lits.len[j] < SCAN_LIT_MAX ?
+			    r->lits.len[j] : SCAN_LIT_MAX, (uint32_t)i) == 0;
+		k = ok ? add_first_bytes(rs->ac, r, (uint32_t)i) : -1;
+		ok = k >= 0;
+		r->scanned = r->lits.n > 0 || k > 0;
+	}
+	ok = ok && aho_add(rs->ac, "\xE2\x84\xAA", 3, (uint32_t)EXOTIC(rs)) == 0 &&
+	    aho_add(rs->ac, "\xC5\xBF", 2, (uint32_t)EXOTIC(rs)) == 0;
+	if (!ok || aho_build(rs->ac) != 0) {
+		aho_free(rs->ac);
+		rs->ac = NULL;
+	}
+	for (i = 0; i < rs->n; i++) {
+		const rule *r = &rs->v[i];
+		if (rs->ac == NULL || !r->scanned)
+			bit_set(rs->always, i);
+		else if (r->flags & RULE_CASELESS)
+			bit_set(rs->folding, i);
+		if (r->action == ACT_KEEP)
+			bit_set(rs->keeps, i);
+		for (c = 0; c < 257; c++) {
+			if (c == 256 || !r->anchored || first_fits(r, c))
+				bit_set(rs->first + c * nw, i);
+			if (c == 256 || !r->has_last || (r->last[c >> 3] >> (c & 7) & 1))
+				bit_set(rs->last + c * nw, i);
+		}
+	}
+	return 0;
+}
+
 int
 rules_load_text(rules *rs, const char *text, size_t n, const char *name,
     rules_diag_fn diag, void *ctx)
@@ -502,6 +653,8 @@ rules_load_text(rules *rs, const char *text, size_t n, const char *name,
 			load_line(&ld, p, nl);
 		p = nl + 1;
 	}
+	if (build_prefilter(rs) != 0)
+		report(&ld, 0, "%s", "out of memory");
 	return ld.errors;
 }
 
@@ -555,11 +708,11 @@ rules_matcher_new(const rules *rs)
 	m->mctx = pcre2_match_context_create(NULL);
 	m->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
 	m->hits = calloc(rs->n + 1, sizeof(*m->hits));
-	m->pairs[0] = calloc(65536, 1);
-	m->pairs[1] = calloc(65536, 1);
+	m->found = calloc(rs->nw, sizeof(*m->found));
+	m->cand = calloc(rs->nw, sizeof(*m->cand));
 	m->reported = calloc(rs->n + 1, 1);
 	if (m->md == NULL || m->mctx == NULL || m->hits == NULL ||
-	    m->reported == NULL || m->pairs[0] == NULL || m->pairs[1] == NULL) {
+	    m->reported == NULL || m->found == NULL || m->cand == NULL) {
 		rules_matcher_free(m);
 		return NULL;
 	}
@@ -580,9 +733,8 @@ rules_matcher_free(rules_matcher *m)
 	pcre2_jit_stack_free(m->jit);
 	buf_free(&m->a);
 	buf_free(&m->b);
-	buf_free(&m->low);
-	free(m->pairs[0]);
-	free(m->pairs[1]);
+	free(m->found);
+	free(m->cand);
 	free(m->hits);
 	free(m->reported);
 	free(m);
@@ -600,117 +752,99 @@ rules_set_prefilter(rules *rs, int on)
 	rs->no_prefilter = !on;
 }
 
-/* Makes m->low the ASCII lower case of s[0..n), once per text. */
-static int
-lower(rules_matcher *m, const char *s, size_t n)
-{
-	size_t i;
-
-	if (m->low_of == s && m->low_n == n)
-		return 0;
-	buf_clear(&m->low);
-	if (buf_reserve(&m->low, n + 1) != 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		m->low.data[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-	}
-	m->low.len = n;
-	/* KELVIN SIGN and LONG S match k and s caselessly in PCRE2's UCP. */
-	m->low_exotic = (memmem(s, n, "\xE2\x84\xAA", 3) != NULL ||
-	    memmem(s, n, "\xC5\xBF", 2) != NULL);
-	m->low_of = s;
-	m->low_n = n;
-	m->pairs_of[1] = NULL;	/* the lowered text changed in place */
-	return 0;
-}
-
-/* Marks the byte pairs of t[0..n) in table k, once per text. */
+/* Scans s[0..n) for every rule's literals, once per text. */
 static void
-mark_pairs(rules_matcher *m, int k, const char *t, size_t n)
+scan(rules_matcher *m, const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)t;
-	uint8_t *tab = m->pairs[k], st;
-	size_t i;
+	const rules *rs = m->rs;
 
-	if (m->pairs_of[k] == t && m->pairs_n[k] == n)
+	if (m->scanned_of == s && m->scanned_n == n)
 		return;
-	if (++m->stamp[k] == 0) {	/* wrapped: clear once in 255 lines */
-		memset(tab, 0, 65536);
-		m->stamp[k] = 1;
-	}
-	st = m->stamp[k];
-	for (i = 0; i + 1 < n; i++)
-		tab[(unsigned)u[i] << 8 | u[i + 1]] = st;
-	m->pairs_of[k] = t;
-	m->pairs_n[k] = n;
+	memset(m->found, 0, m->rs->nw * sizeof(*m->found));
+	aho_scan(rs->ac, s, n, m->found);
+	m->scanned_of = s;
+	m->scanned_n = n;
 }
 
-/* Could literal l occur in the text whose pairs are in table k? */
-static int
-pairs_present(const rules_matcher *m, int k, const char *l, size_t ln)
+/* After an edit turned old[0..oldn) into s[0..n): the literals found in
+ * old are kept (one that the edit removed only costs a needless match
+ * later), and those the edit may have made are looked for where the two
+ * texts differ, widened by the longest literal on each side. */
+static void
+rescan(rules_matcher *m, const char *old, size_t oldn, const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)l;
-	size_t i;
+	size_t pre = 0, suf = 0, w, lo, hi;
 
-	for (i = 0; i + 1 < ln; i++)
-		if (m->pairs[k][(unsigned)u[i] << 8 | u[i + 1]] != m->stamp[k])
-			return 0;
-	return 1;
+	if (m->scanned_of != old || m->scanned_n != oldn || m->rs->ac == NULL) {
+		m->scanned_of = NULL;
+		return;
+	}
+	while (pre < n && pre < oldn && s[pre] == old[pre])
+		pre++;
+	while (suf < n - pre && suf < oldn - pre && s[n - 1 - suf] == old[oldn - 1 - suf])
+		suf++;
+	w = aho_maxlen(m->rs->ac);
+	lo = pre > w ? pre - w : 0;
+	hi = n - suf + w < n ? n - suf + w : n;
+	aho_scan(m->rs->ac, s + lo, hi - lo, m->found);
+	m->scanned_of = s;
+	m->scanned_n = n;
 }
 
-/* Whether r can match s at all: false when none of its required literals
- * is in the line, which saves running the regex. */
-static int
-may_match(rules_matcher *m, const rule *r, const char *s, size_t n)
+/* Fills m->cand with the rules worth running on s[0..n): those whose
+ * literals are in it (or that have none) and whose first byte fits. */
+static void
+candidates(rules_matcher *m, const char *s, size_t n)
 {
-	const char *t = s, *l;
-	size_t i, ln;
-	int k = 0;
+	const rules *rs = m->rs;
+	const uint64_t *first = rs->first + (n > 0 ? (unsigned char)s[0] : 256) * rs->nw;
+	/* "$" also matches before a final newline, which lines do not have. */
+	const uint64_t *last = rs->last + (n > 0 && s[n - 1] != '\n' ?
+	    (unsigned char)s[n - 1] : 256) * rs->nw;
+	size_t w;
 
-	if (r->lits.n == 0 || m->rs->no_prefilter)
-		return 1;
-	if (r->flags & RULE_CASELESS) {
-		if (lower(m, s, n) != 0 || m->low_exotic)
-			return 1;
-		t = m->low.data;
-		k = 1;
+	if (rs->no_prefilter) {
+		memset(m->cand, 0xFF, rs->nw * sizeof(*m->cand));
+		return;
 	}
-	mark_pairs(m, k, t, n);
-	for (i = 0; i < r->lits.n; i++) {
-		l = r->lits.v[i];
-		ln = r->lits.len[i];
-		if (pairs_present(m, k, l, ln) && memmem(t, n, l, ln) != NULL)
-			return 1;
-	}
-	return 0;
+	if (rs->ac != NULL)
+		scan(m, s, n);
+	for (w = 0; w < rs->nw; w++)
+		m->cand[w] = (rs->always[w] | (rs->ac != NULL ? m->found[w] : 0)) &
+		    first[w] & last[w];
+	/* KELVIN SIGN and LONG S match k and s caselessly in PCRE2's UCP. */
+	if (rs->ac != NULL && bit_test(m->found, EXOTIC(rs)))
+		for (w = 0; w < rs->nw; w++)
+			m->cand[w] |= rs->folding[w] & first[w] & last[w];
 }
 
-/* Can an anchored r match a line that starts with byte c? */
-static int
-first_fits(const rule *r, unsigned char c)
+/* The first candidate rule at index from or after it, or rs->n if none. */
+static size_t
+next_cand(const rules_matcher *m, size_t from)
 {
-	if (r->first >= 0) {
-		if (r->flags & RULE_CASELESS) {
-			int a = c >= 'A' && c <= 'Z' ? c + 32 : c;
-			int b = r->first >= 'A' && r->first <= 'Z' ? r->first + 32 : r->first;
-			return a == b;
-		}
-		return c == r->first;
+	size_t w = from >> 6;
+	uint64_t x;
+
+	if (from >= m->rs->n)
+		return m->rs->n;
+	x = m->cand[w] & (~(uint64_t)0 << (from & 63));
+	while (x == 0) {
+		if (++w >= m->rs->nw)
+			return m->rs->n;
+		x = m->cand[w];
 	}
-	return !r->has_map || (r->map[c >> 3] >> (c & 7) & 1);
+	w = w * 64 + (size_t)__builtin_ctzll(x);
+	return w < m->rs->n ? w : m->rs->n;
 }
 
-/* 1 on a match, 0 on none, -1 when a limit was hit (treated as none). */
+/* Runs candidate r on s: 1 on a match, 0 on none, -1 when a limit was
+ * hit (treated as none). */
 static int
 match(rules_matcher *m, const rule *r, const char *s, size_t n)
 {
 	int rc;
 
-	if (!m->rs->no_prefilter && (n < r->minlen ||
-	    (r->anchored && n > 0 && !first_fits(r, (unsigned char)s[0]))))
-		return 0;
-	if (!may_match(m, r, s, n))
+	if (!m->rs->no_prefilter && n < r->minlen)
 		return 0;
 	rc = pcre2_match(r->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
 	    m->md, m->mctx);
@@ -771,9 +905,9 @@ protecting_rule(rules_matcher *m, const char *s, size_t n, rules_result *res)
 	size_t i;
 	int rc;
 
-	for (i = 0; i < m->rs->n; i++) {
+	for (i = next_cand(m, 0); i < m->rs->n; i = next_cand(m, i + 1)) {
 		const rule *r = &m->rs->v[i];
-		if (r->action != ACT_KEEP)
+		if (!bit_test(m->rs->keeps, i))
 			continue;
 		if ((rc = match(m, r, s, n)) > 0)
 			return r;
@@ -797,9 +931,10 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 	res->text = s;
 	res->len = n;
 	/* A new line, perhaps at the same address as the last one. */
-	m->low_of = m->pairs_of[0] = m->pairs_of[1] = NULL;
+	m->scanned_of = NULL;
+	candidates(m, s, n);
 	keep = protecting_rule(m, s, n, res);
-	for (i = 0; i < m->rs->n; i++) {
+	for (i = next_cand(m, 0); i < m->rs->n; i = next_cand(m, i + 1)) {
 		r = &m->rs->v[i];
 		if (r->action == ACT_KEEP || (keep != NULL && r->action != ACT_STRIP &&
 		    r->action != ACT_REPLACE) || (r->action == ACT_HEAD && body > 0))
@@ -831,18 +966,17 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 			res->verdict = RV_EDIT;
 			res->by = r;
 		}
+		rescan(m, s, n, out->data, out->len);
 		s = out->data;
 		n = out->len;
 		out = out == &m->a ? &m->b : &m->a;
-		/* The buffers take turns: a text may come back at an address
-		 * an older one had, so the prefilter tables are made anew. */
-		m->low_of = m->pairs_of[0] = m->pairs_of[1] = NULL;
 		if (n == 0) {
 			/* Nothing is left to keep, protected or not. */
 			res->verdict = RV_DROP;
 			res->by = r;
 			return 0;
 		}
+		candidates(m, s, n);
 	}
 	if (res->verdict == RV_KEEP && keep != NULL) {
 		res->by = keep;
@@ -862,8 +996,9 @@ apply_one(rules_matcher *m, const rule *r, const char *s, size_t n)
 {
 	int rc;
 
-	m->low_of = m->pairs_of[0] = m->pairs_of[1] = NULL;
-	rc = match(m, r, s, n);
+	m->scanned_of = NULL;
+	candidates(m, s, n);
+	rc = bit_test(m->cand, (size_t)(r - m->rs->v)) ? match(m, r, s, n) : 0;
 
 	if (rc <= 0 || (r->action != ACT_STRIP && r->action != ACT_REPLACE))
 		return rc;

@@ -27,6 +27,31 @@ lits(const char *pat, int caseless)
 
 #define LITS(pat, ci, want) CHECK(strcmp(lits(pat, ci), want) == 0, pat " -> " want)
 
+/* The bytes literal_last allows at the end of a line, printable ones as
+ * themselves and others as <XX>, or "-" for no constraint. */
+static const char *
+last(const char *pat, int caseless)
+{
+	static char out[1024];
+	uint8_t map[32] = { 0 };
+	unsigned c;
+
+	out[0] = '\0';
+	if (!literal_last(pat, strlen(pat), caseless, map))
+		return "-";
+	for (c = 0; c < 256; c++)
+		if (map[c >> 3] >> (c & 7) & 1) {
+			size_t k = strlen(out);
+			if (c > ' ' && c < 0x7F)
+				snprintf(out + k, sizeof(out) - k, "%c", (char)c);
+			else
+				snprintf(out + k, sizeof(out) - k, "<%02X>", c);
+		}
+	return out;
+}
+
+#define LAST(pat, ci, want) CHECK(strcmp(last(pat, ci), want) == 0, "last " pat " -> " want)
+
 int
 main(void)
 {
@@ -51,5 +76,28 @@ main(void)
 	LITS("a\\.b\\+c", 0, "a.b+c");
 	LITS("(unclosed", 0, "-");
 	LITS("zum vergr\xC3\xB6(?:\xC3\x9F|ss)ern", 1, "zum vergr");
+
+	LAST("[ \t]+$", 0, "<09><20>");
+	LAST("\\+\\+\\+ [^+]* \\+\\+\\+$", 0, "+");
+	LAST("^(?:Anzeige|Werbung)$", 0, "-");	/* a group: not looked into */
+	LAST("^Anzeige:?$", 0, "-");		/* the last character may be absent */
+	LAST("^Fotos?$", 0, "-");
+	LAST("^Foto[sS]$", 0, "Ss");
+	LAST("\\d{1,2}$", 0, "0123456789");
+	LAST("x[a-c]$", 1, "ABCabc");
+	LAST("ok$", 1, "Kk<AA>");		/* KELVIN SIGN ends in AA */
+	LAST("Stra\xC3\x9F" "e$", 0, "e");
+	LAST("\xC3\xA4$", 0, "<A4>");
+	LAST("\xC3\xA4$", 1, "-");		/* caseless: also the capital */
+	LAST("[^a]$", 0, "-");
+	LAST(".$", 0, "-");
+	LAST("a|b$", 0, "-");
+	LAST("(?i)a$", 0, "-");		/* inline options change case */
+	LAST("a\\$", 0, "-");		/* an escaped dollar is a character */
+	LAST("a$b", 0, "-");
+	LAST("\\x20$", 0, "<20>");
+	LAST("\\s+$", 0, "<09><0A><0B><0C><0D><20>");
+	LAST("\\w$", 0, "-");
+	LAST("[[:space:]]$", 0, "-");
 	return unit_done();
 }

@@ -163,9 +163,58 @@ test_examples(void)
 	rules_free(rs);
 }
 
+/* The prefilter (literals found in one pass, first and last bytes) must
+ * give the verdicts PCRE2 alone gives, on the cases it reasons about. */
+static void
+test_prefilter(void)
+{
+	static const char *text =
+	    "drop/i ^ok$\n"			/* KELVIN SIGN folds to k */
+	    "strip [ \t]+$\n"			/* the last byte decides */
+	    "drop ^(?:Mehr|More) Stories$\n"	/* a first byte, literals */
+	    "replace \u201E|\u201C => \"\n"	/* two-byte literals */
+	    "drop Zitat: \"\n"			/* found only after the edit */
+	    "strip \\+\\+\\+$\n"
+	    "replace \\x20 + => \\x20\n";
+	static const char *lines[] = {
+		"ok", "OK", "o\xE2\x84\xAA", "oK ", "Mehr Stories", "More Stories ",
+		"mehr Stories", "Zitat: \xE2\x80\x9Ehallo\xE2\x80\x9C",
+		"Zitat: \xE2\x80\x9C", "a  b   c\t", "news +++", "", " ", "+++ x",
+	};
+	int e1, e2;
+	rules *rs = load(text, &e1), *plain = load(text, &e2);
+	rules_matcher *m, *pm;
+	rules_result a, b;
+	size_t i;
+	char what[128];
+
+	rules_set_prefilter(plain, 0);
+	m = rules_matcher_new(rs);
+	pm = rules_matcher_new(plain);
+	CHECK(e1 == 0 && e2 == 0, "prefilter rules load");
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		rules_apply(m, lines[i], strlen(lines[i]), 1, &a);
+		rules_apply(pm, lines[i], strlen(lines[i]), 1, &b);
+		snprintf(what, sizeof(what), "prefilter agrees on line %zu", i);
+		CHECK(a.verdict == b.verdict && (a.by == NULL ? b.by == NULL :
+		    b.by != NULL && strcmp(rule_id(a.by), rule_id(b.by)) == 0) &&
+		    a.len == b.len && memcmp(a.text, b.text, a.len) == 0, what);
+	}
+	rules_apply(m, lines[2], strlen(lines[2]), 1, &a);
+	CHECK(a.verdict == RV_DROP, "a KELVIN SIGN matches k caselessly");
+	rules_apply(m, lines[8], strlen(lines[8]), 1, &a);
+	CHECK(a.verdict == RV_DROP && strcmp(rule_id(a.by), "t.rules:5") == 0,
+	    "a literal an edit made is found");
+	rules_matcher_free(m);
+	rules_matcher_free(pm);
+	rules_free(rs);
+	rules_free(plain);
+}
+
 int
 main(void)
 {
+	test_prefilter();
 	test_errors();
 	test_actions();
 	test_limit();

@@ -1,0 +1,277 @@
+/*
+ * aho.c - Aho-Corasick over byte classes; the contract is in aho.h.
+ *
+ * The trie is laid out as a full transition table from the start: one row
+ * per state, one column per byte class (the bytes that occur in some
+ * literal, each with its own class, and class 0 for every other byte).
+ * Building it breadth first turns the trie into the DFA in place.  In the
+ * finished table an entry holds the target state's row offset, with the
+ * top bit set when the target ends some literal, so the scan does one load
+ * and one test per byte and looks at the output lists only on a hit.
+ *
+ * A table larger than AHO_MAX_CELLS is refused: the caller then does
+ * without this prefilter rather than spend the memory.
+ */
+#include "aho.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define AHO_MAX_CELLS ((size_t)1 << 22)	/* 16 MiB of transitions */
+#define HIT 0x80000000u
+
+typedef struct lit {
+	char *s;
+	size_t n;
+	uint32_t tag;
+} lit;
+
+struct aho {
+	int caseless;
+	lit *lits;
+	size_t nlits, cap;
+	size_t maxlen;
+	int built;
+	uint8_t cls[256];
+	size_t nclass;
+	uint32_t *delta;	/* states * nclass entries */
+	uint32_t *outoff;	/* a state's tags: outtag[outoff[s]..outoff[s+1]) */
+	uint32_t *outtag;
+};
+
+static unsigned char
+fold(const aho *a, unsigned char c)
+{
+	return a->caseless && c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+aho *
+aho_new(int caseless)
+{
+	aho *a = calloc(1, sizeof(*a));
+
+	if (a != NULL)
+		a->caseless = caseless;
+	return a;
+}
+
+void
+aho_free(aho *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->nlits; i++)
+		free(a->lits[i].s);
+	free(a->lits);
+	free(a->delta);
+	free(a->outoff);
+	free(a->outtag);
+	free(a);
+}
+
+size_t
+aho_count(const aho *a)
+{
+	return a->nlits;
+}
+
+size_t
+aho_maxlen(const aho *a)
+{
+	return a->maxlen;
+}
+
+int
+aho_add(aho *a, const char *s, size_t n, uint32_t tag)
+{
+	lit *v;
+
+	if (a->built || n == 0)
+		return -1;
+	if (a->nlits == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 64;
+		if ((v = realloc(a->lits, cap * sizeof(*v))) == NULL)
+			return -1;
+		a->lits = v;
+		a->cap = cap;
+	}
+	if ((a->lits[a->nlits].s = malloc(n)) == NULL)
+		return -1;
+	memcpy(a->lits[a->nlits].s, s, n);
+	a->lits[a->nlits].n = n;
+	a->lits[a->nlits].tag = tag;
+	a->nlits++;
+	if (n > a->maxlen)
+		a->maxlen = n;
+	return 0;
+}
+
+/* Gives every byte that occurs in a literal a class of its own. */
+static void
+make_classes(aho *a)
+{
+	size_t i, j;
+
+	memset(a->cls, 0, sizeof(a->cls));
+	a->nclass = 1;
+	for (i = 0; i < a->nlits; i++)
+		for (j = 0; j < a->lits[i].n; j++) {
+			unsigned char c = fold(a, (unsigned char)a->lits[i].s[j]);
+			if (a->cls[c] == 0)
+				a->cls[c] = (uint8_t)a->nclass++;
+		}
+	if (a->caseless)
+		for (i = 'A'; i <= 'Z'; i++)
+			a->cls[i] = a->cls[i + 32];
+}
+
+/* Lays the literals out as a trie in a->delta (0: no edge; no edge leads
+ * back to the root) and records which literal ends where.  Returns the
+ * number of states, or 0 if out of memory. */
+static size_t
+make_trie(aho *a, uint32_t *end_of)
+{
+	size_t i, j, nstates = 1;
+
+	for (i = 0; i < a->nlits; i++) {
+		uint32_t s = 0;
+		for (j = 0; j < a->lits[i].n; j++) {
+			uint32_t *e = &a->delta[s * a->nclass +
+			    a->cls[(unsigned char)a->lits[i].s[j]]];
+			if (*e == 0)
+				*e = (uint32_t)nstates++;
+			s = *e;
+		}
+		end_of[i] = s;
+	}
+	return nstates;
+}
+
+/* Output lists: a state's own literals, then those of its fail state, which
+ * is shallower and so was finished first in breadth-first order. */
+static int
+make_outputs(aho *a, const uint32_t *end_of, const uint32_t *order,
+    const uint32_t *fail, size_t nstates)
+{
+	uint32_t *own = calloc(nstates + 1, sizeof(*own));
+	size_t i, total = 0, k;
+
+	if (own == NULL)
+		return -1;
+	for (i = 0; i < a->nlits; i++)
+		own[end_of[i]]++;
+	a->outoff = calloc(nstates + 1, sizeof(*a->outoff));
+	/* Sizes first: own count plus the fail state's full count. */
+	for (i = 0; a->outoff != NULL && i < nstates; i++) {
+		uint32_t s = order[i];
+		uint32_t f = s == 0 ? 0 : fail[s];
+		uint32_t nf = s == 0 ? 0 : a->outoff[f + 1];	/* size, for now */
+		a->outoff[s + 1] = own[s] + nf;
+	}
+	for (i = 0; a->outoff != NULL && i < nstates; i++) {
+		total += a->outoff[i + 1];
+		a->outoff[i + 1] = (uint32_t)total;
+	}
+	a->outtag = malloc((total + 1) * sizeof(*a->outtag));
+	if (a->outoff == NULL || a->outtag == NULL) {
+		free(own);
+		return -1;
+	}
+	memset(own, 0, (nstates + 1) * sizeof(*own));	/* now: filled so far */
+	for (i = 0; i < a->nlits; i++) {
+		uint32_t s = end_of[i];
+		a->outtag[a->outoff[s] + own[s]++] = a->lits[i].tag;
+	}
+	for (i = 1; i < nstates; i++) {
+		uint32_t s = order[i], f = fail[s];
+		for (k = a->outoff[f]; k < a->outoff[f + 1]; k++)
+			a->outtag[a->outoff[s] + own[s]++] = a->outtag[k];
+	}
+	free(own);
+	return 0;
+}
+
+/* Turns the trie into the DFA: missing edges take the fail state's. */
+static void
+make_dfa(aho *a, uint32_t *order, uint32_t *fail)
+{
+	size_t head = 0, tail = 1, c, nc = a->nclass;
+
+	order[0] = 0;
+	while (head < tail) {
+		uint32_t s = order[head++];
+		uint32_t *row = &a->delta[s * nc];
+		for (c = 0; c < nc; c++) {
+			if (row[c] != 0) {
+				uint32_t t = row[c];
+				fail[t] = s == 0 ? 0 : a->delta[fail[s] * nc + c];
+				order[tail++] = t;
+			} else if (s != 0)
+				row[c] = a->delta[fail[s] * nc + c];
+		}
+	}
+}
+
+int
+aho_build(aho *a)
+{
+	size_t i, maxstates = 1, nstates;
+	uint32_t *end_of, *order, *fail;
+	int rc = -1;
+
+	if (a->built)
+		return 0;
+	for (i = 0; i < a->nlits; i++)
+		maxstates += a->lits[i].n;
+	make_classes(a);
+	if (maxstates > AHO_MAX_CELLS / a->nclass)
+		return -1;
+	a->delta = calloc(maxstates * a->nclass, sizeof(*a->delta));
+	end_of = malloc((a->nlits + 1) * sizeof(*end_of));
+	order = malloc(maxstates * sizeof(*order));
+	fail = calloc(maxstates, sizeof(*fail));
+	if (a->delta != NULL && end_of != NULL && order != NULL && fail != NULL) {
+		nstates = make_trie(a, end_of);
+		make_dfa(a, order, fail);
+		if (make_outputs(a, end_of, order, fail, nstates) == 0) {
+			/* Entries become row offsets, marked where output is. */
+			for (i = 0; i < nstates * a->nclass; i++) {
+				uint32_t t = a->delta[i];
+				a->delta[i] = (uint32_t)(t * a->nclass) |
+				    (a->outoff[t + 1] > a->outoff[t] ? HIT : 0);
+			}
+			/* Rows past the last state were never used. */
+			uint32_t *d = realloc(a->delta,
+			    nstates * a->nclass * sizeof(*d));
+			if (d != NULL)
+				a->delta = d;
+			a->built = 1;
+			rc = 0;
+		}
+	}
+	free(end_of);
+	free(order);
+	free(fail);
+	return rc;
+}
+
+void
+aho_scan(const aho *a, const char *s, size_t n, uint64_t *tags)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const uint32_t *d = a->delta;
+	const uint8_t *cls = a->cls;
+	uint32_t v = 0, k, st;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v = d[(v & ~HIT) + cls[u[i]]];
+		if (v & HIT) {
+			st = (uint32_t)((v & ~HIT) / a->nclass);
+			for (k = a->outoff[st]; k < a->outoff[st + 1]; k++)
+				tags[a->outtag[k] >> 6] |= (uint64_t)1 << (a->outtag[k] & 63);
+		}
+	}
+}
