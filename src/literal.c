@@ -103,11 +103,22 @@ quantifier(parser *ps)
 		p++;
 	} else if (p < ps->end && *p == '{' && p + 1 < ps->end &&
 	    ((p[1] >= '0' && p[1] <= '9') || p[1] == ',')) {
-		optional = p[1] == '0' || p[1] == ',' ? 1 : 2;
-		while (p < ps->end && *p != '}')
-			p++;
-		if (p < ps->end)
-			p++;
+		/* {n}, {n,} or {n,m}; anything else that starts like one is
+		 * literal text to some PCRE2 versions and not to others. */
+		const char *q = p + 1;
+		unsigned long lo = 0;
+		int digits = 0;
+		while (q < ps->end && *q >= '0' && *q <= '9')
+			lo = lo * 10 + (unsigned long)(*q++ - '0'), digits++;
+		if (q < ps->end && *q == ',')
+			for (q++; q < ps->end && *q >= '0' && *q <= '9'; q++)
+				;
+		if (!digits || digits > 5 || q >= ps->end || *q != '}') {
+			ps->fail = 1;
+			return 0;
+		}
+		optional = lo == 0 ? 1 : 2;
+		p = q + 1;
 	} else
 		return 0;
 	if (p < ps->end && (*p == '?' || *p == '+'))

@@ -37,30 +37,26 @@ static const char *const stops[] = {
 
 #define NSTOPS (sizeof(stops) / sizeof(stops[0]))
 #define TABLE 1024	/* a power of two, several times NSTOPS */
+#define STOP_MAX 8	/* no stop word is longer (in bytes) */
 
 /* Open-addressing hash of the stop words, built once for all threads. */
 static unsigned short table[TABLE];	/* index + 1 into stops, 0 empty */
+static unsigned char stop_len[NSTOPS];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
-static unsigned
-hash(const char *w, size_t n)
-{
-	unsigned h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)w[i]) * 16777619u;
-	return h;
-}
+#define HASH_INIT 2166136261u
+#define HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
 
 static void
 build_table(void)
 {
-	size_t i;
+	size_t i, k;
 	unsigned h;
 
 	for (i = 0; i < NSTOPS; i++) {
-		h = hash(stops[i], strlen(stops[i]));
+		stop_len[i] = (unsigned char)strlen(stops[i]);
+		for (h = HASH_INIT, k = 0; k < stop_len[i]; k++)
+			h = HASH_STEP(h, stops[i][k]);
 		while (table[h & (TABLE - 1)] != 0)
 			h++;
 		table[h & (TABLE - 1)] = (unsigned short)(i + 1);
@@ -70,11 +66,11 @@ build_table(void)
 static int
 is_stop(const char *w, size_t n)
 {
-	char low[16];
+	char low[STOP_MAX];
 	size_t i;
-	unsigned h;
+	unsigned h = HASH_INIT;
 
-	if (n == 0 || n >= sizeof(low))
+	if (n == 0 || n > STOP_MAX)
 		return 0;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)w[i];
@@ -83,13 +79,13 @@ is_stop(const char *w, size_t n)
 		if (i > 0 && (unsigned char)w[i - 1] == 0xC3 &&
 		    (c == 0x84 || c == 0x96 || c == 0x9C))
 			low[i] = (char)(c + 0x20);
+		h = HASH_STEP(h, low[i]);
 	}
-	pthread_once(&table_once, build_table);
-	for (h = hash(low, n);; h++) {
+	for (;; h++) {
 		unsigned k = table[h & (TABLE - 1)];
 		if (k == 0)
 			return 0;
-		if (strlen(stops[k - 1]) == n && memcmp(stops[k - 1], low, n) == 0)
+		if (stop_len[k - 1] == n && memcmp(stops[k - 1], low, n) == 0)
 			return 1;
 	}
 }
@@ -135,9 +131,10 @@ headline_colon(const char *s, size_t n)
 void
 prose_features(const char *s, size_t n, prose_feat *f)
 {
-	size_t i = 0, start, a, b;
-	int word;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, a, b;
 
+	pthread_once(&table_once, build_table);
 	memset(f, 0, sizeof(*f));
 	f->terminal = ends_sentence(s, n);
 	f->question = n > 0 && s[n - 1] == '?';
@@ -147,40 +144,34 @@ prose_features(const char *s, size_t n, prose_feat *f)
 		f->bullet = 1;	/* bullet, en dash */
 	if (n >= 3 && s[0] == '[' && s[1] >= '0' && s[1] <= '9')
 		f->bullet = 1;	/* [1] */
-	for (i = 0; i < n; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			f->digits = 1;
-		else if (s[i] == ',' && i + 1 < n && s[i + 1] == ' ')
-			f->inner_punct = 1;
-		else if (s[i] == ':' && i + 1 < n && s[i + 1] == ' ' &&
-		    !headline_colon(s + i + 2, n - i - 2))
-			f->inner_punct = 1;
-	}
 	if (n > 0 && s[n - 1] == ':')
 		f->inner_punct = 1;
-	i = 0;
+	/* One pass over the tokens: a word runs from its first letter or digit
+	 * to its last (or the continuation bytes after it), so that the
+	 * punctuation around it does not spoil the stop word look-up. */
 	while (i < n) {
 		while (i < n && s[i] == ' ')
 			i++;
-		start = i;
-		word = 0;
-		while (i < n && s[i] != ' ') {
-			unsigned char c = (unsigned char)s[i++];
+		a = b = (size_t)-1;
+		for (; i < n && s[i] != ' '; i++) {
+			unsigned char c = u[i];
 			if (is_wordish(c)) {
-				word = 1;
+				if (a == (size_t)-1)
+					a = i;
+				b = i;
 				f->letters++;
-			}
+				f->digits |= c >= '0' && c <= '9';
+			} else if ((c & 0xC0) == 0x80) {
+				if (a != (size_t)-1)
+					b = i;
+			} else if ((c == ',' || c == ':') && i + 1 < n && s[i + 1] == ' ' &&
+			    (c == ',' || !headline_colon(s + i + 2, n - i - 2)))
+				f->inner_punct = 1;
 		}
-		if (!word)
+		if (a == (size_t)-1)
 			continue;
 		f->words++;
-		/* Trim punctuation around the token before the look-up. */
-		for (a = start; a < i && !is_wordish((unsigned char)s[a]); a++)
-			;
-		for (b = i; b > a && !is_wordish((unsigned char)s[b - 1]) &&
-		    ((unsigned char)s[b - 1] & 0xC0) != 0x80; b--)
-			;
-		if (is_stop(s + a, b - a))
+		if (is_stop(s + a, b + 1 - a))
 			f->stops++;
 	}
 }

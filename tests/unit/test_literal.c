@@ -75,6 +75,10 @@ main(void)
 	LITS("\\x41\\x{42}C", 0, "ABC");
 	LITS("a\\.b\\+c", 0, "a.b+c");
 	LITS("(unclosed", 0, "-");
+	LITS("0a^{0|", 0, "-");		/* not a quantifier: "{0|" and an empty branch */
+	LITS("abc{2}de", 0, "abc");
+	LITS("abc{0,3}de", 0, "ab");
+	LAST("x{2,}$", 0, "x");
 	LITS("zum vergr\xC3\xB6(?:\xC3\x9F|ss)ern", 1, "zum vergr");
 
 	LAST("[ \t]+$", 0, "<09><20>");
