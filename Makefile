@@ -1,10 +1,11 @@
-# unboil - see README.md.  Plain make; pkg-config finds PCRE2 and utf8proc,
-# iconv comes with the C library.
+# unboil - see README.md.  Plain make; pkg-config finds PCRE2, utf8proc and
+# json-c (JSON Lines), iconv comes with the C library.
 
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/unboil
+SYSCONFDIR ?= /etc
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 CC ?= cc
@@ -12,19 +13,20 @@ CFLAGS ?= -O2 -g
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 VERSION = 0.1.0
 
-PKGS = libpcre2-8 libutf8proc
+PKGS = libpcre2-8 libutf8proc json-c
 # Debian packages that provide what the build and the tests need (GNU
 # parallel: the scale-out test).
-APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev mandoc parallel
+APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev libjson-c-dev mandoc parallel
 # Deferred (=), so that a recursive make run after 'deps' sees new packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L \
-	-DUNBOIL_VERSION='"$(VERSION)"' -DUNBOIL_DATADIR='"$(DATADIR)"'
+	-DUNBOIL_VERSION='"$(VERSION)"' -DUNBOIL_DATADIR='"$(DATADIR)"' \
+	-DUNBOIL_SYSCONFDIR='"$(SYSCONFDIR)"'
 LIBS = $(PKG_LIBS) -lpthread
 
-LIB_SRC = src/buf.c src/utf8.c src/decode.c src/repair.c src/norm.c src/literal.c src/aho.c src/rules.c src/prose.c src/body.c src/clean.c src/pool.c
+LIB_SRC = src/buf.c src/utf8.c src/decode.c src/repair.c src/norm.c src/literal.c src/aho.c src/rules.c src/prose.c src/body.c src/clean.c src/jsonl.c src/pool.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)

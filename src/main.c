@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "clean.h"
 #include "decode.h"
+#include "jsonl.h"
 #include "pool.h"
 #include "norm.h"
 #include "repair.h"
@@ -58,8 +59,13 @@ struct options {
 	const char *suffix;	/* -iSUFFIX: keep the original under this */
 	size_t read_size;
 	int jobs;		/* -j; 0 until chosen */
+	int jsonl;		/* --jsonl: records, one per line */
+	const char *field;	/* --field: the member cleaned */
+	int bad_records;	/* --bad-records: BAD_* */
 	clean_opts co;
 };
+
+enum { BAD_PASS, BAD_SKIP, BAD_STOP };
 
 /* State of one run, shared with the event callback. */
 /* Where a document's events go: its output buffer (for --explain), its
@@ -70,6 +76,7 @@ typedef struct sink {
 	const char *fname;
 	int status;
 	int streamed;		/* -j: cleaned on the main thread instead */
+	uint64_t line;		/* --jsonl: the record's line in its input */
 } sink;
 
 typedef struct run {
@@ -93,6 +100,9 @@ typedef struct run {
 	int streaming;		/* -j: a document too big for a slot streams here */
 	int nslots;
 	uint64_t ntaken, ncollected;	/* -j: slots so far */
+	jsonl *j;		/* --jsonl: this thread's record reader */
+	buf rec;		/* --jsonl: the record being read on this thread */
+	uint64_t recno;		/* --jsonl: line number in this input */
 } run;
 
 static const char *progname = "unboil";
@@ -120,7 +130,8 @@ usage(FILE *f)
 	    "              [--no-default-rules] [--quotes=ascii|keep] [--no-nfc]\n"
 	    "              [--no-normalize] [--no-heuristics] [--max-line-length=BYTES]\n"
 	    "              [--stats[=text|json]] [--valve=keep|warn|off]\n"
-	    "              [--buffer-size=BYTES] [FILE...]\n");
+	    "              [--buffer-size=BYTES] [--jsonl [--field=NAME]]\n"
+	    "              [--bad-records=pass|skip|stop] [FILE...]\n");
 }
 
 static void
@@ -136,6 +147,11 @@ help(void)
 	    "  -z, --null-data          documents are separated by NUL bytes\n"
 	    "  -j, --jobs=N             clean N documents at once (default: all cores\n"
 	    "                           for several files or -z, else 1)\n"
+	    "      --jsonl              input is JSON Lines: clean one field per record\n"
+	    "      --field=NAME         the field to clean (default: text; a.b for nested)\n"
+	    "      --bad-records=pass|skip|stop  a line that is not a JSON object with\n"
+	    "                           the field: pass it through (default), skip it,\n"
+	    "                           or stop with status 2\n"
 	    "  -f, --from-code=ENC      input is in encoding ENC (any iconv knows)\n"
 	    "  -i, --in-place[=SUFFIX]  clean the files in place (keep originals as\n"
 	    "                           FILE+SUFFIX)\n"
@@ -439,6 +455,30 @@ print_stats(const run *r, const rules *rs, const clean_stats *st,
 
 /* ---- input ---- */
 
+/*
+ * A JSON Lines record that could not be cleaned: said on stderr with its
+ * line, then passed through unchanged, skipped, or the end of the run
+ * (after everything before it was written), as --bad-records says.
+ */
+static void
+bad_record(run *r, sink *k, const char *rec, size_t n, const char *why)
+{
+	int policy = r->opt->bad_records;
+
+	warnx_("%s:%llu: %s; record %s", k->fname, (unsigned long long)k->line, why,
+	    policy == BAD_PASS ? "passed through unchanged" :
+	    policy == BAD_SKIP ? "skipped" : "stops the run");
+	if (policy == BAD_STOP) {
+		write_all(r);
+		exit(EXIT_TROUBLE);
+	}
+	if (k->status < EXIT_PARTIAL)
+		k->status = EXIT_PARTIAL;
+	if (policy == BAD_PASS && r->opt->co.text &&
+	    (buf_append(&r->out, rec ? rec : "", n) != 0 || buf_putc(&r->out, '\n') != 0))
+		oom();
+}
+
 /* Writes a collected slot's document and gives the slot back. */
 static void
 write_slot(run *r, pool_slot *sl)
@@ -447,7 +487,9 @@ write_slot(run *r, pool_slot *sl)
 
 	if (sl->failed)
 		oom();
-	if (!k->streamed) {
+	if (!k->streamed && r->opt->jsonl && sl->status != JSONL_OK && sl->status != JSONL_BLANK)
+		bad_record(r, k, sl->in.data, sl->in.len, sl->why);
+	else if (!k->streamed) {
 		if (buf_append(&r->out, sl->out.data ? sl->out.data : "", sl->out.len) != 0)
 			oom();
 		if (r->opt->null_data && !r->opt->explain && buf_putc(&r->out, '\0') != 0)
@@ -479,10 +521,15 @@ begin_doc(run *r)
 	sink *k;
 
 	r->doc++;
+	r->recno++;
 	r->open_doc = 1;
 	r->streaming = 0;
 	if (r->pool == NULL) {
-		cleaner_begin(r->c, r->doc);
+		r->main_sink.line = r->recno;
+		if (r->opt->jsonl)
+			buf_clear(&r->rec);
+		else
+			cleaner_begin(r->c, r->doc);
 		return;
 	}
 	while (pool_full(r->pool))
@@ -494,6 +541,7 @@ begin_doc(run *r)
 	k->fname = r->fname;
 	k->status = 0;
 	k->streamed = 0;
+	k->line = r->recno;
 	r->slot->ctx = k;
 	r->slot->doc = r->doc;
 }
@@ -513,9 +561,17 @@ go_streaming(run *r)
 	r->streaming = 1;
 	k->streamed = 1;
 	r->main_sink.fname = r->fname;
-	cleaner_begin(r->c, r->doc);
-	if (cleaner_feed(r->c, r->slot->in.data, r->slot->in.len, &r->out) != 0)
-		oom();
+	r->main_sink.line = r->recno;
+	if (r->opt->jsonl) {
+		/* A record is parsed whole: it is read on here instead. */
+		buf_clear(&r->rec);
+		if (buf_append(&r->rec, r->slot->in.data, r->slot->in.len) != 0)
+			oom();
+	} else {
+		cleaner_begin(r->c, r->doc);
+		if (cleaner_feed(r->c, r->slot->in.data, r->slot->in.len, &r->out) != 0)
+			oom();
+	}
 	buf_clear(&r->slot->in);
 }
 
@@ -530,7 +586,15 @@ end_doc(run *r)
 		return;
 	}
 	r->main_sink.fname = r->fname;
-	if (cleaner_end(r->c, &r->out) != 0)
+	if (r->opt->jsonl) {
+		const char *why;
+		int rc = jsonl_clean(r->j, r->c, r->doc, r->rec.data ? r->rec.data : "",
+		    r->rec.len, r->opt->co.text ? &r->out : NULL, &why);
+		if (rc < 0)
+			oom();
+		if (rc == JSONL_BAD || rc == JSONL_NOFIELD)
+			bad_record(r, &r->main_sink, r->rec.data, r->rec.len, why);
+	} else if (cleaner_end(r->c, &r->out) != 0)
 		oom();
 	if (r->opt->null_data && !r->opt->explain && buf_putc(&r->out, '\0') != 0)
 		oom();
@@ -544,7 +608,8 @@ end_doc(run *r)
 	}
 }
 
-/* Feeds UTF-8 text to the cleaner; with -z a NUL byte ends a document. */
+/* Feeds UTF-8 text to the cleaner; with -z a NUL byte ends a document,
+ * with --jsonl a newline ends a record. */
 static void
 feed_docs(run *r, const char *p, size_t n)
 {
@@ -554,12 +619,16 @@ feed_docs(run *r, const char *p, size_t n)
 	while (n > 0) {
 		if (!r->open_doc)
 			begin_doc(r);
-		nul = r->opt->null_data ? memchr(p, '\0', n) : NULL;
+		nul = r->opt->null_data ? memchr(p, '\0', n) :
+		    r->opt->jsonl ? memchr(p, '\n', n) : NULL;
 		seg = nul ? (size_t)(nul - p) : n;
 		if (r->pool != NULL && !r->streaming && r->slot->in.len + seg > SLOT_MAX)
 			go_streaming(r);
 		if (r->pool != NULL && !r->streaming) {
 			if (buf_append(&r->slot->in, p, seg) != 0)
+				oom();
+		} else if (r->opt->jsonl) {
+			if (buf_append(&r->rec, p, seg) != 0)
 				oom();
 		} else {
 			r->main_sink.fname = r->fname;
@@ -624,9 +693,10 @@ clean_fd(run *r, int fd, char *chunk)
 	char *p;
 
 	r->dec = r->from;
+	r->recno = 0;
 	if (r->dec != NULL)
 		decoder_reset(r->dec);
-	if (!opt->null_data)
+	if (!opt->null_data && !opt->jsonl)
 		begin_doc(r);
 	for (;;) {
 		k = read(fd, chunk, opt->read_size);
@@ -753,13 +823,16 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 	r->c = cleaner_new(rs, &opt->co);
 	if (r->c == NULL || chunk == NULL || hits == NULL)
 		oom();
+	if (opt->jsonl && (r->j = jsonl_new(opt->field)) == NULL)
+		oom();
 	r->main_sink.opt = opt;
 	r->main_sink.out = &r->out;
 	cleaner_set_events(r->c, on_event, &r->main_sink);
 	if (opt->jobs > 1) {
 		r->nslots = 2 * opt->jobs;
 		r->sinks = calloc((size_t)r->nslots, sizeof(*r->sinks));
-		r->pool = pool_new(rs, &opt->co, opt->jobs, r->nslots, on_event);
+		r->pool = pool_new(rs, &opt->co, opt->jobs, r->nslots, on_event,
+		    opt->jsonl ? opt->field : NULL);
 		if (r->sinks == NULL || r->pool == NULL)
 			oom();
 	}
@@ -794,6 +867,8 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 		print_stats(r, rs, &sum, hits, opt->stats == 2);
 	}
 	pool_free(r->pool);
+	jsonl_free(r->j);
+	buf_free(&r->rec);
 	free(r->sinks);
 	free(hits);
 	free(chunk);
@@ -804,7 +879,8 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 
 enum {
 	OPT_CHECK = 256, OPT_EXPLAIN, OPT_NO_DEFAULT, OPT_QUOTES, OPT_NO_NFC,
-	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR, OPT_STATS, OPT_VALVE, OPT_NO_MOJIBAKE, OPT_NO_ENTITIES
+	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR, OPT_STATS, OPT_VALVE, OPT_NO_MOJIBAKE, OPT_NO_ENTITIES,
+	OPT_JSONL, OPT_FIELD, OPT_BAD_RECORDS
 };
 
 static const struct option longopts[] = {
@@ -829,6 +905,9 @@ static const struct option longopts[] = {
 	{ "valve", required_argument, NULL, OPT_VALVE },
 	{ "max-line-length", required_argument, NULL, OPT_MAX_LINE },
 	{ "buffer-size", required_argument, NULL, OPT_BUFSIZE },
+	{ "jsonl", no_argument, NULL, OPT_JSONL },
+	{ "field", required_argument, NULL, OPT_FIELD },
+	{ "bad-records", required_argument, NULL, OPT_BAD_RECORDS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -923,6 +1002,22 @@ parse_options(int argc, char **argv, options *opt)
 			else
 				bad_usage("--stats takes text or json, not '%s'", optarg);
 			break;
+		case OPT_JSONL: opt->jsonl = 1; break;
+		case OPT_FIELD:
+			if (!jsonl_field_ok(optarg))
+				bad_usage("--field takes a member name or a dotted path, not '%s'", optarg);
+			opt->field = optarg;
+			break;
+		case OPT_BAD_RECORDS:
+			if (strcmp(optarg, "pass") == 0)
+				opt->bad_records = BAD_PASS;
+			else if (strcmp(optarg, "skip") == 0)
+				opt->bad_records = BAD_SKIP;
+			else if (strcmp(optarg, "stop") == 0)
+				opt->bad_records = BAD_STOP;
+			else
+				bad_usage("--bad-records takes pass, skip or stop, not '%s'", optarg);
+			break;
 		case OPT_MAX_LINE:
 			if (parse_size(optarg, 1, (size_t)1 << 30, &opt->co.max_line) != 0)
 				bad_usage("--max-line-length takes 1 to 1G bytes, not '%s'", optarg);
@@ -942,10 +1037,16 @@ parse_options(int argc, char **argv, options *opt)
 			bad_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (opt->jsonl && opt->null_data)
+		bad_usage("%s", "--jsonl and -z do not go together");
+	if (opt->field != NULL && !opt->jsonl)
+		bad_usage("%s", "--field needs --jsonl");
+	if (opt->field == NULL)
+		opt->field = "text";
 	/* Threads pay off when there are several documents to share out. */
 	if (opt->jobs == 0) {
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		opt->jobs = (opt->null_data || argc - optind > 1) && ncpu > 1 ?
+		opt->jobs = (opt->null_data || opt->jsonl || argc - optind > 1) && ncpu > 1 ?
 		    (int)(ncpu > 256 ? 256 : ncpu) : 1;
 	}
 	if (opt->in_place)

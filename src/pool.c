@@ -7,13 +7,17 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "jsonl.h"
 
 enum { S_FREE, S_TAKEN, S_READY, S_BUSY, S_DONE };
 
 typedef struct worker {
 	pool *p;
 	cleaner *c;
+	jsonl *j;		/* JSON Lines, or NULL */
 	pthread_t t;
 	int started;
 } worker;
@@ -28,6 +32,7 @@ struct pool {
 	int nw;
 	int quit;
 	clean_event_fn fn;
+	int text;		/* clean_opts.text: write the records */
 };
 
 static void *
@@ -50,10 +55,20 @@ work(void *arg)
 		s->state = S_BUSY;
 		pthread_mutex_unlock(&p->mu);
 		cleaner_set_events(w->c, p->fn, s->ctx);
-		cleaner_begin(w->c, s->doc);
-		rc = cleaner_feed(w->c, s->in.data ? s->in.data : "", s->in.len, &s->out);
-		if (rc == 0)
-			rc = cleaner_end(w->c, &s->out);
+		if (w->j != NULL) {
+			const char *why;
+			rc = jsonl_clean(w->j, w->c, s->doc, s->in.data ? s->in.data : "",
+			    s->in.len, p->text ? &s->out : NULL, &why);
+			s->status = rc;
+			if (rc == JSONL_BAD || rc == JSONL_NOFIELD)
+				snprintf(s->why, sizeof(s->why), "%s", why);
+			rc = rc < 0 ? -1 : 0;
+		} else {
+			cleaner_begin(w->c, s->doc);
+			rc = cleaner_feed(w->c, s->in.data ? s->in.data : "", s->in.len, &s->out);
+			if (rc == 0)
+				rc = cleaner_end(w->c, &s->out);
+		}
 		s->failed = rc != 0;
 		pthread_mutex_lock(&p->mu);
 		s->state = S_DONE;
@@ -65,7 +80,7 @@ work(void *arg)
 
 pool *
 pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
-    clean_event_fn fn)
+    clean_event_fn fn, const char *field)
 {
 	pool *p = calloc(1, sizeof(*p));
 	int i;
@@ -76,6 +91,7 @@ pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
 		nslots = nthreads;
 	p->nslots = nslots;
 	p->fn = fn;
+	p->text = o->text;
 	p->slots = calloc((size_t)nslots, sizeof(*p->slots));
 	p->w = calloc((size_t)nthreads, sizeof(*p->w));
 	pthread_mutex_init(&p->mu, NULL);
@@ -89,8 +105,10 @@ pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
 		p->w[i].p = p;
 		if ((p->w[i].c = cleaner_new(rs, o)) == NULL)
 			break;
-		if (pthread_create(&p->w[i].t, NULL, work, &p->w[i]) != 0) {
+		if ((field != NULL && (p->w[i].j = jsonl_new(field)) == NULL) ||
+		    pthread_create(&p->w[i].t, NULL, work, &p->w[i]) != 0) {
 			cleaner_free(p->w[i].c);
+			jsonl_free(p->w[i].j);
 			break;
 		}
 		p->w[i].started = 1;
@@ -117,6 +135,7 @@ pool_free(pool *p)
 	for (i = 0; p->w != NULL && i < p->nw; i++) {
 		pthread_join(p->w[i].t, NULL);
 		cleaner_free(p->w[i].c);
+		jsonl_free(p->w[i].j);
 	}
 	for (i = 0; p->slots != NULL && i < p->nslots; i++) {
 		buf_free(&p->slots[i].in);

@@ -26,14 +26,18 @@ typedef struct pool_slot {
 	uint64_t doc;		/* document number */
 	void *ctx;		/* passed to the event callback */
 	int failed;		/* out of memory while cleaning */
+	int status;		/* JSON Lines: a jsonl_status */
+	char why[160];		/* and for a bad record, what is wrong */
 	/* the rest is the pool's */
 	int state;
 } pool_slot;
 
-/* nthreads workers sharing rs, nslots slots (at least nthreads).  NULL if
- * out of memory or threads cannot be made. */
+/* nthreads workers sharing rs, nslots slots (at least nthreads).  With a
+ * field (not NULL), a slot holds one JSON Lines record whose field is
+ * cleaned (jsonl.h); a bad record leaves the output empty and says why.
+ * NULL if out of memory or threads cannot be made. */
 pool *pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
-    clean_event_fn fn);
+    clean_event_fn fn, const char *field);
 /* Joins the workers and frees everything; all slots must be given back. */
 void pool_free(pool *p);
 

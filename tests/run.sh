@@ -116,6 +116,28 @@ for j in 2 3 8; do
 done
 rm -f "$out/multi.z" "$out/j1.out" "$out/jn.out" "$out/j1f.out"
 
+# JSON Lines the same way: every seed as a record, a bad record, and one
+# record over the slot size, which is read and cleaned on the main thread.
+python3 - fixtures/seeds/*[0-9a-f].txt fixtures/variants/*.txt >"$out/multi.jsonl" <<'PY'
+import json, sys
+for i, f in enumerate(sys.argv[1:]):
+    print(json.dumps({"id": i, "text": open(f, encoding="utf-8", errors="replace").read(), "n": 0.1}, ensure_ascii=False))
+    if i == 3:
+        print("{broken")
+        print(json.dumps({"id": "big", "text": "Ein langer Absatz, der sich wiederholt. " * 40000}))
+PY
+"$UNBOIL" --jsonl -j 1 "$out/multi.jsonl" >"$out/j1.out" 2>"$out/j1.err"
+expect "--jsonl: one line out per record" test "$(wc -l <"$out/j1.out")" = "$(wc -l <"$out/multi.jsonl")"
+expect "--jsonl: the bad record named by its line" grep -q ':5: not valid JSON' "$out/j1.err"
+for j in 2 3; do
+	"$UNBOIL" --jsonl -j $j "$out/multi.jsonl" >"$out/jn.out" 2>/dev/null
+	expect "--jsonl -j $j is -j 1, byte for byte" cmp -s "$out/jn.out" "$out/j1.out"
+done
+grep -v '^{broken$' "$out/j1.out" >"$out/jn.out"
+python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1])]' "$out/jn.out" 2>/dev/null
+expect "--jsonl output is valid JSON Lines (the bad record aside)" test $? -eq 0
+rm -f "$out/multi.jsonl" "$out/j1.out" "$out/j1.err" "$out/jn.out"
+
 # ---- scale-out with GNU parallel ---------------------------------------------------
 # The README's recipe: NUL-ended documents cut into blocks at document ends,
 # cleaned by several processes (here locally, and through parallel's
