@@ -34,6 +34,8 @@ typedef struct wline {
 	const rule *by;		/* deciding rule, or NULL */
 	uint64_t lineno;
 	size_t off, len;	/* text in the window's arena */
+	size_t blen;		/* edited, with events: the text before the
+				   edit, after the text in the arena */
 } wline;
 
 static const char *const body_ids[] = {
@@ -159,6 +161,8 @@ event_at(cleaner *c, uint64_t line, clean_ev kind, const char *id,
 	ev.rule = id;
 	ev.text = t;
 	ev.len = n;
+	ev.before = NULL;
+	ev.before_len = 0;
 	c->on_event(c->ev_ctx, &ev);
 }
 
@@ -257,7 +261,12 @@ flush_lines(cleaner *c, size_t n, buf *out)
 					c->body_started = 1;
 				if (id == NULL && c->o.layout)
 					id = w->prose == BODY_PROSE ? "body:prose" : "body:near";
-				event_at(c, w->lineno, w->edited ? EV_EDIT : EV_KEEP, id, t, w->len);
+				if (w->edited && c->on_event != NULL) {
+					clean_event ev = { EV_EDIT, c->doc, w->lineno, id, t,
+					    w->len, t + w->len, w->blen };
+					c->on_event(c->ev_ctx, &ev);
+				} else
+					event_at(c, w->lineno, EV_KEEP, id, t, w->len);
 				if (emit(c, t, w->len, out) != 0)
 					return -1;
 			} else {
@@ -313,16 +322,19 @@ flush(cleaner *c, int final, int force, buf *out)
 /* Puts a line in the window; flushes when it is full. */
 static int
 wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
-    int prose, int edited, buf *out)
+    int prose, const char *before, size_t bn, buf *out)
 {
 	wline *w;
 	int store = what == W_CAND || c->on_event != NULL;
+	int edited = before != NULL;
 
-	if (c->nwin == WINDOW_LINES || c->arena.len + n > WINDOW_BYTES) {
+	if (c->on_event == NULL)
+		bn = 0;
+	if (c->nwin == WINDOW_LINES || c->arena.len + n + bn > WINDOW_BYTES) {
 		if (flush(c, 0, 1, out) != 0)
 			return -1;
 		/* A window that is still full is drained as if it ended here. */
-		if ((c->nwin == WINDOW_LINES || c->arena.len + n > WINDOW_BYTES) &&
+		if ((c->nwin == WINDOW_LINES || c->arena.len + n + bn > WINDOW_BYTES) &&
 		    flush(c, 1, 1, out) != 0)
 			return -1;
 	}
@@ -334,7 +346,10 @@ wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
 	w->lineno = c->lineno;
 	w->off = c->arena.len;
 	w->len = store ? n : 0;
+	w->blen = edited ? bn : 0;
 	if (store && buf_append(&c->arena, t, n) != 0)
+		return -1;
+	if (w->blen > 0 && buf_append(&c->arena, before, bn) != 0)
 		return -1;
 	/* A prose line settles every line before it: pass them on. */
 	return c->o.layout && prose != BODY_PROSE ? 0 : flush(c, 0, 0, out);
@@ -386,7 +401,7 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 		return 0;
 	}
 	if (tn == 0)
-		return wait_line(c, W_BLANK, NULL, t, 0, 0, 0, out);
+		return wait_line(c, W_BLANK, NULL, t, 0, 0, NULL, 0, out);
 	c->text_lines++;
 	if (rules_apply(c->m, t, tn, c->prose_seen, &res) != 0)
 		return -1;
@@ -398,12 +413,12 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	case RV_CUT:
 		c->cut = res.by;
 		c->st.dropped++;
-		if (wait_line(c, W_CUT, res.by, t, tn, 0, 0, out) != 0)
+		if (wait_line(c, W_CUT, res.by, t, tn, 0, NULL, 0, out) != 0)
 			return -1;
 		return flush(c, 1, 0, out);
 	case RV_DROP:
 		c->st.dropped++;
-		return wait_line(c, W_DROP, res.by, t, tn, 0, 0, out);
+		return wait_line(c, W_DROP, res.by, t, tn, 0, NULL, 0, out);
 	case RV_EDIT:
 		c->st.edited++;
 		/* FALLTHROUGH */
@@ -420,7 +435,7 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	}
 	c->prose_seen += prose == BODY_PROSE;
 	return wait_line(c, W_CAND, res.by, res.text, res.len, prose,
-	    res.verdict == RV_EDIT, out);
+	    res.verdict == RV_EDIT ? t : NULL, tn, out);
 }
 
 /* Number of bytes at the end of p[0..n) that begin a sequence that the

@@ -55,6 +55,8 @@ typedef struct clean_event {
 	const char *rule;	/* id of the deciding rule, or NULL */
 	const char *text;	/* the line as judged or as written */
 	size_t len;
+	const char *before;	/* EV_EDIT: the line before the edit */
+	size_t before_len;
 } clean_event;
 
 typedef void (*clean_event_fn)(void *ctx, const clean_event *ev);

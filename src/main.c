@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -27,6 +28,7 @@
 #include "pool.h"
 #include "norm.h"
 #include "repair.h"
+#include "rulepath.h"
 #include "rules.h"
 
 #ifndef UNBOIL_VERSION
@@ -62,6 +64,9 @@ struct options {
 	int jsonl;		/* --jsonl: records, one per line */
 	const char *field;	/* --field: the member cleaned */
 	int bad_records;	/* --bad-records: BAD_* */
+	const char *rejects;	/* --rejects: the audit trail's file */
+	int list_rules;		/* --list-rules */
+	int progress;		/* --progress 1, --no-progress 0, -1 auto */
 	clean_opts co;
 };
 
@@ -73,6 +78,7 @@ enum { BAD_PASS, BAD_SKIP, BAD_STOP };
 typedef struct sink {
 	const struct options *opt;
 	buf *out;
+	buf *rej;		/* --rejects: the document's removed lines */
 	const char *fname;
 	int status;
 	int streamed;		/* -j: cleaned on the main thread instead */
@@ -102,10 +108,17 @@ typedef struct run {
 	uint64_t ntaken, ncollected;	/* -j: slots so far */
 	jsonl *j;		/* --jsonl: this thread's record reader */
 	buf rec;		/* --jsonl: the record being read on this thread */
+	FILE *rej_f;		/* --rejects */
+	buf rej;		/* --rejects: lines waiting to be written there */
 	uint64_t recno;		/* --jsonl: line number in this input */
+	int progress;		/* draw the progress line */
+	uint64_t bytes_read, total;	/* total: 0 if unknown */
+	double t0, drawn;	/* start, last drawing (seconds) */
 } run;
 
 static const char *progname = "unboil";
+
+static void oom(void);
 
 static void
 warnx_(const char *fmt, ...)
@@ -126,12 +139,14 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: unboil [-hVz] [-f ENC] [-i[SUFFIX]] [-j N] [--check-rules] [--explain]\n"
-	    "              [-l LANGS] [-r FILE]... [--no-mojibake] [--no-entities]\n"
+	    "              [--list-rules]"
+	    " [-l LANGS] [-r FILE]... [--no-mojibake] [--no-entities]\n"
 	    "              [--no-default-rules] [--quotes=ascii|keep] [--no-nfc]\n"
 	    "              [--no-normalize] [--no-heuristics] [--max-line-length=BYTES]\n"
 	    "              [--stats[=text|json]] [--valve=keep|warn|off]\n"
 	    "              [--buffer-size=BYTES] [--jsonl [--field=NAME]]\n"
-	    "              [--bad-records=pass|skip|stop] [FILE...]\n");
+	    "              [--bad-records=pass|skip|stop] [--rejects=FILE]\n"
+	    "              [--progress | --no-progress] [FILE...]\n");
 }
 
 static void
@@ -143,7 +158,11 @@ help(void)
 	    "  -l, --lang=LANGS         bundled rule sets to load (default: de,en)\n"
 	    "      --no-default-rules   load no bundled rule set\n"
 	    "      --check-rules        compile the rules, check their examples, exit\n"
+	    "      --list-rules         print the rule files in force and their rule\n"
+	    "                           counts, in order, and exit\n"
 	    "      --explain            print every line with its verdict and rule\n"
+	    "      --rejects=FILE       write every removed or edited line to FILE, as\n"
+	    "                           JSON Lines with its document, line and rule\n"
 	    "  -z, --null-data          documents are separated by NUL bytes\n"
 	    "  -j, --jobs=N             clean N documents at once (default: all cores\n"
 	    "                           for several files or -z, else 1)\n"
@@ -165,6 +184,9 @@ help(void)
 	    "                           rules kept (default), the same with a warning, or\n"
 	    "                           drop it as head (and warn)\n"
 	    "      --stats[=text|json]  counts per document, line, byte and rule on stderr\n"
+	    "      --progress           show progress on stderr (default: when stderr is\n"
+	    "                           a terminal and the input files are large)\n"
+	    "      --no-progress        never show progress\n"
 	    "      --max-line-length=N  write longer lines through unchanged (default: 1M)\n"
 	    "      --buffer-size=N      read input N bytes at a time\n"
 	    "  -h, --help               print this help and exit\n"
@@ -239,38 +261,92 @@ data_dir(void)
 	return UNBOIL_DATADIR;
 }
 
-static int
-load_bundled(rules *rs, const char *set)
+static void
+path_diag(void *ctx, const char *path, const char *msg)
 {
-	char path[PATH_MAX + 160], name[64];
-	const char *dir = data_dir();
-
-	snprintf(name, sizeof(name), "%s.rules", set);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (access(path, F_OK) != 0 && strcmp(set, "neutral") != 0) {
-		warnx_("no bundled rule set for language '%s' in %s", set, dir);
-		return 1;
-	}
-	return rules_load_file(rs, path, name, rule_diag, NULL);
+	(void)ctx;
+	warnx_("%s: %s", path, msg);
 }
 
+/*
+ * The rule files in force, in the order they are loaded: the directories
+ * of $UNBOIL_RULES_PATH (colon-separated), ${XDG_CONFIG_HOME:-~/.config}/
+ * unboil/rules.d, SYSCONFDIR/unboil/rules.d, then the bundled sets (neutral
+ * and the --lang ones); a file name found earlier hides the same name
+ * later.  -r files come last.  Returns the number of problems reported.
+ */
 static int
-load_rules(rules *rs, const options *opt)
+find_rules(rulepath *rp, const options *opt)
 {
-	char langs[256], *tok, *save;
-	int errors = 0;
+	char langs[256], *tok, *save, dir[PATH_MAX], path[PATH_MAX + 160], name[64];
+	const char *env = getenv("UNBOIL_RULES_PATH"), *home = getenv("HOME");
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *data = data_dir(), *p, *colon;
+	int errors = 0, rc;
 	size_t i;
 
+	for (p = env; opt->default_rules && p != NULL && *p != '\0'; p = colon + 1) {
+		colon = strchr(p, ':');
+		if (colon == NULL)
+			colon = p + strlen(p);
+		snprintf(dir, sizeof(dir), "%.*s", (int)(colon - p), p);
+		if (*dir != '\0' && (rc = rulepath_add_dir(rp, dir, 0, path_diag, NULL)) < 0)
+			oom();
+		errors += *dir != '\0' ? rc : 0;
+		if (*colon == '\0')
+			break;
+	}
 	if (opt->default_rules) {
-		errors += load_bundled(rs, "neutral");
-		snprintf(langs, sizeof(langs), "%s", opt->langs);
+		if (xdg != NULL && *xdg == '/')
+			snprintf(dir, sizeof(dir), "%s/unboil/rules.d", xdg);
+		else
+			snprintf(dir, sizeof(dir), "%s/.config/unboil/rules.d", home ? home : "");
+		if ((xdg != NULL && *xdg == '/') || (home != NULL && *home == '/'))
+			if (rulepath_add_dir(rp, dir, 1, path_diag, NULL) < 0)
+				oom();
+		if (rulepath_add_dir(rp, UNBOIL_SYSCONFDIR "/unboil/rules.d", 1,
+		    path_diag, NULL) < 0)
+			oom();
+		snprintf(langs, sizeof(langs), "neutral,%s", opt->langs);
 		for (tok = strtok_r(langs, ",", &save); tok != NULL;
-		    tok = strtok_r(NULL, ",", &save))
-			errors += load_bundled(rs, tok);
+		    tok = strtok_r(NULL, ",", &save)) {
+			snprintf(name, sizeof(name), "%s.rules", tok);
+			snprintf(path, sizeof(path), "%s/%s", data, name);
+			if (access(path, F_OK) != 0 && strcmp(tok, "neutral") != 0) {
+				warnx_("no bundled rule set for language '%s' in %s", tok, data);
+				errors++;
+			} else if (rulepath_add_file(rp, path, name) != 0)
+				oom();
+		}
 	}
 	for (i = 0; i < opt->nrule_files; i++)
-		errors += rules_load_file(rs, opt->rule_files[i], opt->rule_files[i],
+		if (rulepath_add_file(rp, opt->rule_files[i], opt->rule_files[i]) != 0)
+			oom();
+	return errors;
+}
+
+/* Loads the rules in force; with list, prints each file's rule count. */
+static int
+load_rules(rules *rs, const options *opt, FILE *list)
+{
+	rulepath rp = { NULL, 0, 0 };
+	const char *data = data_dir();
+	size_t i, before, dlen = strlen(data);
+	int errors = find_rules(&rp, opt);
+
+	for (i = 0; i < rp.n; i++) {
+		const char *path = rp.v[i].path;
+		/* Bundled rules are named by their file name alone. */
+		int bundled = strncmp(path, data, dlen) == 0 && path[dlen] == '/' &&
+		    strchr(path + dlen + 1, '/') == NULL;
+		before = rules_count(rs);
+		errors += rules_load_file(rs, path, bundled ? rp.v[i].name : path,
 		    rule_diag, NULL);
+		if (list != NULL)
+			fprintf(list, "%6zu  %s\n", rules_count(rs) - before, path);
+	}
+	if (list != NULL)
+		fprintf(list, "%6zu  total\n", rules_count(rs));
+	rulepath_free(&rp);
 	return errors;
 }
 
@@ -327,6 +403,14 @@ write_all(run *r)
 		n -= (size_t)k;
 	}
 	buf_clear(&r->out);
+	if (r->rej_f != NULL && r->rej.len > 0) {
+		if (fwrite(r->rej.data, 1, r->rej.len, r->rej_f) != r->rej.len ||
+		    fflush(r->rej_f) != 0) {
+			warnx_("%s: write error: %s", r->opt->rejects, strerror(errno));
+			exit(EXIT_TROUBLE);
+		}
+		buf_clear(&r->rej);
+	}
 }
 
 static void
@@ -339,6 +423,34 @@ oom(void)
 static const char *const ev_names[] = {
 	"keep", "edit", "drop", "cut", "blank", "long", "limit", "valve", "empty"
 };
+
+/* The audit trail: one JSON object per line removed or edited, with its
+ * document, line and the rule or structural decision that did it. */
+static void
+reject(sink *k, const clean_event *ev)
+{
+	static const char *const key[] = {
+		"file", "doc", "line", "action", "rule", "text", "result"
+	};
+	const char *act = ev_names[ev->kind], *id = ev->rule ? ev->rule : "-";
+	const char *str[7];
+	size_t len[7] = { 0 }, n = 6;
+	uint64_t num[7] = { 0 };
+
+	str[0] = k->fname, len[0] = strlen(k->fname);
+	str[1] = NULL, num[1] = ev->doc;
+	str[2] = NULL, num[2] = ev->line;
+	str[3] = act, len[3] = strlen(act);
+	str[4] = id, len[4] = strlen(id);
+	if (ev->kind == EV_EDIT) {
+		str[5] = ev->before, len[5] = ev->before_len;
+		str[6] = ev->text, len[6] = ev->len;
+		n = 7;
+	} else
+		str[5] = ev->text, len[5] = ev->len;
+	if (jsonl_object(k->rej, n, key, str, len, num) != 0)
+		oom();
+}
 
 static void
 on_event(void *ctx, const clean_event *ev)
@@ -369,6 +481,9 @@ on_event(void *ctx, const clean_event *ev)
 		if (r->status < EXIT_PARTIAL)
 			r->status = EXIT_PARTIAL;
 	}
+	if (r->rej != NULL && (ev->kind == EV_DROP || ev->kind == EV_CUT ||
+	    ev->kind == EV_EDIT))
+		reject(r, ev);
 	if (!r->opt->explain)
 		return;
 	k = snprintf(head, sizeof(head), "%llu:%llu\t%s\t",
@@ -453,6 +568,69 @@ print_stats(const run *r, const rules *rs, const clean_stats *st,
 		    (unsigned long long)st->body_dropped[i]);
 }
 
+/* ---- progress ---- */
+
+#define PROGRESS_AUTO_MIN ((uint64_t)64 << 20)	/* a large file */
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Redraws the progress line on stderr, at most four times a second
+ * (always when final): bytes and documents done, throughput, and where the
+ * input size is known a bar and the time left. */
+static void
+progress(run *r, int final)
+{
+	double t = now(), secs = t - r->t0, rate;
+	char bar[24];
+	int i, w;
+
+	if (!r->progress || (!final && t - r->drawn < 0.25))
+		return;
+	r->drawn = t;
+	rate = secs > 0 ? (double)r->bytes_read / secs : 0;
+	fprintf(stderr, "\r%s: %.1f MB, %llu docs, %.1f MB/s", progname,
+	    (double)r->bytes_read / 1e6, (unsigned long long)r->doc, rate / 1e6);
+	if (r->total > 0 && r->bytes_read <= r->total) {
+		double f = (double)r->bytes_read / (double)r->total;
+		double left = rate > 0 ? (double)(r->total - r->bytes_read) / rate : 0;
+		w = (int)(f * 20);
+		for (i = 0; i < 20; i++)
+			bar[i] = i < w ? '#' : '.';
+		bar[20] = '\0';
+		fprintf(stderr, " [%s] %3d%% %d:%02d left", bar, (int)(f * 100),
+		    (int)left / 60, (int)left % 60);
+	}
+	fputs(final ? "\033[K\n" : "\033[K", stderr);
+	fflush(stderr);
+}
+
+/* Turns the progress line on for --progress, or by itself when standard
+ * error is a terminal and the input is large files. */
+static void
+progress_start(run *r, char **files, int nfiles)
+{
+	struct stat st;
+	int i, known = nfiles > 0;
+
+	for (i = 0; i < nfiles; i++)
+		if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0 && S_ISREG(st.st_mode))
+			r->total += (uint64_t)st.st_size;
+		else
+			known = 0;
+	if (!known)
+		r->total = 0;
+	r->progress = r->opt->progress > 0 || (r->opt->progress < 0 &&
+	    isatty(STDERR_FILENO) && r->total >= PROGRESS_AUTO_MIN);
+	r->t0 = now();
+}
+
 /* ---- input ---- */
 
 /*
@@ -495,6 +673,10 @@ write_slot(run *r, pool_slot *sl)
 		if (r->opt->null_data && !r->opt->explain && buf_putc(&r->out, '\0') != 0)
 			oom();
 	}
+	if (r->rej_f != NULL && buf_append(&r->rej, sl->aux.data ? sl->aux.data : "",
+	    sl->aux.len) != 0)
+		oom();
+	buf_clear(&sl->aux);
 	if (k->status > r->status)
 		r->status = k->status;
 	pool_give(r->pool, sl);
@@ -538,6 +720,7 @@ begin_doc(run *r)
 	k = &r->sinks[r->ntaken++ % (uint64_t)r->nslots];
 	k->opt = r->opt;
 	k->out = &r->slot->out;
+	k->rej = r->rej_f != NULL ? &r->slot->aux : NULL;
 	k->fname = r->fname;
 	k->status = 0;
 	k->streamed = 0;
@@ -709,6 +892,8 @@ clean_fd(run *r, int fd, char *chunk)
 		}
 		if (k == 0)
 			break;
+		r->bytes_read += (uint64_t)k;
+		progress(r, 0);
 		p = chunk;
 		n = (size_t)k;
 		while (sniffing && n > 0 && nhead < 2) {
@@ -827,6 +1012,13 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 		oom();
 	r->main_sink.opt = opt;
 	r->main_sink.out = &r->out;
+	if (opt->rejects != NULL) {
+		if ((r->rej_f = fopen(opt->rejects, "w")) == NULL) {
+			warnx_("%s: %s; no input read", opt->rejects, strerror(errno));
+			exit(EXIT_TROUBLE);
+		}
+		r->main_sink.rej = &r->rej;
+	}
 	cleaner_set_events(r->c, on_event, &r->main_sink);
 	if (opt->jobs > 1) {
 		r->nslots = 2 * opt->jobs;
@@ -836,6 +1028,7 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 		if (r->sinks == NULL || r->pool == NULL)
 			oom();
 	}
+	progress_start(r, files, nfiles);
 	for (i = 0; i < (nfiles > 0 ? nfiles : 1); i++) {
 		const char *f = nfiles > 0 ? files[i] : "-";
 		if (opt->in_place) {
@@ -855,6 +1048,7 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 	if (r->pool != NULL)
 		collect(r, 1);
 	write_all(r);
+	progress(r, 1);
 	if (r->main_sink.status > r->status)
 		r->status = r->main_sink.status;
 	if (opt->stats) {
@@ -866,6 +1060,11 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 			pool_stats(r->pool, &sum, hits, rules_count(rs));
 		print_stats(r, rs, &sum, hits, opt->stats == 2);
 	}
+	if (r->rej_f != NULL && fclose(r->rej_f) != 0) {
+		warnx_("%s: write error: %s", opt->rejects, strerror(errno));
+		r->status = EXIT_TROUBLE;
+	}
+	buf_free(&r->rej);
 	pool_free(r->pool);
 	jsonl_free(r->j);
 	buf_free(&r->rec);
@@ -880,7 +1079,8 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 enum {
 	OPT_CHECK = 256, OPT_EXPLAIN, OPT_NO_DEFAULT, OPT_QUOTES, OPT_NO_NFC,
 	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR, OPT_STATS, OPT_VALVE, OPT_NO_MOJIBAKE, OPT_NO_ENTITIES,
-	OPT_JSONL, OPT_FIELD, OPT_BAD_RECORDS
+	OPT_JSONL, OPT_FIELD, OPT_BAD_RECORDS, OPT_REJECTS, OPT_LIST_RULES,
+	OPT_PROGRESS, OPT_NO_PROGRESS
 };
 
 static const struct option longopts[] = {
@@ -908,6 +1108,10 @@ static const struct option longopts[] = {
 	{ "jsonl", no_argument, NULL, OPT_JSONL },
 	{ "field", required_argument, NULL, OPT_FIELD },
 	{ "bad-records", required_argument, NULL, OPT_BAD_RECORDS },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -936,6 +1140,7 @@ parse_options(int argc, char **argv, options *opt)
 	opt->co.layout = 1;
 	opt->co.valve = 1;
 	opt->co.repair = REPAIR_ALL;
+	opt->progress = -1;
 	opt->rule_files = calloc((size_t)argc, sizeof(char *));
 	if (opt->rule_files == NULL)
 		oom();
@@ -1003,6 +1208,10 @@ parse_options(int argc, char **argv, options *opt)
 				bad_usage("--stats takes text or json, not '%s'", optarg);
 			break;
 		case OPT_JSONL: opt->jsonl = 1; break;
+		case OPT_REJECTS: opt->rejects = optarg; break;
+		case OPT_LIST_RULES: opt->list_rules = 1; break;
+		case OPT_PROGRESS: opt->progress = 1; break;
+		case OPT_NO_PROGRESS: opt->progress = 0; break;
 		case OPT_FIELD:
 			if (!jsonl_field_ok(optarg))
 				bad_usage("--field takes a member name or a dotted path, not '%s'", optarg);
@@ -1078,9 +1287,11 @@ main(int argc, char **argv)
 	if (opt.from_code != NULL && (r.from = decoder_new(opt.from_code)) == NULL) {
 		warnx_("unknown encoding '%s' (see iconv -l); no input read", opt.from_code);
 		status = EXIT_TROUBLE;
-	} else if (load_rules(rs, &opt) != 0) {
+	} else if (load_rules(rs, &opt, opt.list_rules ? stdout : NULL) != 0) {
 		warnx_("bad rules; no input read");
 		status = EXIT_TROUBLE;
+	} else if (opt.list_rules) {
+		status = 0;
 	} else if (opt.check_rules) {
 		status = check_rules(rs, &opt);
 	} else {

@@ -140,6 +140,7 @@ pool_free(pool *p)
 	for (i = 0; p->slots != NULL && i < p->nslots; i++) {
 		buf_free(&p->slots[i].in);
 		buf_free(&p->slots[i].out);
+		buf_free(&p->slots[i].aux);
 	}
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);

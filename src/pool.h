@@ -23,6 +23,7 @@ typedef struct pool pool;
 typedef struct pool_slot {
 	buf in;			/* the document, filled by the caller */
 	buf out;		/* the cleaned text, filled by a worker */
+	buf aux;		/* more output of the event callback's, if any */
 	uint64_t doc;		/* document number */
 	void *ctx;		/* passed to the event callback */
 	int failed;		/* out of memory while cleaning */
