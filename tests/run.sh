@@ -171,6 +171,44 @@ expect "--rejects to a full disk: says so" grep -q '/dev/full: write error' "$ou
 expect "--rejects to an impossible path: status 2" test $? -eq 2
 rm -f "$out"/rej*
 
+# ---- the README's examples ----------------------------------------------------------
+# Each example is pasted from the README (and must be in the man page too,
+# as rendered) and run here on the fixtures.
+ex_jsonl="unboil --jsonl --field=text --rejects=removed.jsonl corpus.jsonl > clean.jsonl"
+ex_why="grep '\"line\":3,' removed.jsonl"
+ex_tok="unboil --lang de page.txt | tr -s '[:space:]' '\n' | sort | uniq -c | sort -rn | head"
+ex_cron="15 3 * * * find /data/in -name '*.txt' -newer /data/stamp -exec unboil -i.orig --stats {} + 2>> /var/log/unboil.log; touch /data/stamp"
+man_text=$(mandoc -Tutf8 man/unboil.1 2>/dev/null | col -b | tr -s ' \t\n' '   ')
+for ex in "$ex_jsonl" "$ex_why" "$ex_tok" "$ex_cron"; do
+	expect "README shows: $ex" grep -qF -- "$ex" README.md
+	case "$man_text" in *"$ex"*) ok=0 ;; *) ok=1 ;; esac
+	expect "man page shows: $ex" test $ok -eq 0
+done
+ex=$out/examples
+rm -rf "$ex"; mkdir -p "$ex/data/in" "$ex/var/log"
+python3 - fixtures/seeds/*[0-9a-f].txt >"$ex/corpus.jsonl" <<'PY'
+import json, sys
+for i, f in enumerate(sys.argv[1:]):
+    print(json.dumps({"id": i, "text": open(f, encoding="utf-8").read()}, ensure_ascii=False))
+PY
+cp fixtures/seeds/001_c8e8686caa4ead35.txt "$ex/page.txt"
+exdir=$(cd "$(dirname "$UNBOIL")" && pwd)
+(cd "$ex" && PATH="$exdir:$PATH" bash -c "$ex_jsonl")
+expect "example: JSON Lines corpus cleaned" test $? -eq 0 -a "$(wc -l <"$ex/clean.jsonl")" = "$(wc -l <"$ex/corpus.jsonl")" -a -s "$ex/removed.jsonl"
+(cd "$ex" && bash -c "$ex_why") >"$ex/why.out"
+expect "example: why a line was removed" grep -q '"rule":' "$ex/why.out"
+(cd "$ex" && PATH="$exdir:$PATH" bash -c "$ex_tok") >"$ex/tok.out"
+expect "example: tokenizer pipe counts words" test "$(wc -l <"$ex/tok.out")" = 10
+touch -d '2 hours ago' "$ex/data/stamp"
+cp fixtures/seeds/000_cb5db6ed0b548bc1.txt "$ex/data/in/new.txt"
+cmd=${ex_cron#15 3 \* \* \* }
+cmd=${cmd//\/data/$ex/data}; cmd=${cmd//\/var\/log/$ex/var/log}
+(cd "$ex" && PATH="$exdir:$PATH" bash -c "$cmd")
+expect "example: cron cleans new files in place" cmp -s "$ex/data/in/new.txt" fixtures/seeds/000_cb5db6ed0b548bc1.expected.txt
+expect "example: cron keeps the original" cmp -s "$ex/data/in/new.txt.orig" fixtures/seeds/000_cb5db6ed0b548bc1.txt
+expect "example: cron logs the statistics" grep -q 'documents' "$ex/var/log/unboil.log"
+rm -rf "$ex"
+
 # ---- scale-out with GNU parallel ---------------------------------------------------
 # The README's recipe: NUL-ended documents cut into blocks at document ends,
 # cleaned by several processes (here locally, and through parallel's
