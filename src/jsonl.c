@@ -82,6 +82,20 @@ jsonl_free(jsonl *j)
 	free(j);
 }
 
+/* Appends v as compact JSON, '/' unescaped, with a newline if nl.  0, or
+ * -1 if out of memory. */
+static int
+append(buf *out, json_object *v, int nl)
+{
+	size_t n;
+	const char *t = json_object_to_json_string_length(v,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+
+	if (t == NULL || buf_append(out, t, n) != 0 || (nl && buf_putc(out, '\n') != 0))
+		return -1;
+	return 0;
+}
+
 /* Whether v holds an integer json-c may have clamped: it reads one beyond
  * 64 bits as the largest it has, without a word. */
 static int
@@ -177,8 +191,8 @@ jsonl_clean(jsonl *j, cleaner *c, uint64_t doc, const char *rec, size_t n,
     buf *out, const char **why)
 {
 	json_object *root, *o, *v;
-	const char *t, *s;
-	size_t tn, sn;
+	const char *t;
+	size_t tn;
 	int rc = -1;
 
 	*why = j->why;
@@ -209,9 +223,7 @@ jsonl_clean(jsonl *j, cleaner *c, uint64_t doc, const char *rec, size_t n,
 		rc = JSONL_OK;
 		goto out;
 	}
-	s = json_object_to_json_string_length(root,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &sn);
-	if (s != NULL && buf_append(out, s, sn) == 0 && buf_putc(out, '\n') == 0)
+	if (append(out, root, 1) == 0)
 		rc = JSONL_OK;
 out:
 	json_object_put(root);
@@ -223,8 +235,7 @@ jsonl_object(buf *out, size_t n, const char *const *key,
     const char *const *str, const size_t *len, const uint64_t *num)
 {
 	json_object *o = json_object_new_object(), *v;
-	const char *s;
-	size_t i, sn;
+	size_t i;
 	int rc = -1;
 
 	if (o == NULL)
@@ -235,11 +246,18 @@ jsonl_object(buf *out, size_t n, const char *const *key,
 		if (v == NULL || json_object_object_add(o, key[i], v) != 0)
 			goto out;
 	}
-	s = json_object_to_json_string_length(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &sn);
-	if (s != NULL && buf_append(out, s, sn) == 0 && buf_putc(out, '\n') == 0)
-		rc = 0;
+	rc = append(out, o, 1);
 out:
 	json_object_put(o);
+	return rc;
+}
+
+int
+jsonl_quote(buf *out, const char *s, size_t n)
+{
+	json_object *v = json_object_new_string_len(s, (int)n);
+	int rc = v != NULL ? append(out, v, 0) : -1;
+
+	json_object_put(v);
 	return rc;
 }

@@ -56,4 +56,8 @@ int jsonl_clean(jsonl *j, cleaner *c, uint64_t doc, const char *rec, size_t n,
 int jsonl_object(buf *out, size_t n, const char *const *key,
     const char *const *str, const size_t *len, const uint64_t *num);
 
+/* Appends s[0..n) as a JSON string, quoted and escaped.  0, or -1 if out
+ * of memory. */
+int jsonl_quote(buf *out, const char *s, size_t n);
+
 #endif

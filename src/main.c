@@ -500,20 +500,16 @@ on_event(void *ctx, const clean_event *ev)
 /* ---- statistics ---- */
 
 /* Writes s as a JSON string. */
+/* Writes s as a JSON string (json-c's escaping, as in --rejects). */
 static void
 json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
+	buf b = { 0 };
+
+	if (jsonl_quote(&b, s, strlen(s)) != 0)
+		oom();
+	fwrite(b.data, 1, b.len, f);
+	buf_free(&b);
 }
 
 static void
