@@ -257,21 +257,66 @@ aho_build(aho *a)
 	return rc;
 }
 
+/* Sets the tags of the literals that end in the state an entry leads to. */
+static void
+emit(const aho *a, uint32_t v, uint64_t *tags)
+{
+	uint32_t st = (v & ~HIT) / (uint32_t)a->nclass, k;
+
+	for (k = a->outoff[st]; k < a->outoff[st + 1]; k++)
+		tags[a->outtag[k] >> 6] |= (uint64_t)1 << (a->outtag[k] & 63);
+}
+
+/* Runs the automaton over u[0..n) from state v; returns the state reached. */
+static uint32_t
+run(const aho *a, const unsigned char *u, size_t n, uint32_t v, uint64_t *tags)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v = a->delta[(v & ~HIT) + a->cls[u[i]]];
+		if (v & HIT)
+			emit(a, v, tags);
+	}
+	return v;
+}
+
+/*
+ * A table walk waits for each load before it can start the next, so one
+ * walk leaves the core mostly idle.  A long text is cut into LANES pieces
+ * walked side by side, each piece starting maxlen - 1 bytes early so that
+ * a literal across a cut is still seen whole by the piece it ends in.
+ */
+#define LANES 4
+
 void
 aho_scan(const aho *a, const char *s, size_t n, uint64_t *tags)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	const uint32_t *d = a->delta;
 	const uint8_t *cls = a->cls;
-	uint32_t v = 0, k, st;
-	size_t i;
+	size_t back = a->maxlen > 0 ? a->maxlen - 1 : 0;
+	size_t chunk = n / LANES, i, k;
+	const unsigned char *p[LANES];
+	uint32_t v[LANES];
 
-	for (i = 0; i < n; i++) {
-		v = d[(v & ~HIT) + cls[u[i]]];
-		if (v & HIT) {
-			st = (uint32_t)((v & ~HIT) / a->nclass);
-			for (k = a->outoff[st]; k < a->outoff[st + 1]; k++)
-				tags[a->outtag[k] >> 6] |= (uint64_t)1 << (a->outtag[k] & 63);
+	if (chunk < 2 * back + 8) {
+		run(a, u, n, 0, tags);
+		return;
+	}
+	for (k = 0; k < LANES; k++) {
+		p[k] = u + k * chunk - (k > 0 ? back : 0);
+		v[k] = 0;
+	}
+	/* Every piece is at least chunk long: lane 0 is exactly that. */
+	for (i = 0; i < chunk; i++)
+		for (k = 0; k < LANES; k++) {
+			v[k] = d[(v[k] & ~HIT) + cls[p[k][i]]];
+			if (v[k] & HIT)
+				emit(a, v[k], tags);
 		}
+	for (k = 1; k < LANES; k++) {
+		const unsigned char *end = k + 1 < LANES ? u + (k + 1) * chunk : u + n;
+		run(a, p[k] + chunk, (size_t)(end - p[k] - chunk), v[k], tags);
 	}
 }

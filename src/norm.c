@@ -6,7 +6,6 @@
  * out-of-memory can happen on valid input) leave the line un-composed
  * rather than losing it.
  */
-#define _GNU_SOURCE	/* memmem */
 #include "norm.h"
 
 #include <stdatomic.h>
@@ -79,17 +78,41 @@ compute_safe(uint32_t cp)
 	return n == 1 && (uint32_t)one[0] == cp;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The offset of the first of two spaces in a row in s[0..n), or n.  Eight
+ * bytes at a time: a byte of w ^ spaces is zero where w has a space. */
+static size_t
+double_space(const char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t w, x, z;
+
+	for (; i + 9 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		x = w ^ (ONES * ' ');
+		z = ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;	/* exact */
+		z &= z >> 8 | (uint64_t)(s[i + 8] == ' ') << 63;
+		if (z != 0)
+			return i + (size_t)__builtin_ctzll(z) / 8;
+	}
+	for (; i + 1 < n; i++)
+		if (s[i] == ' ' && s[i + 1] == ' ')
+			return i;
+	return n;
+}
+
 size_t
 norm_fold_spaces(char *s, size_t n)
 {
-	const char *two;
 	size_t i, o;
 
 	/* Most edited lines have nothing to fold: find the first place. */
 	if (n == 0 || s[0] == ' ')
 		o = 0;
-	else if ((two = memmem(s, n, "  ", 2)) != NULL)
-		o = (size_t)(two - s) + 1;
+	else if ((o = double_space(s, n)) < n)
+		o++;
 	else
 		return s[n - 1] == ' ' ? n - 1 : n;
 	for (i = o; i < n; i++) {
@@ -164,23 +187,43 @@ ascii_quote(uint32_t cp)
 	return 0;
 }
 
-/* A line that is printable ASCII with single inner spaces needs nothing. */
-static int
-plain_ascii(const char *s, size_t n, unsigned flags)
+/*
+ * The end of the run from p[i] of text that every step leaves alone, as
+ * long as p[i] itself is not a space: printable ASCII, a space between two
+ * such characters, and the two-byte characters from U+00A1 to U+02FF that
+ * are neither quotes, nor spaces, nor soft hyphens (the German letters
+ * among them).  The run is copied in one go rather than looked at one
+ * character at a time.
+ */
+static size_t
+clean_char(const unsigned char *p, size_t i)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
+	unsigned c = p[i];
 
-	if (n > 0 && (flags & NORM_SPACES) && (p[0] == ' ' || p[n - 1] == ' '))
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (p[i] < 0x20 || p[i] >= 0x7F)
-			return 0;
-		if (p[i] == ' ' && i + 1 < n && p[i + 1] == ' ' &&
-		    (flags & NORM_SPACES))
-			return 0;
+	if (c > 0x20 && c < 0x7F)
+		return 1;
+	if (c >= 0xC3 && c <= 0xCB)
+		return 2;	/* U+00C0..U+02FF */
+	if (c == 0xC2 && p[i + 1] > 0xA0 && p[i + 1] != 0xAB && p[i + 1] != 0xAD &&
+	    p[i + 1] != 0xBB)
+		return 2;
+	return 0;
+}
+
+static size_t
+clean_run(const unsigned char *p, size_t i, size_t n)
+{
+	size_t k;
+
+	while (i < n) {
+		if ((k = clean_char(p, i)) > 0)
+			i += k;
+		else if (p[i] == ' ' && i + 1 < n && clean_char(p, i + 1) > 0)
+			i++;	/* what follows is in the run too */
+		else
+			break;
 	}
-	return 1;
+	return i;
 }
 
 static int
@@ -224,7 +267,7 @@ norm_line(norm_ctx *nc, const char *in, size_t n, const char **outp,
 	uint32_t cp;
 	char *o, *start, q;
 
-	if (fl == 0 || plain_ascii(in, n, fl)) {
+	if (fl == 0 || (n > 0 && p[0] != ' ' && (i = clean_run(p, 0, n)) == n)) {
 		*outp = in;
 		*outn = n;
 		return 0;
@@ -235,18 +278,16 @@ norm_line(norm_ctx *nc, const char *in, size_t n, const char **outp,
 	if (buf_reserve(&nc->out, n + 1) != 0)
 		return -1;
 	o = start = nc->out.data;
+	memcpy(o, p, i);
+	o += i;
 	while (i < n) {
-		/* A run of printable ASCII other than space: one copy. */
-		if (p[i] > 0x20 && p[i] < 0x7F) {
-			size_t j = i + 1;
-			while (j < n && p[j] > 0x20 && p[j] < 0x7F)
-				j++;
+		if (p[i] != ' ' && (k = clean_run(p, i, n)) > i) {
 			if (space && o > start)
 				*o++ = ' ';
 			space = 0;
-			memcpy(o, p + i, j - i);
-			o += j - i;
-			i = j;
+			memcpy(o, p + i, k - i);
+			o += k - i;
+			i = k;
 			continue;
 		}
 		k = utf8_decode(p + i, &cp);

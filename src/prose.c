@@ -44,6 +44,10 @@ static unsigned short table[TABLE];	/* index + 1 into stops, 0 empty */
 static unsigned char stop_len[NSTOPS];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
+/* What a byte can be in a token. */
+enum { K_WORD = 1, K_DIGIT = 2, K_CONT = 4, K_PUNCT = 8 };
+static unsigned char kind[256];
+
 #define HASH_INIT 2166136261u
 #define HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
 
@@ -52,6 +56,15 @@ build_table(void)
 {
 	size_t i, k;
 	unsigned h;
+
+	for (i = 0; i < 256; i++)
+		kind[i] = (unsigned char)((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') ||
+		    (i >= '0' && i <= '9') || i >= 0xC0 ? K_WORD : 0);
+	for (i = '0'; i <= '9'; i++)
+		kind[i] |= K_DIGIT;
+	for (i = 0x80; i < 0xC0; i++)
+		kind[i] = K_CONT;
+	kind[','] = kind[':'] = K_PUNCT;
 
 	for (i = 0; i < NSTOPS; i++) {
 		stop_len[i] = (unsigned char)strlen(stops[i]);
@@ -63,38 +76,18 @@ build_table(void)
 	}
 }
 
+/* Is low[0..n), a token in lower case whose hash is h, a stop word? */
 static int
-is_stop(const char *w, size_t n)
+is_stop(const char *low, size_t n, unsigned h)
 {
-	char low[STOP_MAX];
-	size_t i;
-	unsigned h = HASH_INIT;
+	unsigned k;
 
-	if (n == 0 || n > STOP_MAX)
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)w[i];
-		low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		/* Ä Ö Ü: C3 84/96/9C -> C3 A4/B6/BC */
-		if (i > 0 && (unsigned char)w[i - 1] == 0xC3 &&
-		    (c == 0x84 || c == 0x96 || c == 0x9C))
-			low[i] = (char)(c + 0x20);
-		h = HASH_STEP(h, low[i]);
-	}
 	for (;; h++) {
-		unsigned k = table[h & (TABLE - 1)];
-		if (k == 0)
+		if ((k = table[h & (TABLE - 1)]) == 0)
 			return 0;
 		if (stop_len[k - 1] == n && memcmp(stops[k - 1], low, n) == 0)
 			return 1;
 	}
-}
-
-static int
-is_wordish(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c >= 0xC0;
 }
 
 static int
@@ -148,30 +141,52 @@ prose_features(const char *s, size_t n, prose_feat *f)
 		f->inner_punct = 1;
 	/* One pass over the tokens: a word runs from its first letter or digit
 	 * to its last (or the continuation bytes after it), so that the
-	 * punctuation around it does not spoil the stop word look-up. */
+	 * punctuation around it does not spoil the stop word look-up.  Its
+	 * first STOP_MAX bytes are put in lower case and hashed on the way. */
 	while (i < n) {
+		char low[STOP_MAX];
+		unsigned h = HASH_INIT, hb = 0;
+		size_t len = 0;		/* of the word so far, up to its last letter */
+
 		while (i < n && s[i] == ' ')
 			i++;
-		a = b = (size_t)-1;
+		a = (size_t)-1;
 		for (; i < n && s[i] != ' '; i++) {
-			unsigned char c = u[i];
-			if (is_wordish(c)) {
-				if (a == (size_t)-1)
+			unsigned char c = u[i], k = kind[c];
+			if (a == (size_t)-1) {
+				if (k & K_WORD)
 					a = i;
-				b = i;
-				f->letters++;
-				f->digits |= c >= '0' && c <= '9';
-			} else if ((c & 0xC0) == 0x80) {
-				if (a != (size_t)-1)
-					b = i;
-			} else if ((c == ',' || c == ':') && i + 1 < n && s[i + 1] == ' ' &&
-			    (c == ',' || !headline_colon(s + i + 2, n - i - 2)))
+				else {
+					if ((k & K_PUNCT) && !f->inner_punct && i + 1 < n &&
+					    s[i + 1] == ' ' && (c == ',' ||
+					    !headline_colon(s + i + 2, n - i - 2)))
+						f->inner_punct = 1;
+					continue;
+				}
+			}
+			b = i - a;
+			if (b < STOP_MAX) {
+				if (c >= 'A' && c <= 'Z')
+					c += 32;
+				/* Ä Ö Ü: C3 84/96/9C -> C3 A4/B6/BC */
+				else if (b > 0 && u[i - 1] == 0xC3 &&
+				    (c == 0x84 || c == 0x96 || c == 0x9C))
+					c += 0x20;
+				low[b] = (char)c;
+				h = HASH_STEP(h, c);
+			}
+			if (k & (K_WORD | K_CONT)) {
+				len = b + 1;
+				hb = h;
+				f->digits |= (k & K_DIGIT) != 0;
+			} else if ((k & K_PUNCT) && !f->inner_punct && i + 1 < n &&
+			    s[i + 1] == ' ' && (c == ',' || !headline_colon(s + i + 2, n - i - 2)))
 				f->inner_punct = 1;
 		}
 		if (a == (size_t)-1)
 			continue;
 		f->words++;
-		if (is_stop(s + a, b + 1 - a))
+		if (len <= STOP_MAX && is_stop(low, len, hb))
 			f->stops++;
 	}
 }

@@ -17,7 +17,6 @@
 typedef struct prose_feat {
 	unsigned words;		/* tokens with a letter or digit */
 	unsigned stops;		/* of which stop words */
-	unsigned letters;	/* bytes of letters (UTF-8 lead bytes counted) */
 	int terminal;		/* ends a sentence */
 	int question;		/* ends in a question mark */
 	int bullet;		/* starts with a list marker */

@@ -766,6 +766,42 @@ scan(rules_matcher *m, const char *s, size_t n)
 	m->scanned_n = n;
 }
 
+/* The length of the longest common prefix of a[0..n) and b[0..n). */
+static size_t
+same_prefix(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+	uint64_t x, y;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* The length of the longest common suffix of a[0..an) and b[0..bn). */
+static size_t
+same_suffix(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i = 0, n = an < bn ? an : bn;
+	uint64_t x, y;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a + an - i - 8, 8);
+		memcpy(&y, b + bn - i - 8, 8);
+		if (x != y)
+			break;
+	}
+	while (i < n && a[an - 1 - i] == b[bn - 1 - i])
+		i++;
+	return i;
+}
+
 /* After an edit turned old[0..oldn) into s[0..n): the literals found in
  * old are kept (one that the edit removed only costs a needless match
  * later), and those the edit may have made are looked for where the two
@@ -779,10 +815,8 @@ rescan(rules_matcher *m, const char *old, size_t oldn, const char *s, size_t n)
 		m->scanned_of = NULL;
 		return;
 	}
-	while (pre < n && pre < oldn && s[pre] == old[pre])
-		pre++;
-	while (suf < n - pre && suf < oldn - pre && s[n - 1 - suf] == old[oldn - 1 - suf])
-		suf++;
+	pre = same_prefix(s, old, n < oldn ? n : oldn);
+	suf = same_suffix(s + pre, n - pre, old + pre, oldn - pre);
 	w = aho_maxlen(m->rs->ac);
 	lo = pre > w ? pre - w : 0;
 	hi = n - suf + w < n ? n - suf + w : n;

@@ -76,6 +76,11 @@ utf8_valid_prefix(const char *s, size_t n)
 			i++;
 			continue;
 		}
+		/* Two-byte sequences (Latin letters) need no other check. */
+		if (p[i] >= 0xC2 && p[i] < 0xE0 && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+			i += 2;
+			continue;
+		}
 		if ((k = utf8_seq_len(p + i, n - i)) == 0)
 			return i;
 		i += k;

@@ -53,6 +53,24 @@ main(void)
 	FOUND(ci, "wErBuNg!", "2");
 	FOUND(ci, "Anzeigx", "3");
 
+	/* Long texts are scanned in several pieces side by side: a literal
+	 * must be found wherever it lies, across every cut. */
+	{
+		static char text[700];
+		size_t len, pos;
+		int ok = 1;
+		for (len = 8; len < sizeof(text); len += 37)
+			for (pos = 0; pos + 7 <= len; pos++) {
+				memset(text, 'x', len);
+				memcpy(text + pos, "Anzeige", 7);
+				text[len] = '\0';
+				ok &= strcmp(found(a, text), "4") == 0;
+				text[pos + 6] = 'E';	/* now no literal at all */
+				ok &= strcmp(found(a, text), "") == 0;
+			}
+		CHECK(ok, "a literal found at every offset of long texts");
+	}
+
 	CHECK(aho_build(empty) == 0, "an empty automaton builds");
 	FOUND(empty, "anything", "");
 	aho_free(a);

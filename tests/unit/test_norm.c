@@ -42,6 +42,52 @@ test_mappings(void)
 	CHECK(norm_is("a\x01" "b\x7F" "c\xC2\x85" "d", "abcd"), "controls removed");
 }
 
+/* Runs of letters, umlauts and single spaces are copied whole; what ends
+ * such a run must still get its own treatment. */
+static void
+test_runs(void)
+{
+	const char *o;
+	size_t n;
+	const char *umlauts = "Gr\xC3\xBC\xC3\x9F" "e aus M\xC3\xBCnchen \xC2\xA7 5 \xC2\xB0" "C";
+
+	CHECK(norm_line(nc, umlauts, strlen(umlauts), &o, &n) == 0 && o == umlauts,
+	    "a clean line with umlauts is not copied");
+	CHECK(norm_is("\xC3\xA4  b", "\xC3\xA4 b"), "double space after an umlaut");
+	CHECK(norm_is(" \xC3\xBC" "ber", "\xC3\xBC" "ber"), "leading space before an umlaut");
+	CHECK(norm_is("Stra\xC3\x9F" "e ", "Stra\xC3\x9F" "e"), "trailing space");
+	CHECK(norm_is("a \xC2\xA0" "b", "a b"), "space then no-break space");
+	CHECK(norm_is("x \xC2\xAB" "y\xC2\xBB", "x \"y\""), "space then guillemet");
+	CHECK(norm_is("\xC3\xA4\xC2\xAD" "b", "\xC3\xA4" "b"), "soft hyphen after an umlaut");
+	CHECK(norm_is("a \tb", "a b"), "space then tab");
+	CHECK(norm_is("a\x7F b", "a b"), "DEL inside a run");
+	CHECK(norm_is("o \xCC\x88", "o \xCC\x88"), "a combining mark after a space stays");
+	CHECK(norm_is("o\xCC\x88 a", "\xC3\xB6 a"), "a combining mark after a letter composes");
+}
+
+/* The double-space search looks at eight bytes at a time: a pair of spaces
+ * at every offset, across word boundaries, and at the very end. */
+static void
+test_fold_spaces(void)
+{
+	char s[40], want[40];
+	size_t p, len = 30;
+	int ok = 1;
+
+	for (p = 1; p + 2 < len; p++) {
+		memset(s, 'a', len);
+		s[p] = s[p + 1] = ' ';
+		memcpy(want, s, p + 1);
+		memcpy(want + p + 1, s + p + 2, len - p - 2);
+		ok &= norm_fold_spaces(s, len) == len - 1 && memcmp(s, want, len - 1) == 0;
+	}
+	CHECK(ok, "a double space found at every offset");
+	memcpy(s, "abcdefg  ", 9);
+	CHECK(norm_fold_spaces(s, 9) == 7, "trailing double space trimmed");
+	memcpy(s, "abcdefgh ijklmnop", 17);
+	CHECK(norm_fold_spaces(s, 17) == 17, "single spaces kept");
+}
+
 static void
 test_nfc(void)
 {
@@ -103,6 +149,8 @@ main(void)
 {
 	nc = norm_new(NORM_ALL);
 	test_mappings();
+	test_runs();
+	test_fold_spaces();
 	test_nfc();
 	test_quick_check_exhaustive();
 	test_flags();
