@@ -13,6 +13,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "swar.h"
 #include "utf8.h"
 
 struct norm_ctx {
@@ -78,24 +79,19 @@ compute_safe(uint32_t cp)
 	return n == 1 && (uint32_t)one[0] == cp;
 }
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
 /* The offset of the first of two spaces in a row in s[0..n), or n.  Eight
  * bytes at a time: a byte of w ^ spaces is zero where w has a space. */
 static size_t
 double_space(const char *s, size_t n)
 {
 	size_t i = 0;
-	uint64_t w, x, z;
+	uint64_t z;
 
 	for (; i + 9 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		x = w ^ (ONES * ' ');
-		z = ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;	/* exact */
+		z = swar_eq(swar_load(s + i), ' ');
 		z &= z >> 8 | (uint64_t)(s[i + 8] == ' ') << 63;
 		if (z != 0)
-			return i + (size_t)__builtin_ctzll(z) / 8;
+			return i + swar_first(z);
 	}
 	for (; i + 1 < n; i++)
 		if (s[i] == ' ' && s[i + 1] == ' ')
@@ -210,13 +206,30 @@ clean_char(const unsigned char *p, size_t i)
 	return 0;
 }
 
+/* Eight bytes at p that are all printable ASCII or single spaces, the
+ * last of which, if a space, is followed by a clean character. */
+static int
+clean_word(const unsigned char *p)
+{
+	uint64_t w = swar_load(p), sp;
+
+	if (w & SWAR_HIGHS)
+		return 0;
+	sp = swar_eq(w, ' ');
+	if ((swar_below(w, '!') & ~sp) | swar_eq(w, 0x7F) | (sp & sp >> 8))
+		return 0;
+	return !(sp >> 63) || clean_char(p, 8) > 0;
+}
+
 static size_t
 clean_run(const unsigned char *p, size_t i, size_t n)
 {
 	size_t k;
 
 	while (i < n) {
-		if ((k = clean_char(p, i)) > 0)
+		if (i + 9 <= n && clean_word(p + i))
+			i += 8;
+		else if ((k = clean_char(p, i)) > 0)
 			i += k;
 		else if (p[i] == ' ' && i + 1 < n && clean_char(p, i + 1) > 0)
 			i++;	/* what follows is in the run too */

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "swar.h"
+
 /* Sorted, lower case; German and English together. */
 static const char *const stops[] = {
 	"a", "about", "after", "all", "also", "am", "an", "and", "any", "are",
@@ -45,7 +47,7 @@ static unsigned char stop_len[NSTOPS];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
 /* What a byte can be in a token. */
-enum { K_WORD = 1, K_DIGIT = 2, K_CONT = 4, K_PUNCT = 8 };
+enum { K_WORD = 1, K_CONT = 2 };
 static unsigned char kind[256];
 
 #define HASH_INIT 2166136261u
@@ -60,11 +62,8 @@ build_table(void)
 	for (i = 0; i < 256; i++)
 		kind[i] = (unsigned char)((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') ||
 		    (i >= '0' && i <= '9') || i >= 0xC0 ? K_WORD : 0);
-	for (i = '0'; i <= '9'; i++)
-		kind[i] |= K_DIGIT;
 	for (i = 0x80; i < 0xC0; i++)
 		kind[i] = K_CONT;
-	kind[','] = kind[':'] = K_PUNCT;
 
 	for (i = 0; i < NSTOPS; i++) {
 		stop_len[i] = (unsigned char)strlen(stops[i]);
@@ -76,18 +75,65 @@ build_table(void)
 	}
 }
 
-/* Is low[0..n), a token in lower case whose hash is h, a stop word? */
-static int
-is_stop(const char *low, size_t n, unsigned h)
+int
+prose_is_stop(const char *w, size_t n)
 {
-	unsigned k;
+	const unsigned char *u = (const unsigned char *)w;
+	char low[STOP_MAX];
+	unsigned h = HASH_INIT, k;
+	size_t i;
 
+	if (n == 0 || n > STOP_MAX)
+		return 0;
+	pthread_once(&table_once, build_table);
+	for (i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		/* Ä Ö Ü: C3 84/96/9C -> C3 A4/B6/BC */
+		else if (i > 0 && u[i - 1] == 0xC3 && (c == 0x84 || c == 0x96 || c == 0x9C))
+			c += 0x20;
+		low[i] = (char)c;
+		h = HASH_STEP(h, c);
+	}
 	for (;; h++) {
 		if ((k = table[h & (TABLE - 1)]) == 0)
 			return 0;
 		if (stop_len[k - 1] == n && memcmp(stops[k - 1], low, n) == 0)
 			return 1;
 	}
+}
+
+/* The offset of the first space in s[i..n), or n; eight bytes at a time. */
+static size_t
+next_space(const unsigned char *s, size_t i, size_t n)
+{
+	uint64_t z;
+
+	for (; i + 8 <= n; i += 8)
+		if ((z = swar_eq(swar_load(s + i), ' ')) != 0)
+			return i + swar_first(z);
+	while (i < n && s[i] != ' ')
+		i++;
+	return i;
+}
+
+/* Does s[0..n) hold an ASCII digit?  Eight bytes at a time. */
+static int
+has_digit(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		w = swar_load(s + i);
+		if (swar_below(w, '9' + 1) & ~swar_below(w, '0'))
+			return 1;
+	}
+	for (; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return 1;
+	return 0;
 }
 
 static int
@@ -116,7 +162,7 @@ headline_colon(const char *s, size_t n)
 	int upper = n > 0 && ((u[0] >= 'A' && u[0] <= 'Z') || (n > 1 && u[0] == 0xC3 &&
 	    (u[1] == 0x84 || u[1] == 0x96 || u[1] == 0x9C)));
 
-	for (i = 0; i < n; i++)
+	for (i = 0; upper && i < n && spaces < 2; i++)
 		spaces += s[i] == ' ';
 	return upper && spaces >= 2;
 }
@@ -125,7 +171,7 @@ void
 prose_features(const char *s, size_t n, prose_feat *f)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, a, b;
+	size_t i = 0, a, b, e;
 
 	pthread_once(&table_once, build_table);
 	memset(f, 0, sizeof(*f));
@@ -139,55 +185,30 @@ prose_features(const char *s, size_t n, prose_feat *f)
 		f->bullet = 1;	/* [1] */
 	if (n > 0 && s[n - 1] == ':')
 		f->inner_punct = 1;
-	/* One pass over the tokens: a word runs from its first letter or digit
-	 * to its last (or the continuation bytes after it), so that the
-	 * punctuation around it does not spoil the stop word look-up.  Its
-	 * first STOP_MAX bytes are put in lower case and hashed on the way. */
+	/* Every digit is in some word, so the line as a whole will do. */
+	f->digits = has_digit(u, n);
+	/* Token by token: a word runs from its first letter or digit to its
+	 * last (or the continuation bytes after it), so that the punctuation
+	 * around it does not spoil the stop word look-up. */
 	while (i < n) {
-		char low[STOP_MAX];
-		unsigned h = HASH_INIT, hb = 0;
-		size_t len = 0;		/* of the word so far, up to its last letter */
-
 		while (i < n && s[i] == ' ')
 			i++;
-		a = (size_t)-1;
-		for (; i < n && s[i] != ' '; i++) {
-			unsigned char c = u[i], k = kind[c];
-			if (a == (size_t)-1) {
-				if (k & K_WORD)
-					a = i;
-				else {
-					if ((k & K_PUNCT) && !f->inner_punct && i + 1 < n &&
-					    s[i + 1] == ' ' && (c == ',' ||
-					    !headline_colon(s + i + 2, n - i - 2)))
-						f->inner_punct = 1;
-					continue;
-				}
-			}
-			b = i - a;
-			if (b < STOP_MAX) {
-				if (c >= 'A' && c <= 'Z')
-					c += 32;
-				/* Ä Ö Ü: C3 84/96/9C -> C3 A4/B6/BC */
-				else if (b > 0 && u[i - 1] == 0xC3 &&
-				    (c == 0x84 || c == 0x96 || c == 0x9C))
-					c += 0x20;
-				low[b] = (char)c;
-				h = HASH_STEP(h, c);
-			}
-			if (k & (K_WORD | K_CONT)) {
-				len = b + 1;
-				hb = h;
-				f->digits |= (k & K_DIGIT) != 0;
-			} else if ((k & K_PUNCT) && !f->inner_punct && i + 1 < n &&
-			    s[i + 1] == ' ' && (c == ',' || !headline_colon(s + i + 2, n - i - 2)))
-				f->inner_punct = 1;
+		if (i == n)
+			break;
+		e = next_space(u, i, n);
+		/* ", " and ": " can only be where a token ends. */
+		if ((s[e - 1] == ',' || s[e - 1] == ':') && e < n && !f->inner_punct &&
+		    (s[e - 1] == ',' || !headline_colon(s + e + 1, n - e - 1)))
+			f->inner_punct = 1;
+		for (a = i; a < e && !(kind[u[a]] & K_WORD); a++)
+			;
+		if (a < e) {
+			for (b = e - 1; !(kind[u[b]] & (K_WORD | K_CONT)); b--)
+				;
+			f->words++;
+			f->stops += b - a < STOP_MAX && prose_is_stop(s + a, b + 1 - a);
 		}
-		if (a == (size_t)-1)
-			continue;
-		f->words++;
-		if (len <= STOP_MAX && is_stop(low, len, hb))
-			f->stops++;
+		i = e;
 	}
 }
 

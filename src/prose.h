@@ -26,6 +26,9 @@ typedef struct prose_feat {
 
 void prose_features(const char *s, size_t n, prose_feat *f);
 
+/* Non-zero if w[0..n) is a stop word, in any ASCII case (and Ä Ö Ü). */
+int prose_is_stop(const char *w, size_t n);
+
 /* Non-zero if the line reads as running text of an article body. */
 int prose_is_body(const prose_feat *f);
 

@@ -4,6 +4,8 @@
  */
 #include "utf8.h"
 
+#include "swar.h"
+
 #include <string.h>
 
 /* Windows-1252 0x80..0x9F; 0xFFFD where the code page defines nothing. */
@@ -60,16 +62,11 @@ utf8_valid_prefix(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
-	uint64_t w;
 
 	while (i < n) {
 		/* Eight ASCII bytes at a time: the common case by far. */
-		while (i + 8 <= n) {
-			memcpy(&w, p + i, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
+		while (i + 8 <= n && !(swar_load(p + i) & SWAR_HIGHS))
 			i += 8;
-		}
 		if (i >= n)
 			break;
 		if (p[i] < 0x80) {

@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include "norm.h"
+#include "swar.h"
 #include "unit.h"
 
 static norm_ctx *nc;
@@ -67,6 +68,33 @@ test_runs(void)
 
 /* The double-space search looks at eight bytes at a time: a pair of spaces
  * at every offset, across word boundaries, and at the very end. */
+/* Every byte value at every place in the word, among neighbours that pass
+ * and neighbours that do not: the masks must be exact. */
+static void
+test_swar(void)
+{
+	unsigned char b[8];
+	unsigned v, k, fill;
+	int ok = 1;
+
+	for (fill = 0; fill < 256; fill += 0x7F)
+		for (v = 0; v < 256; v++)
+			for (k = 0; k < 8; k++) {
+				uint64_t w, bit = (uint64_t)0x80 << (8 * k);
+				memset(b, (int)fill, 8);
+				b[k] = (unsigned char)v;
+				w = swar_load(b);
+				ok &= !!(swar_eq(w, ' ') & bit) == (v == ' ');
+				ok &= !!(swar_zero(w) & bit) == (v == 0);
+				ok &= !!(swar_below(w, '!') & bit) == (v < '!');
+				ok &= !!(swar_below(w, 0x80) & bit) == (v < 0x80);
+				ok &= (swar_eq(w, (unsigned char)v) & bit) != 0 &&
+				    swar_first(swar_eq(w, (unsigned char)v)) ==
+				    (fill == v ? 0 : k);
+			}
+	CHECK(ok, "byte masks exact for every byte at every place");
+}
+
 static void
 test_fold_spaces(void)
 {
@@ -151,6 +179,7 @@ main(void)
 	test_mappings();
 	test_runs();
 	test_fold_spaces();
+	test_swar();
 	test_nfc();
 	test_quick_check_exhaustive();
 	test_flags();

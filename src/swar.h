@@ -1,0 +1,61 @@
+/*
+ * swar.h - eight bytes at a time in a 64-bit word ("SIMD within a
+ * register"), in portable C.  Each test gives a mask with the top bit of
+ * every byte that passes set and all other bits clear; the tests are exact
+ * (no false hits from carries between bytes), so a mask can be used both to
+ * find the first such byte (swar_first) and to combine bytes (mask >> 8
+ * lines a byte's bit up with the byte before it on a little-endian
+ * machine, which is what the loads below assume byte order of).
+ */
+#ifndef UNBOIL_SWAR_H
+#define UNBOIL_SWAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define SWAR_ONES 0x0101010101010101ULL
+#define SWAR_HIGHS 0x8080808080808080ULL
+
+/* The eight bytes at p, p[0] in the low byte. */
+static inline uint64_t
+swar_load(const void *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+/* The bytes of w that are zero. */
+static inline uint64_t
+swar_zero(uint64_t w)
+{
+	return ~(((w & ~SWAR_HIGHS) + ~SWAR_HIGHS) | w) & SWAR_HIGHS;
+}
+
+/* The bytes of w equal to c. */
+static inline uint64_t
+swar_eq(uint64_t w, unsigned char c)
+{
+	return swar_zero(w ^ (SWAR_ONES * c));
+}
+
+/* The ASCII bytes of w below c (c at most 0x80). */
+static inline uint64_t
+swar_below(uint64_t w, unsigned char c)
+{
+	return ~((w & ~SWAR_HIGHS) + SWAR_ONES * (0x80 - c)) & ~w & SWAR_HIGHS;
+}
+
+/* The index of the first byte set in a non-zero mask. */
+static inline size_t
+swar_first(uint64_t m)
+{
+	return (size_t)__builtin_ctzll(m) / 8;
+}
+
+#endif
