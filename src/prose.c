@@ -5,6 +5,7 @@
 #include "prose.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,67 +42,84 @@ static const char *const stops[] = {
 #define TABLE 1024	/* a power of two, several times NSTOPS */
 #define STOP_MAX 8	/* no stop word is longer (in bytes) */
 
-/* Open-addressing hash of the stop words, built once for all threads. */
-static unsigned short table[TABLE];	/* index + 1 into stops, 0 empty */
-static unsigned char stop_len[NSTOPS];
+/*
+ * Open-addressing hash of the stop words, built once for all threads.  A
+ * word of up to eight bytes is its own key: the bytes in one 64-bit word,
+ * zero-padded, which no stop word can be confused with since none holds a
+ * NUL byte.
+ */
+static uint64_t table[TABLE];	/* 0: empty */
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
 /* What a byte can be in a token. */
 enum { K_WORD = 1, K_CONT = 2 };
 static unsigned char kind[256];
 
-#define HASH_INIT 2166136261u
-#define HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+static size_t
+slot(uint64_t key)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 54);	/* 10 bits */
+}
+
+/* w[0..n), 0 < n <= STOP_MAX, as a key in lower case: ASCII letters, and
+ * Ä Ö Ü (C3 84/96/9C) to ä ö ü (C3 A4/B6/BC).  Reads eight bytes when
+ * avail says that many are there. */
+static uint64_t
+key_of(const unsigned char *w, size_t n, size_t avail)
+{
+	uint64_t k = 0, up;
+
+	if (avail >= 8)
+		k = swar_load(w);
+	else {
+		unsigned char b[8] = { 0 };
+		memcpy(b, w, n);
+		k = swar_load(b);
+	}
+	if (n < 8)
+		k &= ((uint64_t)1 << (8 * n)) - 1;
+	up = swar_below(k, 'Z' + 1) & ~swar_below(k, 'A');
+	up |= (swar_eq(k, 0x84) | swar_eq(k, 0x96) | swar_eq(k, 0x9C)) &
+	    swar_eq(k, 0xC3) << 8;
+	return k | up >> 2;	/* 0x80 >> 2 is the 0x20 that lowers them */
+}
 
 static void
 build_table(void)
 {
-	size_t i, k;
-	unsigned h;
+	size_t i, h;
 
 	for (i = 0; i < 256; i++)
 		kind[i] = (unsigned char)((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') ||
 		    (i >= '0' && i <= '9') || i >= 0xC0 ? K_WORD : 0);
 	for (i = 0x80; i < 0xC0; i++)
 		kind[i] = K_CONT;
-
 	for (i = 0; i < NSTOPS; i++) {
-		stop_len[i] = (unsigned char)strlen(stops[i]);
-		for (h = HASH_INIT, k = 0; k < stop_len[i]; k++)
-			h = HASH_STEP(h, stops[i][k]);
-		while (table[h & (TABLE - 1)] != 0)
-			h++;
-		table[h & (TABLE - 1)] = (unsigned short)(i + 1);
+		uint64_t key = key_of((const unsigned char *)stops[i], strlen(stops[i]), 0);
+		for (h = slot(key); table[h] != 0; h = (h + 1) & (TABLE - 1))
+			;
+		table[h] = key;
 	}
+}
+
+static int
+stop_key(uint64_t key)
+{
+	size_t h;
+
+	for (h = slot(key); table[h] != 0; h = (h + 1) & (TABLE - 1))
+		if (table[h] == key)
+			return 1;
+	return 0;
 }
 
 int
 prose_is_stop(const char *w, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)w;
-	char low[STOP_MAX];
-	unsigned h = HASH_INIT, k;
-	size_t i;
-
 	if (n == 0 || n > STOP_MAX)
 		return 0;
 	pthread_once(&table_once, build_table);
-	for (i = 0; i < n; i++) {
-		unsigned char c = u[i];
-		if (c >= 'A' && c <= 'Z')
-			c += 32;
-		/* Ä Ö Ü: C3 84/96/9C -> C3 A4/B6/BC */
-		else if (i > 0 && u[i - 1] == 0xC3 && (c == 0x84 || c == 0x96 || c == 0x9C))
-			c += 0x20;
-		low[i] = (char)c;
-		h = HASH_STEP(h, c);
-	}
-	for (;; h++) {
-		if ((k = table[h & (TABLE - 1)]) == 0)
-			return 0;
-		if (stop_len[k - 1] == n && memcmp(stops[k - 1], low, n) == 0)
-			return 1;
-	}
+	return stop_key(key_of((const unsigned char *)w, n, n));
 }
 
 /* The offset of the first space in s[i..n), or n; eight bytes at a time. */
@@ -206,7 +224,8 @@ prose_features(const char *s, size_t n, prose_feat *f)
 			for (b = e - 1; !(kind[u[b]] & (K_WORD | K_CONT)); b--)
 				;
 			f->words++;
-			f->stops += b - a < STOP_MAX && prose_is_stop(s + a, b + 1 - a);
+			f->stops += b - a < STOP_MAX &&
+			    stop_key(key_of(u + a, b + 1 - a, n - a));
 		}
 		i = e;
 	}
