@@ -12,12 +12,14 @@
 #include "buf.h"
 #include "utf8.h"
 
-#define MIN_LITERAL 2	/* one byte would filter too little to pay */
+#define MIN_LITERAL 2	/* shorter: only an uncommon byte pays */
+#define CLASS_MAX 8	/* a class of more characters is no clue */
 
 typedef struct parser {
 	const char *p, *end;
 	int caseless;
 	int fail;	/* met something not understood */
+	int lead;	/* maps are of first bytes, not last ones */
 } parser;
 
 static void
@@ -62,6 +64,26 @@ set_add(literal_set *s, const char *t, size_t n)
 	return 0;
 }
 
+int
+literal_common_byte(unsigned c)
+{
+	return c == ' ' || c == '.' || c == ',' || (c >= '0' && c <= '9') ||
+	    ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
+/* Is every literal of s long or uncommon enough to be worth a scan? */
+static int
+set_selective(const literal_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->len[i] < MIN_LITERAL && (s->len[i] == 0 ||
+		    literal_common_byte((unsigned char)s->v[i][0])))
+			return 0;
+	return 1;
+}
+
 static size_t
 set_min(const literal_set *s)
 {
@@ -77,7 +99,7 @@ set_min(const literal_set *s)
 static void
 keep_better(literal_set *best, literal_set *cand)
 {
-	if (cand->n > 0 && set_min(cand) >= MIN_LITERAL &&
+	if (cand->n > 0 && set_selective(cand) &&
 	    (best->n == 0 || set_min(cand) > set_min(best))) {
 		set_free(best);
 		*best = *cand;
@@ -153,6 +175,68 @@ skip_class(parser *ps)
 	if (p >= ps->end)
 		ps->fail = 1;
 	ps->p = p < ps->end ? p + 1 : p;
+}
+
+static long escape(parser *ps);
+
+/*
+ * A class of a few single characters, "[|/•·]", is as good as their
+ * alternation: adds each as a literal to out.  Returns 0, or 1 (ps->p
+ * unmoved) if the class has ranges, escapes other than for literal
+ * characters, negation, or too many members; -1 if out of memory.
+ */
+static int
+class_literals(parser *ps, literal_set *out)
+{
+	const char *p = ps->p + 1, *save = ps->p;
+	char enc[4];
+	long cp;
+	size_t len;
+
+	if (p >= ps->end || *p == '^' || *p == ']')
+		return 1;
+	ps->p = p;
+	while (ps->p < ps->end && *ps->p != ']' && out->n <= CLASS_MAX) {
+		unsigned char c = (unsigned char)*ps->p;
+		if (c == '[' || c == '-' || (ps->p + 1 < ps->end && ps->p[1] == '-' &&
+		    ps->p + 2 < ps->end && ps->p[2] != ']'))
+			cp = -1;	/* ranges, POSIX classes */
+		else if (c == '\\')
+			cp = escape(ps);
+		else if (c >= 0x80) {
+			uint32_t u;
+			if ((len = utf8_seq_len((const unsigned char *)ps->p,
+			    (size_t)(ps->end - ps->p))) == 0)
+				cp = -1;
+			else {
+				utf8_decode((const unsigned char *)ps->p, &u);
+				cp = (long)u;
+				ps->p += len;
+			}
+		} else {
+			cp = c;
+			ps->p++;
+		}
+		if (cp >= 0 && ps->caseless && cp >= 0x80)
+			cp = -1;	/* no simple lower case for the prefilter */
+		if (cp < 0 || ps->fail) {
+			ps->fail = 0;
+			set_free(out);
+			ps->p = save;
+			return 1;
+		}
+		if (ps->caseless && cp >= 'A' && cp <= 'Z')
+			cp += 32;
+		if (set_add(out, enc, utf8_encode((uint32_t)cp, enc)) != 0)
+			return -1;
+	}
+	if (ps->p >= ps->end || *ps->p != ']' || out->n > CLASS_MAX) {
+		set_free(out);
+		ps->p = save;
+		return 1;
+	}
+	ps->p++;
+	return 0;
 }
 
 /*
@@ -280,6 +364,20 @@ parse_seq(parser *ps, literal_set *best)
 			continue;
 		}
 		if (c == '[') {
+			literal_set cls = { NULL, NULL, 0 };
+			int k = class_literals(ps, &cls);
+			if (k < 0 || end_run(ps, &run, best) != 0) {
+				set_free(&cls);
+				rc = -1;
+				break;
+			}
+			if (k == 0) {
+				if (quantifier(ps) == 1)
+					set_free(&cls);	/* may be absent */
+				else
+					keep_better(best, &cls);
+				continue;
+			}
 			skip_class(ps);
 			cp = -1;
 		} else if (c == '\\') {
@@ -374,7 +472,7 @@ parse_alt(parser *ps, literal_set *out)
 int
 literal_extract(const char *pat, size_t n, int caseless, literal_set *out)
 {
-	parser ps = { pat, pat + n, caseless, 0 };
+	parser ps = { pat, pat + n, caseless, 0, 0 };
 	literal_set s = { NULL, NULL, 0 };
 
 	out->v = NULL;
@@ -399,18 +497,25 @@ map_byte(uint8_t map[32], unsigned c)
 }
 
 /* Adds the ASCII character c; caseless, also its other case and, for k
- * and s, the last byte of KELVIN SIGN and LONG S, which match them. */
+ * and s, the first or last byte of KELVIN SIGN (E2 84 AA) and LONG S
+ * (C5 BF), which match them. */
 static void
-map_set(uint8_t map[32], unsigned c, int caseless)
+map_set(uint8_t map[32], unsigned c, int caseless, int lead)
 {
 	map_byte(map, c);
 	if (caseless && ((c | 32) >= 'a' && (c | 32) <= 'z')) {
 		map_byte(map, c ^ 32);
 		if ((c | 32) == 'k')
-			map_byte(map, 0xAA);
+			map_byte(map, lead ? 0xE2 : 0xAA);
 		if ((c | 32) == 's')
-			map_byte(map, 0xBF);
+			map_byte(map, lead ? 0xC5 : 0xBF);
 	}
+}
+
+static void
+map_high(uint8_t map[32])
+{
+	memset(map + 16, 0xFF, 16);	/* bytes 0x80..0xFF */
 }
 
 /* Adds what \d, \s or a literal escape at ps->p stands for; 0, or -1 if
@@ -428,12 +533,14 @@ map_escape(parser *ps, uint8_t map[32])
 			if (c == 'd' ? (i >= '0' && i <= '9') :
 			    (i == ' ' || (i >= '\t' && i <= '\r')))
 				map_byte(map, i);
+		/* Unicode digits and spaces too: rules are compiled with UCP. */
+		map_high(map);
 		return 0;
 	}
 	cp = escape(ps);
 	if (cp < 0 || cp >= 0x80)
 		return -1;
-	map_set(map, (unsigned)cp, ps->caseless);
+	map_set(map, (unsigned)cp, ps->caseless, ps->lead);
 	return 0;
 }
 
@@ -474,7 +581,7 @@ map_class(parser *ps, uint8_t map[32])
 				return -1;
 		}
 		for (; lo <= hi; lo++)
-			map_set(map, (unsigned)lo, ps->caseless);
+			map_set(map, (unsigned)lo, ps->caseless, ps->lead);
 	}
 	if (ps->p >= ps->end)
 		return -1;
@@ -514,7 +621,7 @@ skip_group(parser *ps)
 int
 literal_last(const char *pat, size_t n, int caseless, uint8_t map[32])
 {
-	parser ps = { pat, pat + n, caseless, 0 };
+	parser ps = { pat, pat + n, caseless, 0, 0 };
 	uint8_t cur[32];
 	int known = 0, q;
 
@@ -549,7 +656,7 @@ literal_last(const char *pat, size_t n, int caseless, uint8_t map[32])
 			map_byte(cur, (unsigned char)ps.p[-1]);
 			known = !caseless;
 		} else {
-			map_set(cur, c, caseless);
+			map_set(cur, c, caseless, 0);
 			ps.p++;
 			known = 1;
 		}
@@ -560,4 +667,129 @@ literal_last(const char *pat, size_t n, int caseless, uint8_t map[32])
 			memcpy(map, cur, sizeof(cur));
 	}
 	return !ps.fail && ps.p + 1 == ps.end && *ps.p == '$' && known;
+}
+
+/* ---- the first byte of start-anchored patterns ---- */
+
+static int first_alt(parser *ps, uint8_t map[32]);
+
+/* Adds to map the bytes a match of the branch at ps->p can start with;
+ * returns 1 if the branch can match the empty string. */
+static int
+first_seq(parser *ps, uint8_t map[32])
+{
+	int nullable = 1, i;
+
+	while (ps->p < ps->end && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
+		unsigned char c = (unsigned char)*ps->p;
+		uint8_t cur[32] = { 0 };
+		int empty = 0;
+
+		if (c == '(') {
+			const char *q = ps->p + 1;
+			if (q < ps->end && *q == '?' && q + 1 < ps->end && (q[1] == '=' ||
+			    q[1] == '!' || (q[1] == '<' && q + 2 < ps->end &&
+			    (q[2] == '=' || q[2] == '!')))) {
+				skip_group(ps);	/* a look-around takes no room */
+				empty = 1;
+			} else {
+				if (q < ps->end && *q == '?') {
+					q++;
+					if (q < ps->end && (*q == ':' || *q == '>' || *q == '|'))
+						q++;
+					else if (q < ps->end && (*q == '<' || *q == 'P' || *q == '\'')) {
+						while (q < ps->end && *q != '>' && *q != '\'')
+							q++;
+						q++;
+					} else {
+						ps->fail = 1;	/* inline options, ... */
+						break;
+					}
+				} else if (q < ps->end && *q == '*') {
+					ps->fail = 1;
+					break;
+				}
+				ps->p = q;
+				empty = first_alt(ps, cur);
+				if (ps->p >= ps->end || *ps->p != ')') {
+					ps->fail = 1;
+					break;
+				}
+				ps->p++;
+			}
+		} else if (c == '[') {
+			const char *at = ps->p;
+			if (map_class(ps, cur) != 0) {
+				ps->p = at;
+				skip_class(ps);
+				memset(cur, 0xFF, sizeof(cur));
+			}
+		} else if (c == '\\') {
+			char e = ps->p + 1 < ps->end ? ps->p[1] : 0;
+			if (e && strchr("bBAzZG", e) != NULL) {
+				ps->p += 2;
+				empty = 1;
+			} else if (map_escape(ps, cur) != 0)
+				memset(cur, 0xFF, sizeof(cur));
+		} else if (c == '^' || c == '$') {
+			ps->p++;
+			empty = 1;
+		} else if (c >= 0x80) {
+			size_t len = utf8_seq_len((const unsigned char *)ps->p,
+			    (size_t)(ps->end - ps->p));
+			if (len == 0) {
+				ps->fail = 1;
+				break;
+			}
+			/* Caseless, it may have an ASCII other case. */
+			if (ps->caseless)
+				memset(cur, 0xFF, sizeof(cur));
+			else
+				map_byte(cur, c);
+			ps->p += len;
+		} else {
+			if (c == '.')
+				memset(cur, 0xFF, sizeof(cur));
+			else
+				map_set(cur, c, ps->caseless, 1);
+			ps->p++;
+		}
+		if (quantifier(ps) == 1)
+			empty = 1;
+		if (nullable)
+			for (i = 0; i < 32; i++)
+				map[i] |= cur[i];
+		nullable &= empty;
+	}
+	return nullable;
+}
+
+/* The same for alternatives up to ')' or the end. */
+static int
+first_alt(parser *ps, uint8_t map[32])
+{
+	int nullable = 0;
+
+	for (;;) {
+		nullable |= first_seq(ps, map);
+		if (ps->fail || ps->p >= ps->end || *ps->p != '|')
+			break;
+		ps->p++;
+	}
+	return nullable;
+}
+
+int
+literal_first(const char *pat, size_t n, int caseless, uint8_t map[32])
+{
+	parser ps = { pat, pat + n, caseless, 0, 1 };
+	uint8_t m[32] = { 0 };
+	int nullable = first_alt(&ps, m), i, all = 1;
+
+	for (i = 0; i < 32; i++)
+		all &= m[i] == 0xFF;
+	if (ps.fail || ps.p != ps.end || nullable || all)
+		return 0;
+	memcpy(map, m, sizeof(m));
+	return 1;
 }

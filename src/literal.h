@@ -33,4 +33,13 @@ void literal_free(literal_set *s);
  * Lines never end in a newline, so "$" means the end of the line. */
 int literal_last(const char *pat, size_t n, int caseless, uint8_t map[32]);
 
+/* Is byte c in most lines of text (space, '.', ',', ASCII letters and
+ * digits)?  As a rule's only clue it would filter next to nothing. */
+int literal_common_byte(unsigned c);
+
+/* For a pattern anchored at the start, sets in map the bytes a line it
+ * matches can start with, and returns 1; returns 0 when that is not known
+ * or could be any byte (a pattern that can match the empty string). */
+int literal_first(const char *pat, size_t n, int caseless, uint8_t map[32]);
+
 #endif

@@ -355,6 +355,10 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 		memcpy(r->map, map, sizeof(r->map));
 		r->has_map = 1;
 	}
+	/* PCRE2 gives up on \d and \p in UCP mode; an anchored pattern's
+	 * first byte can still often be told from its text. */
+	if (r->anchored && r->first < 0 && !r->has_map)
+		r->has_map = literal_first(pat, plen, (r->flags & RULE_CASELESS) != 0, r->map);
 	r->has_last = literal_last(pat, plen, (r->flags & RULE_CASELESS) != 0, r->last);
 	if (literal_extract(pat, plen, (r->flags & RULE_CASELESS) != 0, &r->lits) != 0) {
 		report(ld, 0, "%s", "out of memory");
@@ -512,14 +516,6 @@ load_line(loader *ld, const char *p, const char *end)
 		ld->last = NULL;
 }
 
-/* A byte that is in most lines of text: as a rule's only clue, it would
- * make the rule a candidate nearly everywhere at the cost of a scan hit. */
-static int
-common_byte(unsigned c)
-{
-	return c == ' ' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
-}
-
 /* The bytes an unanchored match of r can start with, as one-byte literals,
  * if the pattern has no literal of its own and they are all uncommon.
  * Returns how many were added, or -1 if out of memory. */
@@ -530,12 +526,13 @@ add_first_bytes(aho *ac, const rule *r, uint32_t tag)
 	int k = 0;
 	char b;
 
-	if (r->anchored || r->lits.n > 0 || (r->first < 0 && !r->has_map) ||
-	    (r->flags & RULE_CASELESS))
+	if (r->anchored || r->lits.n > 0 || (r->first < 0 && !r->has_map))
 		return 0;
+	/* Caseless letters could also be KELVIN SIGN or LONG S, which start
+	 * with other bytes; letters are common bytes anyway. */
 	for (c = 0; c < 256; c++)
 		if ((r->first >= 0 ? (int)c == r->first : r->map[c >> 3] >> (c & 7) & 1) &&
-		    common_byte(c))
+		    literal_common_byte(c))
 			return 0;
 	for (c = 0; c < 256; c++)
 		if (r->first >= 0 ? (int)c == r->first : r->map[c >> 3] >> (c & 7) & 1) {

@@ -27,19 +27,18 @@ lits(const char *pat, int caseless)
 
 #define LITS(pat, ci, want) CHECK(strcmp(lits(pat, ci), want) == 0, pat " -> " want)
 
-/* The bytes literal_last allows at the end of a line, printable ones as
- * themselves and others as <XX>, or "-" for no constraint. */
+/* A byte map as its printable bytes and <XX> for others; all of
+ * 0x80..0xFF (UTF-8 beyond ASCII) as "<high>". */
 static const char *
-last(const char *pat, int caseless)
+show(const uint8_t map[32])
 {
 	static char out[1024];
-	uint8_t map[32] = { 0 };
-	unsigned c;
+	unsigned c, high = 1;
 
 	out[0] = '\0';
-	if (!literal_last(pat, strlen(pat), caseless, map))
-		return "-";
-	for (c = 0; c < 256; c++)
+	for (c = 0x80; c < 256; c++)
+		high &= map[c >> 3] >> (c & 7) & 1;
+	for (c = 0; c < (high ? 0x80u : 256u); c++)
 		if (map[c >> 3] >> (c & 7) & 1) {
 			size_t k = strlen(out);
 			if (c > ' ' && c < 0x7F)
@@ -47,10 +46,37 @@ last(const char *pat, int caseless)
 			else
 				snprintf(out + k, sizeof(out) - k, "<%02X>", c);
 		}
+	if (high)
+		strcat(out, "<high>");
 	return out;
 }
 
+/* The bytes literal_last allows at the end of a line, printable ones as
+ * themselves and others as <XX>, or "-" for no constraint. */
+static const char *
+last(const char *pat, int caseless)
+{
+	uint8_t map[32] = { 0 };
+
+	if (!literal_last(pat, strlen(pat), caseless, map))
+		return "-";
+	return show(map);
+}
+
 #define LAST(pat, ci, want) CHECK(strcmp(last(pat, ci), want) == 0, "last " pat " -> " want)
+
+/* The same for literal_first. */
+static const char *
+first(const char *pat, int caseless)
+{
+	uint8_t map[32] = { 0 };
+
+	if (!literal_first(pat, strlen(pat), caseless, map))
+		return "-";
+	return show(map);
+}
+
+#define FIRST(pat, ci, want) CHECK(strcmp(first(pat, ci), want) == 0, "first " pat " -> " want)
 
 int
 main(void)
@@ -87,7 +113,7 @@ main(void)
 	LAST("^Anzeige:?$", 0, "-");		/* the last character may be absent */
 	LAST("^Fotos?$", 0, "-");
 	LAST("^Foto[sS]$", 0, "Ss");
-	LAST("\\d{1,2}$", 0, "0123456789");
+	LAST("\\d{1,2}$", 0, "0123456789<high>");	/* UCP: other digits too */
 	LAST("x[a-c]$", 1, "ABCabc");
 	LAST("ok$", 1, "Kk<AA>");		/* KELVIN SIGN ends in AA */
 	LAST("Stra\xC3\x9F" "e$", 0, "e");
@@ -100,8 +126,35 @@ main(void)
 	LAST("a\\$", 0, "-");		/* an escaped dollar is a character */
 	LAST("a$b", 0, "-");
 	LAST("\\x20$", 0, "<20>");
-	LAST("\\s+$", 0, "<09><0A><0B><0C><0D><20>");
+	LAST("\\s+$", 0, "<09><0A><0B><0C><0D><20><high>");
 	LAST("\\w$", 0, "-");
 	LAST("[[:space:]]$", 0, "-");
+
+	FIRST("^Anzeige", 0, "A");
+	FIRST("^Anzeige", 1, "Aa");
+	FIRST("^(?:Foto|Bild):", 0, "BF");
+	FIRST("^\\d{1,2}\\.\\d|^[0-9]{4}-", 0, "0123456789<high>");
+	FIRST("^\"?(?:Kicker|Mehr)", 0, "\"KM");	/* an optional quote */
+	FIRST("^(?=.{0,9}$)(?:x|y)", 0, "xy");		/* look-aheads take no room */
+	FIRST("^(?!a)b", 0, "b");
+	FIRST("^\\bso", 1, "Ss<C5>");			/* LONG S starts with C5 */
+	FIRST("^k", 1, "Kk<E2>");			/* KELVIN SIGN with E2 */
+	FIRST("^\xC3\xA4", 0, "<C3>");
+	FIRST("^\xC3\xA4", 1, "-");			/* caseless: anything */
+	FIRST("^a?$", 0, "-");				/* matches the empty line */
+	FIRST("^a*b", 0, "ab");
+	FIRST("^.", 0, "-");
+	FIRST("^[^a]", 0, "-");
+	FIRST("^\\p{Lu}", 0, "-");
+	FIRST("^(?i)a", 0, "-");				/* inline options */
+	FIRST("^(a|", 0, "-");				/* not understood */
+
+	LITS("^(?:[^|/]{1,40}\\s[|/\xE2\x80\xA2]\\s){2,}", 0, "||/|\xE2\x80\xA2");
+	LITS("x[|/]?y", 0, "-");			/* the class may be absent */
+	LITS("[.,]", 0, "-");				/* common bytes: no clue */
+	LITS("[a-z|]", 0, "-");				/* ranges are not a list */
+	LITS("[abcdefghij]x", 0, "-");			/* nor is a long class */
+	LITS("[Aa]nzeige", 1, "nzeige");		/* longer literals win */
+	LITS("[<>]", 1, "<|>");
 	return unit_done();
 }
