@@ -179,6 +179,28 @@ skip_class(parser *ps)
 
 static long escape(parser *ps);
 
+/* Reads the unescaped character at ps->p; returns it, or -1 (and sets
+ * ps->fail) if it is not well-formed UTF-8, or if caseless and beyond
+ * ASCII, which has no simple lower case for the prefilter. */
+static long
+plain_char(parser *ps)
+{
+	unsigned char c = (unsigned char)*ps->p;
+	size_t len = 1;
+	uint32_t u = c;
+
+	if (c >= 0x80) {
+		if ((len = utf8_seq_len((const unsigned char *)ps->p,
+		    (size_t)(ps->end - ps->p))) == 0) {
+			ps->fail = 1;
+			return -1;
+		}
+		utf8_decode((const unsigned char *)ps->p, &u);
+	}
+	ps->p += len;
+	return ps->caseless && u >= 0x80 ? -1 : (long)u;
+}
+
 /*
  * A class of a few single characters, "[|/•·]", is as good as their
  * alternation: adds each as a literal to out.  Returns 0, or 1 (ps->p
@@ -191,7 +213,6 @@ class_literals(parser *ps, literal_set *out)
 	const char *p = ps->p + 1, *save = ps->p;
 	char enc[4];
 	long cp;
-	size_t len;
 
 	if (p >= ps->end || *p == '^' || *p == ']')
 		return 1;
@@ -202,23 +223,9 @@ class_literals(parser *ps, literal_set *out)
 		    ps->p + 2 < ps->end && ps->p[2] != ']'))
 			cp = -1;	/* ranges, POSIX classes */
 		else if (c == '\\')
-			cp = escape(ps);
-		else if (c >= 0x80) {
-			uint32_t u;
-			if ((len = utf8_seq_len((const unsigned char *)ps->p,
-			    (size_t)(ps->end - ps->p))) == 0)
-				cp = -1;
-			else {
-				utf8_decode((const unsigned char *)ps->p, &u);
-				cp = (long)u;
-				ps->p += len;
-			}
-		} else {
-			cp = c;
-			ps->p++;
-		}
-		if (cp >= 0 && ps->caseless && cp >= 0x80)
-			cp = -1;	/* no simple lower case for the prefilter */
+			cp = (cp = escape(ps)) >= 0x80 && ps->caseless ? -1 : cp;
+		else
+			cp = plain_char(ps);
 		if (cp < 0 || ps->fail) {
 			ps->fail = 0;
 			set_free(out);
@@ -385,20 +392,8 @@ parse_seq(parser *ps, literal_set *best)
 		} else if (strchr(".^$", c) != NULL) {
 			ps->p++;
 			cp = -1;
-		} else if (c >= 0x80) {
-			len = utf8_seq_len((const unsigned char *)ps->p, (size_t)(ps->end - ps->p));
-			if (len == 0) {
-				ps->fail = 1;
-				break;
-			}
-			uint32_t u;
-			utf8_decode((const unsigned char *)ps->p, &u);
-			cp = (long)u;
-			ps->p += len;
-		} else {
-			cp = c;
-			ps->p++;
-		}
+		} else if ((cp = plain_char(ps)) < 0 && ps->fail)
+			break;
 		if (cp >= 0 && ps->caseless && cp >= 0x80)
 			cp = -1;	/* no simple lower case for the prefilter */
 		if (cp < 0) {

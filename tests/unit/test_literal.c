@@ -51,32 +51,20 @@ show(const uint8_t map[32])
 	return out;
 }
 
-/* The bytes literal_last allows at the end of a line, printable ones as
- * themselves and others as <XX>, or "-" for no constraint. */
+/* The bytes literal_last or literal_first allows at that end of a line,
+ * as show() prints them, or "-" for no constraint. */
 static const char *
-last(const char *pat, int caseless)
+ends(int (*fn)(const char *, size_t, int, uint8_t *), const char *pat, int caseless)
 {
 	uint8_t map[32] = { 0 };
 
-	if (!literal_last(pat, strlen(pat), caseless, map))
-		return "-";
-	return show(map);
+	return fn(pat, strlen(pat), caseless, map) ? show(map) : "-";
 }
 
-#define LAST(pat, ci, want) CHECK(strcmp(last(pat, ci), want) == 0, "last " pat " -> " want)
-
-/* The same for literal_first. */
-static const char *
-first(const char *pat, int caseless)
-{
-	uint8_t map[32] = { 0 };
-
-	if (!literal_first(pat, strlen(pat), caseless, map))
-		return "-";
-	return show(map);
-}
-
-#define FIRST(pat, ci, want) CHECK(strcmp(first(pat, ci), want) == 0, "first " pat " -> " want)
+#define LAST(pat, ci, want) \
+	CHECK(strcmp(ends(literal_last, pat, ci), want) == 0, "last " pat " -> " want)
+#define FIRST(pat, ci, want) \
+	CHECK(strcmp(ends(literal_first, pat, ci), want) == 0, "first " pat " -> " want)
 
 int
 main(void)
