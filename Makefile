@@ -31,7 +31,7 @@ LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 
-.PHONY: all check demo deps install uninstall clean format lint-man test-bins fuzz asan ubsan bench
+.PHONY: all check demo deps install uninstall clean format lint-man test-bins fuzz asan ubsan tsan bench
 
 all: unboil
 
@@ -114,8 +114,9 @@ fuzz: deps
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L -Isrc \
 		-o fuzz/bin/fuzz_decode fuzz/fuzz_decode.c $(LIB_SRC) $(LIBS)
 
-# The whole test suite under AddressSanitizer or UndefinedBehaviorSanitizer;
-# each rebuilds from clean and cleans up after itself.
+# The whole test suite under AddressSanitizer, UndefinedBehaviorSanitizer
+# or ThreadSanitizer (the -j runs share slots between threads); each
+# rebuilds from clean and cleans up after itself.
 SAN_CFLAGS = -O1 -g -fno-omit-frame-pointer
 asan: deps
 	$(MAKE) clean
@@ -128,6 +129,12 @@ ubsan: deps
 	$(MAKE) all test-bins CFLAGS="$(SAN_CFLAGS) -fsanitize=undefined -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=undefined"
 	UNBOIL_SANITIZED=ubsan tests/run.sh
+	$(MAKE) clean
+
+tsan: deps
+	$(MAKE) clean
+	$(MAKE) all test-bins CFLAGS="$(SAN_CFLAGS) -fsanitize=thread" LDFLAGS="-fsanitize=thread"
+	UNBOIL_SANITIZED=tsan TSAN_OPTIONS=halt_on_error=1 tests/run.sh
 	$(MAKE) clean
 
 lint-man:

@@ -42,6 +42,12 @@
 #define READ_SIZE_DEFAULT (128 * 1024)
 /* -j: a document bigger than this is cleaned streaming, not in a slot. */
 #define SLOT_MAX ((size_t)1 << 20)
+/* -j: documents per worker that may wait in slots, and the input bytes all
+ * slots may hold together.  Many small slots let a worker go on while the
+ * reader sleeps, and the reader wake for many finished documents at once;
+ * the byte bound keeps memory small when documents are big. */
+#define SLOTS_PER_JOB 8
+#define INFLIGHT_MAX ((size_t)2 << 20)
 
 enum { EXIT_PARTIAL = 1, EXIT_TROUBLE = 2 };
 
@@ -106,6 +112,7 @@ typedef struct run {
 	int streaming;		/* -j: a document too big for a slot streams here */
 	int nslots;
 	uint64_t ntaken, ncollected;	/* -j: slots so far */
+	size_t inflight;	/* -j: input bytes in submitted slots */
 	jsonl *j;		/* --jsonl: this thread's record reader */
 	buf rec;		/* --jsonl: the record being read on this thread */
 	FILE *rej_f;		/* --rejects */
@@ -673,12 +680,24 @@ write_slot(run *r, pool_slot *sl)
 	    sl->aux.len) != 0)
 		oom();
 	buf_clear(&sl->aux);
+	r->inflight -= k->streamed ? 0 : sl->in.len;
 	if (k->status > r->status)
 		r->status = k->status;
 	pool_give(r->pool, sl);
 	r->ncollected++;
 	if (r->out.len >= FLUSH_AT)
 		write_all(r);
+}
+
+/* Cleans a waiting document on this thread rather than wait for the
+ * workers; returns 1, or 0 if none was waiting. */
+static int
+help_clean(run *r)
+{
+	int did = pool_help(r->pool, r->c, r->j);
+
+	cleaner_set_events(r->c, on_event, &r->main_sink);
+	return did;
 }
 
 /* Writes finished documents in order: those done already, or with all
@@ -688,9 +707,14 @@ collect(run *r, int all)
 {
 	pool_slot *sl;
 
-	while (r->ncollected + (r->slot != NULL) < r->ntaken &&
-	    (sl = pool_collect(r->pool, all)) != NULL)
-		write_slot(r, sl);
+	while (r->ncollected + (r->slot != NULL) < r->ntaken) {
+		if ((sl = pool_collect(r->pool, 0)) == NULL && all && !help_clean(r))
+			sl = pool_collect(r->pool, 1);
+		if (sl == NULL && !all)
+			break;
+		if (sl != NULL)
+			write_slot(r, sl);
+	}
 }
 
 static void
@@ -710,8 +734,13 @@ begin_doc(run *r)
 			cleaner_begin(r->c, r->doc);
 		return;
 	}
-	while (pool_full(r->pool))
-		write_slot(r, pool_collect(r->pool, 1));
+	while (pool_full(r->pool) || r->inflight >= INFLIGHT_MAX) {
+		pool_slot *sl = pool_collect(r->pool, 0);
+		if (sl == NULL && !help_clean(r))
+			sl = pool_collect(r->pool, 1);
+		if (sl != NULL)
+			write_slot(r, sl);
+	}
 	r->slot = pool_take(r->pool);
 	k = &r->sinks[r->ntaken++ % (uint64_t)r->nslots];
 	k->opt = r->opt;
@@ -759,6 +788,7 @@ end_doc(run *r)
 {
 	r->open_doc = 0;
 	if (r->pool != NULL && !r->streaming) {
+		r->inflight += r->slot->in.len;
 		pool_submit(r->pool, r->slot);
 		r->slot = NULL;
 		collect(r, 0);
@@ -1017,9 +1047,11 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 	}
 	cleaner_set_events(r->c, on_event, &r->main_sink);
 	if (opt->jobs > 1) {
-		r->nslots = 2 * opt->jobs;
+		r->nslots = SLOTS_PER_JOB * opt->jobs;
 		r->sinks = calloc((size_t)r->nslots, sizeof(*r->sinks));
-		r->pool = pool_new(rs, &opt->co, opt->jobs, r->nslots, on_event,
+		/* This thread reads, writes and cleans too, when it would
+		 * otherwise wait: one worker fewer than jobs. */
+		r->pool = pool_new(rs, &opt->co, opt->jobs - 1, r->nslots, on_event,
 		    opt->jsonl ? opt->field : NULL);
 		if (r->sinks == NULL || r->pool == NULL)
 			oom();

@@ -1,7 +1,11 @@
 /*
  * pool.c - parallel cleaning of whole documents; see pool.h.  One mutex
- * guards the slot states; workers wait on one condition variable for
- * submitted slots, the caller on another for finished ones.
+ * guards the slots between submitting and collecting; workers wait on one
+ * condition variable for submitted slots, the caller on another for
+ * finished ones, and each is signalled only when someone waits.  Documents
+ * are often a few kilobytes, cleaned in less time than a thread takes to
+ * wake, so the caller cleans documents too rather than wait (pool_help),
+ * and when it does wait, it waits for half the slots to be done.
  */
 #include "pool.h"
 
@@ -13,6 +17,8 @@
 #include "jsonl.h"
 
 enum { S_FREE, S_TAKEN, S_READY, S_BUSY, S_DONE };
+
+#define POOL_KEEP ((size_t)64 * 1024)	/* buffer bytes a free slot may keep */
 
 typedef struct worker {
 	pool *p;
@@ -27,7 +33,16 @@ struct pool {
 	pthread_cond_t work, done;
 	pool_slot *slots;
 	int nslots;
-	size_t take_at, collect_at, work_at;	/* ring positions, increasing */
+	/* Ring positions, increasing.  take_at is the caller's alone: slots
+	 * before submit_at are all the workers ever look at, so taking and
+	 * giving back need no lock. */
+	size_t take_at, collect_at, work_at;
+	/* Waking a thread is a system call and a context switch, which on
+	 * small documents cost more than cleaning them: a condition is only
+	 * signalled when somebody waits on it. */
+	int idle;		/* workers waiting for work */
+	int collecting;		/* the caller waits for finished slots */
+	size_t submit_at;	/* slots submitted or skipped so far */
 	worker *w;
 	int nw;
 	int quit;
@@ -35,47 +50,114 @@ struct pool {
 	int text;		/* clean_opts.text: write the records */
 };
 
+/*
+ * Whether the caller, waiting to collect, should wake: when the oldest
+ * half of the slots handed in is done (or all of them are), so that it
+ * writes and refills many at each wake-up instead of one.
+ */
+static int
+worth_collecting(const pool *p)
+{
+	size_t in = p->submit_at - p->collect_at, want = (size_t)p->nslots / 2, k;
+
+	if (want > in)
+		want = in;
+	for (k = 0; k < want; k++)
+		if (p->slots[(p->collect_at + k) % (size_t)p->nslots].state != S_DONE)
+			return 0;
+	return in > 0 && p->collect_at < p->work_at;
+}
+
+/* Moves the workers' next slot past those the caller cleaned itself. */
+static void
+skip_done(pool *p)
+{
+	while (p->work_at < p->submit_at &&
+	    p->slots[p->work_at % (size_t)p->nslots].state == S_DONE)
+		p->work_at++;
+}
+
+/* Cleans slot s with c (and j, for JSON Lines) on the calling thread. */
+static void
+clean_slot(pool *p, cleaner *c, jsonl *j, pool_slot *s)
+{
+	int rc;
+
+	cleaner_set_events(c, p->fn, s->ctx);
+	if (j != NULL) {
+		const char *why;
+		rc = jsonl_clean(j, c, s->doc, s->in.data ? s->in.data : "",
+		    s->in.len, p->text ? &s->out : NULL, &why);
+		s->status = rc;
+		if (rc == JSONL_BAD || rc == JSONL_NOFIELD)
+			snprintf(s->why, sizeof(s->why), "%s", why);
+		rc = rc < 0 ? -1 : 0;
+	} else {
+		cleaner_begin(c, s->doc);
+		rc = cleaner_feed(c, s->in.data ? s->in.data : "", s->in.len, &s->out);
+		if (rc == 0)
+			rc = cleaner_end(c, &s->out);
+	}
+	s->failed = rc != 0;
+}
+
+/* Marks s, cleaned, done; with the lock held. */
+static void
+finish(pool *p, pool_slot *s)
+{
+	s->state = S_DONE;
+	skip_done(p);
+	if (p->collecting && worth_collecting(p))
+		pthread_cond_signal(&p->done);
+}
+
 static void *
 work(void *arg)
 {
 	worker *w = arg;
 	pool *p = w->p;
 	pool_slot *s;
-	int rc;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		/* The next slot in order: wait until it is submitted. */
-		while (!p->quit && (p->work_at == p->take_at ||
-		    p->slots[p->work_at % (size_t)p->nslots].state != S_READY))
+		while (skip_done(p), !p->quit && p->work_at == p->submit_at) {
+			p->idle++;
 			pthread_cond_wait(&p->work, &p->mu);
+			p->idle--;
+		}
 		if (p->quit)
 			break;
 		s = &p->slots[p->work_at++ % (size_t)p->nslots];
 		s->state = S_BUSY;
 		pthread_mutex_unlock(&p->mu);
-		cleaner_set_events(w->c, p->fn, s->ctx);
-		if (w->j != NULL) {
-			const char *why;
-			rc = jsonl_clean(w->j, w->c, s->doc, s->in.data ? s->in.data : "",
-			    s->in.len, p->text ? &s->out : NULL, &why);
-			s->status = rc;
-			if (rc == JSONL_BAD || rc == JSONL_NOFIELD)
-				snprintf(s->why, sizeof(s->why), "%s", why);
-			rc = rc < 0 ? -1 : 0;
-		} else {
-			cleaner_begin(w->c, s->doc);
-			rc = cleaner_feed(w->c, s->in.data ? s->in.data : "", s->in.len, &s->out);
-			if (rc == 0)
-				rc = cleaner_end(w->c, &s->out);
-		}
-		s->failed = rc != 0;
+		clean_slot(p, w->c, w->j, s);
 		pthread_mutex_lock(&p->mu);
-		s->state = S_DONE;
-		pthread_cond_broadcast(&p->done);
+		finish(p, s);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
+}
+
+int
+pool_help(pool *p, cleaner *c, jsonl *j)
+{
+	pool_slot *s = NULL;
+
+	pthread_mutex_lock(&p->mu);
+	skip_done(p);
+	if (p->work_at < p->submit_at) {
+		s = &p->slots[p->work_at++ % (size_t)p->nslots];
+		s->state = S_BUSY;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (s == NULL)
+		return 0;
+	clean_slot(p, c, j, s);
+	pthread_mutex_lock(&p->mu);
+	finish(p, s);
+	pthread_mutex_unlock(&p->mu);
+	return 1;
 }
 
 pool *
@@ -161,10 +243,8 @@ pool_take(pool *p)
 {
 	pool_slot *s;
 
-	pthread_mutex_lock(&p->mu);
 	s = &p->slots[p->take_at++ % (size_t)p->nslots];
 	s->state = S_TAKEN;
-	pthread_mutex_unlock(&p->mu);
 	buf_clear(&s->in);
 	buf_clear(&s->out);
 	s->failed = 0;
@@ -176,7 +256,9 @@ pool_submit(pool *p, pool_slot *s)
 {
 	pthread_mutex_lock(&p->mu);
 	s->state = S_READY;
-	pthread_cond_broadcast(&p->work);
+	p->submit_at++;
+	if (p->idle > 0)
+		pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -188,14 +270,19 @@ pool_collect(pool *p, int wait)
 	pthread_mutex_lock(&p->mu);
 	while (p->collect_at < p->take_at) {
 		pool_slot *t = &p->slots[p->collect_at % (size_t)p->nslots];
-		if (t->state == S_DONE) {
+		/* Not before the workers are past it: the caller may reuse it. */
+		if (t->state == S_DONE && p->collect_at < p->work_at) {
 			p->collect_at++;
 			s = t;
 			break;
 		}
 		if (!wait)
 			break;
-		pthread_cond_wait(&p->done, &p->mu);
+		p->collecting = 1;
+		do
+			pthread_cond_wait(&p->done, &p->mu);
+		while (!worth_collecting(p) && (t->state != S_DONE || p->collect_at >= p->work_at));
+		p->collecting = 0;
 	}
 	pthread_mutex_unlock(&p->mu);
 	return s;
@@ -205,22 +292,24 @@ void
 pool_skip(pool *p, pool_slot *s)
 {
 	pthread_mutex_lock(&p->mu);
-	s->state = S_DONE;
-	/* The workers' next slot moves past it here, not when one of them
-	 * wakes: by then the slot may be in use again, a lap later. */
-	if (p->work_at < p->take_at && &p->slots[p->work_at % (size_t)p->nslots] == s)
-		p->work_at++;
-	pthread_cond_broadcast(&p->work);
-	pthread_cond_broadcast(&p->done);
+	p->submit_at++;
+	finish(p, s);
 	pthread_mutex_unlock(&p->mu);
 }
 
 void
 pool_give(pool *p, pool_slot *s)
 {
-	pthread_mutex_lock(&p->mu);
+	(void)p;	/* the workers are past a collected slot */
+	/* A slot keeps its buffers for the next document, but not one a big
+	 * document grew: memory stays bounded however many slots there are. */
+	if (s->in.cap > POOL_KEEP)
+		buf_free(&s->in);
+	if (s->out.cap > POOL_KEEP)
+		buf_free(&s->out);
+	if (s->aux.cap > POOL_KEEP)
+		buf_free(&s->aux);
 	s->state = S_FREE;
-	pthread_mutex_unlock(&p->mu);
 }
 
 void

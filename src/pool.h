@@ -3,7 +3,8 @@
  *
  * The caller takes a free slot (pool_take, in input order), fills its input
  * with one whole document and submits it; worker threads, each with its own
- * cleaner, clean submitted slots; the caller collects finished slots in the
+ * cleaner, clean submitted slots, and so may the caller itself instead of
+ * waiting (pool_help); the caller collects finished slots in the
  * order it took them (pool_collect), writes their output and gives them
  * back (pool_give).  At most nslots documents are in flight, so memory is
  * bounded by nslots times the largest document the caller puts in a slot.
@@ -17,6 +18,7 @@
 
 #include "buf.h"
 #include "clean.h"
+#include "jsonl.h"
 
 typedef struct pool pool;
 
@@ -50,6 +52,11 @@ void pool_submit(pool *p, pool_slot *s);
  * in flight.  With wait 0, NULL also if the oldest is not done yet. */
 pool_slot *pool_collect(pool *p, int wait);
 void pool_give(pool *p, pool_slot *s);
+/* Cleans the oldest submitted slot no worker has begun on the calling
+ * thread, with its cleaner c (and j for JSON Lines; c's event callback is
+ * left set to the slot's), so that the caller works instead of waiting.
+ * Returns 1, or 0 if there was no such slot. */
+int pool_help(pool *p, cleaner *c, jsonl *j);
 /* Marks a taken slot done without cleaning it (the caller cleaned that
  * document itself); it is collected in its turn with empty output.  Every
  * slot taken before it must have been collected. */

@@ -99,12 +99,19 @@ done
 
 # ---- threads ----------------------------------------------------------------------
 # -j N writes byte for byte what -j 1 writes: NUL-separated documents (one of
-# them over the 1 MiB slot size, so that it streams), several files, and
-# --explain.
+# them over the 1 MiB slot size, so that it streams; several big enough
+# that the bytes in flight, not the slots, are the bound; enough small ones
+# to go round the slots many times), several files, and --explain.
 {
-	for f in fixtures/seeds/*[0-9a-f].txt fixtures/variants/*.txt; do cat "$f"; printf '\0'; done
+	for k in 1 2 3 4 5 6; do
+		for f in fixtures/seeds/*[0-9a-f].txt fixtures/variants/*.txt; do cat "$f"; printf '\0'; done
+	done
 	yes 'Ein langer Absatz, der sich wiederholt, bis das Dokument groß ist.' | head -c 1500000
 	printf '\0\0'
+	for k in 1 2 3 4; do
+		yes "Absatz $k, der sich wiederholt, bis das Dokument fast ein MiB hat." | head -c 700000
+		printf '\0'
+	done
 	for f in fixtures/seeds/*[0-9a-f].txt; do cat "$f"; printf '\0'; done
 } >"$out/multi.z"
 "$UNBOIL" -z -j 1 "$out/multi.z" >"$out/j1.out"
