@@ -359,7 +359,6 @@ static int
 process_line(cleaner *c, const char *p, size_t n, buf *out)
 {
 	rules_result res;
-	prose_feat f;
 	const char *t;
 	size_t tn;
 	int prose;
@@ -429,9 +428,9 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	 * head and cut rules; without either, it is not worth finding out. */
 	prose = BODY_LINK;
 	if (c->o.layout || c->positional) {
-		prose_features(res.text, res.len, &f);
-		prose = prose_is_body(&f) ? BODY_PROSE :
-		    prose_is_content(&f) ? BODY_CONTENT : BODY_LINK;
+		int k = prose_kind(res.text, res.len);
+		prose = k == PROSE_BODY ? BODY_PROSE : k == PROSE_CONTENT ?
+		    BODY_CONTENT : BODY_LINK;
 	}
 	c->prose_seen += prose == BODY_PROSE;
 	return wait_line(c, W_CAND, res.by, res.text, res.len, prose,

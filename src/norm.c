@@ -206,19 +206,22 @@ clean_char(const unsigned char *p, size_t i)
 	return 0;
 }
 
-/* Eight bytes at p that are all printable ASCII or single spaces, the
- * last of which, if a space, is followed by a clean character. */
-static int
+/* How many of the eight bytes at p (at a character boundary) are whole
+ * characters of a clean run: printable ASCII, single spaces and the
+ * letters U+00C0..U+02FF, the last of which, if a space, is followed by a
+ * clean character.  0 if some byte is not. */
+static size_t
 clean_word(const unsigned char *p)
 {
 	uint64_t w = swar_load(p), sp;
+	size_t k = swar_two_byte(w, 0xC3, 0xCB);
 
-	if (w & SWAR_HIGHS)
+	if (k == 0)
 		return 0;
 	sp = swar_eq(w, ' ');
 	if ((swar_below(w, '!') & ~sp) | swar_eq(w, 0x7F) | (sp & sp >> 8))
 		return 0;
-	return !(sp >> 63) || clean_char(p, 8) > 0;
+	return !(sp >> 63) || clean_char(p, 8) > 0 ? k : 0;
 }
 
 static size_t
@@ -227,8 +230,8 @@ clean_run(const unsigned char *p, size_t i, size_t n)
 	size_t k;
 
 	while (i < n) {
-		if (i + 9 <= n && clean_word(p + i))
-			i += 8;
+		if (i + 9 <= n && (k = clean_word(p + i)) > 0)
+			i += k;
 		else if ((k = clean_char(p, i)) > 0)
 			i += k;
 		else if (p[i] == ' ' && i + 1 < n && clean_char(p, i + 1) > 0)

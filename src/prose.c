@@ -185,8 +185,15 @@ headline_colon(const char *s, size_t n)
 	return upper && spaces >= 2;
 }
 
-void
-prose_features(const char *s, size_t n, prose_feat *f)
+/*
+ * The features of s[0..n).  With early set, stops once prose_is_body() is
+ * certain to hold however the rest of the line reads, and returns 1; the
+ * counts are partial then.  What remains after a word can hold at most
+ * half as many more words as it has bytes (each needs a space before it),
+ * none of them a stop word at worst.
+ */
+static int
+scan(const char *s, size_t n, prose_feat *f, int early)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, a, b, e;
@@ -226,9 +233,32 @@ prose_features(const char *s, size_t n, prose_feat *f)
 			f->words++;
 			f->stops += b - a < STOP_MAX &&
 			    stop_key(key_of(u + a, b + 1 - a, n - a));
+			if (early && f->words >= 8) {
+				size_t most = f->words + (n - e) / 2;
+				if ((f->words >= 16 && 10 * (size_t)f->stops >= most) ||
+				    (f->terminal && 8 * (size_t)f->stops >= most))
+					return 1;
+			}
 		}
 		i = e;
 	}
+	return 0;
+}
+
+void
+prose_features(const char *s, size_t n, prose_feat *f)
+{
+	scan(s, n, f, 0);
+}
+
+int
+prose_kind(const char *s, size_t n)
+{
+	prose_feat f;
+
+	if (scan(s, n, &f, 1) || prose_is_body(&f))
+		return PROSE_BODY;
+	return prose_is_content(&f) ? PROSE_CONTENT : PROSE_LINK;
 }
 
 int

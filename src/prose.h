@@ -26,6 +26,14 @@ typedef struct prose_feat {
 
 void prose_features(const char *s, size_t n, prose_feat *f);
 
+enum { PROSE_LINK, PROSE_CONTENT, PROSE_BODY };
+
+/* PROSE_BODY if prose_is_body() holds for the line's features, else
+ * PROSE_CONTENT if prose_is_content() does, else PROSE_LINK; the same as
+ * computing them with prose_features(), but it stops reading words as soon
+ * as the line is sure to be running text. */
+int prose_kind(const char *s, size_t n);
+
 /* Non-zero if w[0..n) is a stop word, in any ASCII case (and Ä Ö Ü). */
 int prose_is_stop(const char *w, size_t n);
 

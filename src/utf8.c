@@ -64,9 +64,10 @@ utf8_valid_prefix(const char *s, size_t n)
 	size_t i = 0, k;
 
 	while (i < n) {
-		/* Eight ASCII bytes at a time: the common case by far. */
-		while (i + 8 <= n && !(swar_load(p + i) & SWAR_HIGHS))
-			i += 8;
+		/* Eight bytes at a time while they are ASCII and two-byte
+		 * characters (Latin letters), which need no other check. */
+		while (i + 8 <= n && (k = swar_two_byte(swar_load(p + i), 0xC2, 0xDF)) > 0)
+			i += k;
 		if (i >= n)
 			break;
 		if (p[i] < 0x80) {

@@ -105,7 +105,7 @@ test_prose_differential(void)
 	const size_t np = sizeof(parts) / sizeof(parts[0]);
 	char line[512];
 	unsigned long x = 12345;
-	int bad = 0, t;
+	int bad = 0, t, kind_ok = 1;
 
 	for (t = 0; t < 200000 && bad < 5; t++) {
 		size_t n = 0, k, want = (size_t)(t % 40);
@@ -126,6 +126,8 @@ test_prose_differential(void)
 		}
 		prose_features(line, n, &f);
 		slow_words(line, n, &w, &st, &dg, &in);
+		kind_ok &= prose_kind(line, n) == (prose_is_body(&f) ? PROSE_BODY :
+		    prose_is_content(&f) ? PROSE_CONTENT : PROSE_LINK);
 		if (f.words != w || f.stops != st || f.digits != dg || f.inner_punct != in) {
 			bad++;
 			printf("# \"%.*s\": words %u/%u stops %u/%u digits %d/%d inner %d/%d\n",
@@ -134,6 +136,7 @@ test_prose_differential(void)
 		}
 	}
 	CHECK(bad == 0, "features agree with the byte-at-a-time reference on 200000 lines");
+	CHECK(kind_ok, "prose_kind, which may stop early, sorts every line as the features do");
 	CHECK(prose_is_stop("\xC3\x9C" "ber", 5) && prose_is_stop("DIE", 3) &&
 	    !prose_is_stop("dies e", 6) && !prose_is_stop("", 0), "stop words");
 }
