@@ -5,9 +5,10 @@
  * per state, one column per byte class (the bytes that occur in some
  * literal, each with its own class, and class 0 for every other byte).
  * Building it breadth first turns the trie into the DFA in place.  In the
- * finished table an entry holds the target state's row offset, with the
- * top bit set when the target ends some literal, so the scan does one load
- * and one test per byte and looks at the output lists only on a hit.
+ * finished table the states that end some literal are numbered last and an
+ * entry holds the target state's row offset, so the scan does one add, one
+ * load and one compare per byte and looks at the output lists only on a
+ * hit.
  *
  * A table larger than AHO_MAX_CELLS is refused: the caller then does
  * without this prefilter rather than spend the memory.
@@ -18,7 +19,6 @@
 #include <string.h>
 
 #define AHO_MAX_CELLS ((size_t)1 << 22)	/* 16 MiB of transitions */
-#define HIT 0x80000000u
 
 typedef struct lit {
 	char *s;
@@ -34,7 +34,9 @@ struct aho {
 	int built;
 	uint8_t cls[256];
 	size_t nclass;
-	uint32_t *delta;	/* states * nclass entries */
+	uint32_t *delta;	/* states * nclass entries: target row offsets */
+	uint32_t hits;		/* entries from here on end some literal */
+	uint32_t *old;		/* a state's number in the output lists */
 	uint32_t *outoff;	/* a state's tags: outtag[outoff[s]..outoff[s+1]) */
 	uint32_t *outtag;
 };
@@ -66,6 +68,7 @@ aho_free(aho *a)
 		free(a->lits[i].s);
 	free(a->lits);
 	free(a->delta);
+	free(a->old);
 	free(a->outoff);
 	free(a->outtag);
 	free(a);
@@ -214,6 +217,42 @@ make_dfa(aho *a, uint32_t *order, uint32_t *fail)
 	}
 }
 
+/*
+ * Numbers the states anew, those that end no literal first, and turns each
+ * entry into its target's row offset: then an entry needs no masking
+ * before the next load, and "some literal ends here" is entry >= a->hits.
+ * order (the breadth-first order) is reused for the new numbers.
+ */
+static int
+renumber(aho *a, size_t nstates, uint32_t *order)
+{
+	size_t nc = a->nclass, i, c, k = 0;
+	uint32_t *d = malloc(nstates * nc * sizeof(*d));
+	uint32_t *old = malloc(nstates * sizeof(*old));
+
+	if (d == NULL || old == NULL) {
+		free(d);
+		free(old);
+		return -1;
+	}
+	for (int hit = 0; hit < 2; hit++)
+		for (i = 0; i < nstates; i++)
+			if ((a->outoff[i + 1] > a->outoff[i]) == hit)
+				old[k++] = (uint32_t)i;
+	for (i = 0; i < nstates; i++)
+		order[old[i]] = (uint32_t)i;	/* old number -> new */
+	for (i = 0; i < nstates; i++)
+		for (c = 0; c < nc; c++)
+			d[i * nc + c] = (uint32_t)(order[a->delta[old[i] * nc + c]] * nc);
+	for (i = 0; i < nstates && a->outoff[old[i] + 1] == a->outoff[old[i]]; i++)
+		;
+	a->hits = (uint32_t)(i * nc);
+	free(a->delta);
+	a->delta = d;
+	a->old = old;
+	return 0;
+}
+
 int
 aho_build(aho *a)
 {
@@ -235,18 +274,8 @@ aho_build(aho *a)
 	if (a->delta != NULL && end_of != NULL && order != NULL && fail != NULL) {
 		nstates = make_trie(a, end_of);
 		make_dfa(a, order, fail);
-		if (make_outputs(a, end_of, order, fail, nstates) == 0) {
-			/* Entries become row offsets, marked where output is. */
-			for (i = 0; i < nstates * a->nclass; i++) {
-				uint32_t t = a->delta[i];
-				a->delta[i] = (uint32_t)(t * a->nclass) |
-				    (a->outoff[t + 1] > a->outoff[t] ? HIT : 0);
-			}
-			/* Rows past the last state were never used. */
-			uint32_t *d = realloc(a->delta,
-			    nstates * a->nclass * sizeof(*d));
-			if (d != NULL)
-				a->delta = d;
+		if (make_outputs(a, end_of, order, fail, nstates) == 0 &&
+		    renumber(a, nstates, order) == 0) {
 			a->built = 1;
 			rc = 0;
 		}
@@ -261,7 +290,7 @@ aho_build(aho *a)
 static void
 emit(const aho *a, uint32_t v, uint64_t *tags)
 {
-	uint32_t st = (v & ~HIT) / (uint32_t)a->nclass, k;
+	uint32_t st = a->old[v / (uint32_t)a->nclass], k;
 
 	for (k = a->outoff[st]; k < a->outoff[st + 1]; k++)
 		tags[a->outtag[k] >> 6] |= (uint64_t)1 << (a->outtag[k] & 63);
@@ -274,8 +303,8 @@ run(const aho *a, const unsigned char *u, size_t n, uint32_t v, uint64_t *tags)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		v = a->delta[(v & ~HIT) + a->cls[u[i]]];
-		if (v & HIT)
+		v = a->delta[v + a->cls[u[i]]];
+		if (v >= a->hits)
 			emit(a, v, tags);
 	}
 	return v;
@@ -283,40 +312,51 @@ run(const aho *a, const unsigned char *u, size_t n, uint32_t v, uint64_t *tags)
 
 /*
  * A table walk waits for each load before it can start the next, so one
- * walk leaves the core mostly idle.  A long text is cut into LANES pieces
- * walked side by side, each piece starting maxlen - 1 bytes early so that
- * a literal across a cut is still seen whole by the piece it ends in.
+ * walk leaves the core mostly idle.  A long text is cut into four pieces
+ * walked side by side, each piece starting maxlen - 1 bytes early
+ * so that a literal across a cut is still seen whole by the piece it ends
+ * in.  The states live in variables of their own (in an array, the
+ * compiler would store and reload them at every step).
  */
-#define LANES 4
+#define STEP(v, p)                                  \
+	do {                                        \
+		v = d[v + cls[(p)[i]]];             \
+		if (v >= hits)                      \
+			emit(a, v, tags);           \
+	} while (0)
+
+static void
+walk4(const aho *a, const unsigned char *u, size_t n, size_t back, uint64_t *tags)
+{
+	const uint32_t *d = a->delta;
+	const uint8_t *cls = a->cls;
+	const uint32_t hits = a->hits;
+	size_t chunk = n / 4, i;
+	const unsigned char *p0 = u, *p1 = u + chunk - back, *p2 = u + 2 * chunk - back,
+	    *p3 = u + 3 * chunk - back;
+	uint32_t v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+
+	/* Every piece is at least chunk long: the first is exactly that. */
+	for (i = 0; i < chunk; i++) {
+		STEP(v0, p0);
+		STEP(v1, p1);
+		STEP(v2, p2);
+		STEP(v3, p3);
+	}
+	run(a, p1 + chunk, back, v1, tags);
+	run(a, p2 + chunk, back, v2, tags);
+	run(a, p3 + chunk, (size_t)(u + n - p3 - chunk), v3, tags);
+}
 
 void
 aho_scan(const aho *a, const char *s, size_t n, uint64_t *tags)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	const uint32_t *d = a->delta;
-	const uint8_t *cls = a->cls;
 	size_t back = a->maxlen > 0 ? a->maxlen - 1 : 0;
-	size_t chunk = n / LANES, i, k;
-	const unsigned char *p[LANES];
-	uint32_t v[LANES];
 
-	if (chunk < 2 * back + 8) {
+	/* Pieces pay while each is long next to the overlap. */
+	if (n / 4 >= back + 16)
+		walk4(a, u, n, back, tags);
+	else
 		run(a, u, n, 0, tags);
-		return;
-	}
-	for (k = 0; k < LANES; k++) {
-		p[k] = u + k * chunk - (k > 0 ? back : 0);
-		v[k] = 0;
-	}
-	/* Every piece is at least chunk long: lane 0 is exactly that. */
-	for (i = 0; i < chunk; i++)
-		for (k = 0; k < LANES; k++) {
-			v[k] = d[(v[k] & ~HIT) + cls[p[k][i]]];
-			if (v[k] & HIT)
-				emit(a, v[k], tags);
-		}
-	for (k = 1; k < LANES; k++) {
-		const unsigned char *end = k + 1 < LANES ? u + (k + 1) * chunk : u + n;
-		run(a, p[k] + chunk, (size_t)(end - p[k] - chunk), v[k], tags);
-	}
 }
