@@ -14,6 +14,7 @@
 
 #define MIN_LITERAL 2	/* shorter: only an uncommon byte pays */
 #define CLASS_MAX 8	/* a class of more characters is no clue */
+#define CROSS_MAX 16	/* alternatives a run may grow to ("ab[cd]" has 2) */
 
 typedef struct parser {
 	const char *p, *end;
@@ -43,11 +44,17 @@ literal_free(literal_set *s)
 		set_free(s);
 }
 
+/* Adds t[0..n) to s unless it is there already. */
 static int
 set_add(literal_set *s, const char *t, size_t n)
 {
-	char **v = realloc(s->v, (s->n + 1) * sizeof(*v));
-	size_t *l;
+	char **v;
+	size_t *l, i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->len[i] == n && memcmp(s->v[i], t, n) == 0)
+			return 0;
+	v = realloc(s->v, (s->n + 1) * sizeof(*v));
 
 	if (v == NULL)
 		return -1;
@@ -84,23 +91,31 @@ set_selective(const literal_set *s)
 	return 1;
 }
 
+/*
+ * How rare a set's literals are, as the weakest of them: letters, digits,
+ * spaces and the commonest punctuation count one each, other bytes three,
+ * so "(" is a better clue than "l." and "cc-by" better than either.
+ */
 static size_t
-set_min(const literal_set *s)
+set_score(const literal_set *s)
 {
-	size_t i, m = (size_t)-1;
+	size_t i, j, m = (size_t)-1, w;
 
-	for (i = 0; i < s->n; i++)
-		if (s->len[i] < m)
-			m = s->len[i];
+	for (i = 0; i < s->n; i++) {
+		for (w = 0, j = 0; j < s->len[i]; j++)
+			w += literal_common_byte((unsigned char)s->v[i][j]) ? 1 : 3;
+		if (w < m)
+			m = w;
+	}
 	return s->n ? m : 0;
 }
 
-/* Keeps the better of best and cand (the longer shortest literal). */
+/* Keeps the better of best and cand (the rarer weakest literal). */
 static void
 keep_better(literal_set *best, literal_set *cand)
 {
 	if (cand->n > 0 && set_selective(cand) &&
-	    (best->n == 0 || set_min(cand) > set_min(best))) {
+	    (best->n == 0 || set_score(cand) > set_score(best))) {
 		set_free(best);
 		*best = *cand;
 		cand->v = NULL;
@@ -149,7 +164,6 @@ quantifier(parser *ps)
 	return optional;
 }
 
-static int parse_alt(parser *ps, literal_set *out);
 
 /* Skips a character class starting at '['. */
 static void
@@ -219,7 +233,9 @@ class_literals(parser *ps, literal_set *out)
 	ps->p = p;
 	while (ps->p < ps->end && *ps->p != ']' && out->n <= CLASS_MAX) {
 		unsigned char c = (unsigned char)*ps->p;
-		if (c == '[' || c == '-' || (ps->p + 1 < ps->end && ps->p[1] == '-' &&
+		/* A '-' is itself only first or last. */
+		if (c == '[' || (c == '-' && ps->p != p && ps->p + 1 < ps->end &&
+		    ps->p[1] != ']') || (ps->p + 1 < ps->end && ps->p[1] == '-' &&
 		    ps->p + 2 < ps->end && ps->p[2] != ']'))
 			cp = -1;	/* ranges, POSIX classes */
 		else if (c == '\\')
@@ -298,36 +314,133 @@ escape(parser *ps)
 	return (unsigned char)c;	/* escaped punctuation */
 }
 
-/* Ends the current run of literal characters as a candidate. */
+/*
+ * The run: the text a branch must contain at the current point, as a set
+ * of alternatives ("ab[cd]" is {abc, abd}), all of which grow together.
+ * It starts as the one empty string.
+ */
 static int
-end_run(parser *ps, buf *run, literal_set *best)
+run_reset(literal_set *run)
 {
-	literal_set cand = { NULL, NULL, 0 };
+	set_free(run);
+	return set_add(run, "", 0);
+}
 
-	(void)ps;
-	if (run->len >= MIN_LITERAL && set_add(&cand, run->data, run->len) != 0)
-		return -1;
-	keep_better(best, &cand);
-	buf_clear(run);
+/* Appends t[0..n) to every alternative of run. */
+static int
+run_append(literal_set *run, const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < run->n; i++) {
+		char *v = realloc(run->v[i], run->len[i] + n + 1);
+		if (v == NULL)
+			return -1;
+		memcpy(v + run->len[i], t, n);
+		run->len[i] += n;
+		v[run->len[i]] = '\0';
+		run->v[i] = v;
+	}
 	return 0;
 }
 
-/* Parses one branch up to '|' or ')' at its level into *best. */
+/* Ends the run as a candidate and starts an empty one. */
 static int
-parse_seq(parser *ps, literal_set *best)
+end_run(literal_set *run, literal_set *best)
 {
-	buf run = { 0 };
-	char enc[4];
-	long cp;
+	keep_better(best, run);		/* takes the set if it is better */
+	return run_reset(run);
+}
+
+/* Continues the run with one of the strings of x (an exact set): every
+ * alternative of the run followed by every one of x, while there are at
+ * most CROSS_MAX; otherwise the run ends and x starts the next.  Frees x. */
+static int
+run_cross(literal_set *run, literal_set *x, literal_set *best)
+{
+	literal_set out = { NULL, NULL, 0 };
+	size_t i, j;
 	int rc = 0;
 
-	while (ps->p < ps->end && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
+	if (run->n * x->n > CROSS_MAX) {
+		rc = end_run(run, best);
+		set_free(run);
+		*run = *x;
+		x->v = NULL;
+		x->len = NULL;
+		x->n = 0;
+		return rc;
+	}
+	for (i = 0; rc == 0 && i < run->n; i++)
+		for (j = 0; rc == 0 && j < x->n; j++) {
+			char *t = malloc(run->len[i] + x->len[j] + 1);
+			if (t == NULL) {
+				rc = -1;
+				break;
+			}
+			memcpy(t, run->v[i], run->len[i]);
+			memcpy(t + run->len[i], x->v[j], x->len[j]);
+			rc = set_add(&out, t, run->len[i] + x->len[j]);
+			free(t);
+		}
+	set_free(x);
+	set_free(run);
+	*run = out;
+	return rc;
+}
+
+static int parse_alt(parser *ps, literal_set *out, literal_set *exact);
+
+/* After a group or class whose literals are sub (and, if it is a plain
+ * alternation of strings, exact), and its quantifier q: sub is a candidate
+ * if the group must be there, and the run goes on through exact. */
+static int
+after_group(literal_set *run, literal_set *best, literal_set *sub, literal_set *exact,
+    int q, int *plain)
+{
+	int rc = 0;
+
+	if (q == 1) {		/* may be absent */
+		set_free(sub);
+		set_free(exact);
+		*plain = 0;
+		return end_run(run, best);
+	}
+	keep_better(best, sub);
+	set_free(sub);
+	if (exact->n == 0) {
+		*plain = 0;
+		return end_run(run, best);
+	}
+	rc = run_cross(run, exact, best);
+	if (rc == 0 && q == 2) {	/* repeated: the run cannot go on */
+		*plain = 0;
+		rc = end_run(run, best);
+	}
+	return rc;
+}
+
+/*
+ * Parses one branch up to '|' or ')' at its level into *best; if exact is
+ * not NULL and the branch is nothing but literal text, small classes,
+ * such groups and zero-width assertions, also sets *exact to the strings
+ * it can match.
+ */
+static int
+parse_seq(parser *ps, literal_set *best, literal_set *exact)
+{
+	literal_set run = { NULL, NULL, 0 };
+	char enc[4];
+	long cp;
+	int rc = run_reset(&run), plain = 1;
+
+	while (rc == 0 && ps->p < ps->end && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
 		unsigned char c = (unsigned char)*ps->p;
 		size_t len;
 
 		if (c == '(') {
-			literal_set sub = { NULL, NULL, 0 };
-			int req = 1;
+			literal_set sub = { NULL, NULL, 0 }, ex = { NULL, NULL, 0 };
+			int look = 0, req = 1;
 			const char *q = ps->p + 1;
 			if (q < ps->end && *q == '*') {
 				ps->fail = 1;	/* backtracking verbs */
@@ -337,9 +450,9 @@ parse_seq(parser *ps, literal_set *best)
 				q++;
 				if (q < ps->end && *q == '<' && q + 1 < ps->end &&
 				    (q[1] == '=' || q[1] == '!'))
-					req = q[1] == '=', q += 2;
+					look = 1, req = q[1] == '=', q += 2;
 				else if (q < ps->end && (*q == '=' || *q == '!'))
-					req = *q == '=', q++;
+					look = 1, req = *q == '=', q++;
 				else if (q < ps->end && *q == ':')
 					q++;
 				else if (q < ps->end && (*q == '<' || *q == 'P' || *q == '\'')) {
@@ -352,44 +465,56 @@ parse_seq(parser *ps, literal_set *best)
 				}
 			}
 			ps->p = q;
-			if (end_run(ps, &run, best) != 0 || parse_alt(ps, &sub) != 0) {
+			if (parse_alt(ps, &sub, look ? NULL : &ex) != 0) {
 				rc = -1;
 				break;
 			}
 			if (ps->p >= ps->end || *ps->p != ')') {
 				ps->fail = 1;
 				set_free(&sub);
+				set_free(&ex);
 				break;
 			}
 			ps->p++;
-			if (quantifier(ps) == 1)
-				req = 0;
-			if (req)
-				keep_better(best, &sub);
-			else
+			int qn = quantifier(ps);
+			if (look) {
+				/* A look-around takes no room: the run ends here. */
+				if (req && qn != 1)
+					keep_better(best, &sub);
 				set_free(&sub);
+				plain = 0;
+				rc = end_run(&run, best);
+			} else
+				rc = after_group(&run, best, &sub, &ex, qn, &plain);
 			continue;
 		}
 		if (c == '[') {
-			literal_set cls = { NULL, NULL, 0 };
+			literal_set cls = { NULL, NULL, 0 }, ex = { NULL, NULL, 0 };
 			int k = class_literals(ps, &cls);
-			if (k < 0 || end_run(ps, &run, best) != 0) {
-				set_free(&cls);
+			if (k < 0) {
 				rc = -1;
 				break;
 			}
 			if (k == 0) {
-				if (quantifier(ps) == 1)
-					set_free(&cls);	/* may be absent */
-				else
-					keep_better(best, &cls);
+				/* Its characters are both the candidate and the text. */
+				size_t i;
+				for (i = 0; rc == 0 && i < cls.n; i++)
+					rc = set_add(&ex, cls.v[i], cls.len[i]);
+				if (rc == 0)
+					rc = after_group(&run, best, &cls, &ex, quantifier(ps), &plain);
 				continue;
 			}
 			skip_class(ps);
 			cp = -1;
+		} else if (c == '\\' && ps->p + 1 < ps->end && strchr("bBAzZG", ps->p[1])) {
+			ps->p += 2;	/* zero-width: the run goes on */
+			continue;
+		} else if (c == '^' || c == '$') {
+			ps->p++;
+			continue;
 		} else if (c == '\\') {
 			cp = escape(ps);
-		} else if (strchr(".^$", c) != NULL) {
+		} else if (c == '.') {
 			ps->p++;
 			cp = -1;
 		} else if ((cp = plain_char(ps)) < 0 && ps->fail)
@@ -397,10 +522,8 @@ parse_seq(parser *ps, literal_set *best)
 		if (cp >= 0 && ps->caseless && cp >= 0x80)
 			cp = -1;	/* no simple lower case for the prefilter */
 		if (cp < 0) {
-			if (end_run(ps, &run, best) != 0) {
-				rc = -1;
-				break;
-			}
+			plain = 0;
+			rc = end_run(&run, best);
 			quantifier(ps);
 			continue;
 		}
@@ -409,58 +532,66 @@ parse_seq(parser *ps, literal_set *best)
 		len = utf8_encode((uint32_t)cp, enc);
 		int q = quantifier(ps);
 		if (q == 1) {
-			if (end_run(ps, &run, best) != 0) {
-				rc = -1;
-				break;
-			}
-			continue;	/* the character may be absent */
+			plain = 0;
+			rc = end_run(&run, best);	/* the character may be absent */
+			continue;
 		}
-		if (buf_append(&run, enc, len) != 0) {
-			rc = -1;
-			break;
-		}
-		if (q == 2 && end_run(ps, &run, best) != 0) {
-			rc = -1;	/* repeated: the run cannot go on past it */
-			break;
+		rc = run_append(&run, enc, len);
+		if (rc == 0 && q == 2) {
+			plain = 0;
+			rc = end_run(&run, best);	/* repeated: the run stops */
 		}
 	}
-	if (rc == 0 && end_run(ps, &run, best) != 0)
-		rc = -1;
-	buf_free(&run);
+	if (rc == 0 && exact != NULL && plain && !ps->fail) {
+		size_t i;
+		for (i = 0; rc == 0 && i < run.n; i++)
+			rc = set_add(exact, run.v[i], run.len[i]);
+	}
+	if (rc == 0)
+		keep_better(best, &run);
+	set_free(&run);
 	return rc;
 }
 
 /* Parses alternatives up to ')' or the end.  The result is the union of
- * the branches' sets, or empty if some branch has none. */
+ * the branches' sets, or empty if some branch has none; *exact likewise,
+ * when every branch is plain text and there are at most CROSS_MAX. */
 static int
-parse_alt(parser *ps, literal_set *out)
+parse_alt(parser *ps, literal_set *out, literal_set *exact)
 {
-	literal_set all = { NULL, NULL, 0 };
-	int none = 0;
+	literal_set all = { NULL, NULL, 0 }, ex = { NULL, NULL, 0 };
+	int none = 0, inexact = exact == NULL;
 	size_t i;
 
 	for (;;) {
-		literal_set br = { NULL, NULL, 0 };
-		if (parse_seq(ps, &br) != 0) {
+		literal_set br = { NULL, NULL, 0 }, bx = { NULL, NULL, 0 };
+		int rc = parse_seq(ps, &br, inexact ? NULL : &bx);
+		none |= br.n == 0;
+		inexact |= bx.n == 0;
+		for (i = 0; rc == 0 && i < br.n && !none; i++)
+			rc = set_add(&all, br.v[i], br.len[i]);
+		for (i = 0; rc == 0 && i < bx.n && !inexact; i++)
+			rc = set_add(&ex, bx.v[i], bx.len[i]);
+		set_free(&br);
+		set_free(&bx);
+		if (rc != 0) {
 			set_free(&all);
-			set_free(&br);
+			set_free(&ex);
 			return -1;
 		}
-		none |= br.n == 0;
-		for (i = 0; i < br.n && !none; i++)
-			if (set_add(&all, br.v[i], br.len[i]) != 0) {
-				set_free(&all);
-				set_free(&br);
-				return -1;
-			}
-		set_free(&br);
 		if (ps->fail || ps->p >= ps->end || *ps->p != '|')
 			break;
 		ps->p++;
 	}
 	if (none || ps->fail)
 		set_free(&all);
+	if (inexact || ps->fail || ex.n > CROSS_MAX)
+		set_free(&ex);
 	*out = all;
+	if (exact != NULL)
+		*exact = ex;
+	else
+		set_free(&ex);
 	return 0;
 }
 
@@ -473,7 +604,7 @@ literal_extract(const char *pat, size_t n, int caseless, literal_set *out)
 	out->v = NULL;
 	out->len = NULL;
 	out->n = 0;
-	if (parse_alt(&ps, &s) != 0)
+	if (parse_alt(&ps, &s, NULL) != 0)
 		return -1;
 	if (ps.fail || ps.p != ps.end) {
 		set_free(&s);

@@ -54,6 +54,7 @@ struct rule {
 	uint8_t last[32];
 	int scanned;		/* has literals in the automata: run only
 				   on lines where one of them was found */
+	int jit;		/* compiled to machine code */
 };
 
 struct rules {
@@ -333,7 +334,7 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 	}
 
 	/* JIT is an optimisation: where it is unavailable the interpreter runs. */
-	(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+	r->jit = pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0;
 	/* Before a pattern runs, the line must pass what is cheap to check:
 	 * its length, for an anchored pattern its first byte, and the
 	 * pattern's required literals (found for all rules at once, see
@@ -877,7 +878,10 @@ match(rules_matcher *m, const rule *r, const char *s, size_t n)
 
 	if (!m->rs->no_prefilter && n < r->minlen)
 		return 0;
-	rc = pcre2_match(r->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+	/* The JIT entry skips the checks pcre2_match() makes on every call,
+	 * which on lines that fail at once is most of the cost. */
+	rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+	    m->md, m->mctx) : pcre2_match(r->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
 	    m->md, m->mctx);
 
 	if (rc >= 0)

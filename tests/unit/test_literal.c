@@ -81,7 +81,7 @@ main(void)
 	LITS("PUBLICATIONxINxGER|xAUTxONLY", 0, "PUBLICATIONxINxGER|xAUTxONLY");
 	LITS("^(?=.{0,300}$)(?=.*\\b(?:newsletter|inbox)\\b)", 1, "newsletter|inbox");
 	LITS("(?!Anzeige)\\w+", 0, "-");
-	LITS("[abc]def[g]hij", 0, "def");
+	LITS("[abc]def[g]hij", 0, "adefghij|bdefghij|cdefghij");
 	LITS("Gespr\xC3\xA4" "ch", 0, "Gespr\xC3\xA4" "ch");
 	LITS("Gespr\xC3\xA4" "chsrunde", 1, "chsrunde");
 	LITS("(?i)anzeige", 0, "-");
@@ -142,7 +142,15 @@ main(void)
 	LITS("[.,]", 0, "-");				/* common bytes: no clue */
 	LITS("[a-z|]", 0, "-");				/* ranges are not a list */
 	LITS("[abcdefghij]x", 0, "-");			/* nor is a long class */
-	LITS("[Aa]nzeige", 1, "nzeige");		/* longer literals win */
+	LITS("[Aa]nzeige", 1, "anzeige");		/* one case, once */
+	LITS("cc[- ]by", 1, "cc-by|cc by");		/* runs go on through classes */
+	LITS("\\b(?:ist|sind) unter (?:der|einer) lizenz", 1,
+	    "ist unter der lizenz|ist unter einer lizenz|sind unter der lizenz|sind unter einer lizenz");
+	LITS("ab(?:c|d+)ef", 0, "ab");			/* d+ is no plain text */
+	LITS("x(?:ab|cd)?yz", 0, "yz");			/* an optional group ends it */
+	LITS("(?:a|b|c|d|e)(?:f|g|h|i|j)(?:k|l|m|n)z", 0, "kz|lz|mz|nz");	/* at most 16 */
+	LITS("[-x]y[a-]", 0, "-ya|-y-|xya|xy-");		/* '-' first or last is itself */
+	LITS("\\bfoo\\b bar", 0, "foo bar");		/* assertions take no room */
 	LITS("[<>]", 1, "<|>");
 	return unit_done();
 }
