@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "buf.h"
 #include "utf8.h"
 
@@ -644,6 +646,51 @@ map_high(uint8_t map[32])
 	memset(map + 16, 0xFF, 16);	/* bytes 0x80..0xFF */
 }
 
+/*
+ * Adds what a general-category escape at ps->p matches: \pL, \p{Lu},
+ * \P{N}, \p{^P}: its ASCII characters, told by utf8proc, and every byte
+ * beyond ASCII.  0, or -1 for other properties (scripts, \p{Xan}, ...).
+ */
+static int
+map_property(parser *ps, uint8_t map[32])
+{
+	const char *p = ps->p + 2, *name;
+	size_t len;
+	int neg = ps->p[1] == 'P';
+	unsigned i;
+
+	if (p >= ps->end) {
+		ps->fail = 1;
+		return -1;
+	}
+	if (*p == '{') {
+		for (name = ++p; p < ps->end && *p != '}'; p++)
+			;
+		if (p >= ps->end) {
+			ps->fail = 1;
+			return -1;
+		}
+		len = (size_t)(p++ - name);
+		if (len > 0 && *name == '^')
+			neg = !neg, name++, len--;
+	} else
+		name = p++, len = 1;
+	ps->p = p;	/* past the escape, understood or not */
+	if (len < 1 || len > 2 || *name < 'A' || *name > 'Z')
+		return -1;
+	if (len == 2 && !(name[1] >= 'a' && name[1] <= 'z') && name[1] != '&')
+		return -1;
+	for (i = 0; i < 128; i++) {
+		const char *cat = utf8proc_category_string((utf8proc_int32_t)i);
+		int in = cat[0] == name[0] && (len == 1 || cat[1] == name[1] ||
+		    (name[1] == '&' && (cat[1] == 'u' || cat[1] == 'l' || cat[1] == 't')));
+		if (in != neg)
+			map_set(map, i, ps->caseless, ps->lead);
+	}
+	map_high(map);
+	return 0;
+}
+
 /* Adds what \d, \s or a literal escape at ps->p stands for; 0, or -1 if
  * the escape is not understood here. */
 static int
@@ -663,6 +710,8 @@ map_escape(parser *ps, uint8_t map[32])
 		map_high(map);
 		return 0;
 	}
+	if (c == 'p' || c == 'P')
+		return map_property(ps, map);
 	cp = escape(ps);
 	if (cp < 0 || cp >= 0x80)
 		return -1;
@@ -686,7 +735,7 @@ map_class(parser *ps, uint8_t map[32])
 			return -1;
 		if (*ps->p == '\\') {
 			char e = ps->p + 1 < ps->end ? ps->p[1] : 0;
-			if (e == 'd' || e == 's') {
+			if (e == 'd' || e == 's' || e == 'p' || e == 'P') {
 				if (map_escape(ps, map) != 0)
 					return -1;
 				continue;

@@ -117,6 +117,8 @@ main(void)
 	LAST("\\s+$", 0, "<09><0A><0B><0C><0D><20><high>");
 	LAST("\\w$", 0, "-");
 	LAST("[[:space:]]$", 0, "-");
+	LAST("\\p{Lu}$", 0, "ABCDEFGHIJKLMNOPQRSTUVWXYZ<high>");
+	LAST("\\p{Xan}$", 0, "-");
 
 	FIRST("^Anzeige", 0, "A");
 	FIRST("^Anzeige", 1, "Aa");
@@ -133,7 +135,14 @@ main(void)
 	FIRST("^a*b", 0, "ab");
 	FIRST("^.", 0, "-");
 	FIRST("^[^a]", 0, "-");
-	FIRST("^\\p{Lu}", 0, "-");
+	FIRST("^\\p{Lu}", 0, "ABCDEFGHIJKLMNOPQRSTUVWXYZ<high>");	/* and beyond ASCII */
+	FIRST("^\\pN", 0, "0123456789<high>");
+	FIRST("^[\\p{P}\\s]", 0, "<09><0A><0B><0C><0D><20>!\"#%&'()*,-./:;?@[\\]_{}<high>");
+	FIRST("^\\p{^L}x|^\\p{L&}", 0, "-");
+	FIRST("^\\p{Ll}", 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz<high>");
+	FIRST("^\\p{Latin}", 0, "-");			/* scripts: not known */
+	FIRST("^\\p{Lu", 0, "-");			/* unclosed */
+	FIRST("^[\\p{Greek}x]", 0, "-");
 	FIRST("^(?i)a", 0, "-");				/* inline options */
 	FIRST("^(a|", 0, "-");				/* not understood */
 
