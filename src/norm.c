@@ -242,6 +242,100 @@ clean_run(const unsigned char *p, size_t i, size_t n)
 	return i;
 }
 
+/*
+ * Decomposed text is mostly ASCII letters each followed by one combining
+ * mark from U+0300..U+036F ("a" U+0308): such a pair's NFC is looked up
+ * here, asked of utf8proc once per pair and kept.  An entry is 0 while not
+ * known, PAIR_STAYS if NFC leaves the pair alone, PAIR_OTHER if it makes
+ * something else than one character (U+0344 becomes two marks), or the
+ * composite plus PAIR_CP.  Workers may race to fill an entry with the same
+ * value.
+ */
+#define MARK_LO 0x300
+#define MARK_HI 0x36F
+enum { PAIR_STAYS = 1, PAIR_OTHER = 2, PAIR_CP = 3 };
+static _Atomic uint32_t pair_nfc[128][MARK_HI - MARK_LO + 1];
+
+static uint32_t
+compose_pair(unsigned base, uint32_t mark)
+{
+	_Atomic uint32_t *e = &pair_nfc[base][mark - MARK_LO];
+	uint32_t v = atomic_load_explicit(e, memory_order_relaxed), cp;
+	utf8proc_uint8_t *r = NULL;
+	char two[4];
+	size_t k;
+
+	if (v == 0) {
+		two[0] = (char)base;
+		k = 1 + utf8_encode(mark, two + 1);
+		two[k] = '\0';
+		v = PAIR_OTHER;
+		if (utf8proc_map((const utf8proc_uint8_t *)two, (utf8proc_ssize_t)k, &r,
+		    UTF8PROC_STABLE | UTF8PROC_COMPOSE) > 0) {
+			if (strcmp((const char *)r, two) == 0)
+				v = PAIR_STAYS;
+			else if (r[utf8_decode(r, &cp)] == '\0')
+				v = cp + PAIR_CP;
+		}
+		free(r);
+		atomic_store_explicit(e, v, memory_order_relaxed);
+	}
+	return v;
+}
+
+/*
+ * NFC of nc->out in place, when every character a quick check cannot clear
+ * is such a mark after an ASCII letter and before a character that is
+ * (a starter that composes with nothing before it).  Returns 0, or -1 if
+ * the line needs the general algorithm: a first pass only looks, so the
+ * line is then left as it was.  A composite never takes more bytes than
+ * the letter and the mark, so the line only shrinks.
+ */
+static int
+compose_simple(norm_ctx *nc)
+{
+	unsigned char *p = (unsigned char *)nc->out.data;
+	size_t n = nc->out.len, i, o, k;
+	uint32_t cp, next, c;
+	int write;
+
+	for (write = 0; write < 2; write++)
+		for (i = o = 0; i < n; i += k) {
+			if (p[i] < 0x80) {
+				k = 1;
+				if (write)
+					p[o++] = p[i];
+				continue;
+			}
+			k = utf8_decode(p + i, &cp);
+			if (cp >= MARK_LO && cp <= MARK_HI) {
+				/* The letter is p[i - 1] before any write, p[o - 1] after. */
+				unsigned char b = write ? p[o - 1] : p[i - 1];
+				if (!write && (i == 0 || b >= 0x80 || (b | 32) < 'a' || (b | 32) > 'z'))
+					return -1;
+				if (!write && i + k < n && p[i + k] >= 0x80) {
+					utf8_decode(p + i + k, &next);
+					if (next >= MARK_LO && !norm_nfc_safe(next))
+						return -1;
+				}
+				c = compose_pair(b, cp);
+				if (c == PAIR_OTHER)
+					return -1;	/* only in the first pass */
+				if (write && c >= PAIR_CP) {
+					o += utf8_encode(c - PAIR_CP, (char *)p + o - 1) - 1;
+					continue;
+				}
+			} else if (!write && cp >= MARK_LO && !norm_nfc_safe(cp))
+				return -1;
+			if (write) {
+				memmove(p + o, p + i, k);
+				o += k;
+			}
+		}
+	nc->out.len = o;
+	return 0;
+}
+
 static int
 compose(norm_ctx *nc)
 {
@@ -333,7 +427,7 @@ norm_line(norm_ctx *nc, const char *in, size_t n, const char **outp,
 		}
 	}
 	nc->out.len = (size_t)(o - start);
-	if (need_nfc && (fl & NORM_NFC) && compose(nc) != 0)
+	if (need_nfc && (fl & NORM_NFC) && compose_simple(nc) != 0 && compose(nc) != 0)
 		return -1;
 	*outp = nc->out.data;
 	*outn = nc->out.len;

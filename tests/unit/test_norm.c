@@ -4,6 +4,7 @@
 
 #include "norm.h"
 #include "swar.h"
+#include "utf8.h"
 #include "unit.h"
 
 static norm_ctx *nc;
@@ -129,6 +130,50 @@ test_nfc(void)
 	    !norm_nfc_safe(0x0B3E), "combining, singleton, jamo, second starters unsafe");
 }
 
+/* Letters followed by one combining mark take a shortcut to NFC; it must
+ * agree with utf8proc for every letter and mark, and leave to it what it
+ * cannot do. */
+static void
+test_pairs(void)
+{
+	char in[16];
+	unsigned b, m;
+	int ok = 1;
+
+	for (b = 'A'; b <= 'z'; b++)
+		for (m = 0x300; m <= 0x36F; m++) {
+			const char *o;
+			size_t n, k = 0;
+			utf8proc_uint8_t *want;
+			if (!((b | 32) >= 'a' && (b | 32) <= 'z'))
+				continue;
+			in[k++] = 'x';
+			in[k++] = (char)b;
+			k += utf8_encode(m, in + k);
+			memcpy(in + k, "y\xC3\xA4", 3);
+			k += 3;
+			in[k] = '\0';
+			want = utf8proc_NFC((const utf8proc_uint8_t *)in);
+			if (norm_line(nc, in, k, &o, &n) != 0 || want == NULL ||
+			    !SAME(o, n, (const char *)want)) {
+				ok = 0;
+				printf("# %c U+%04X: got \"%.*s\" want \"%s\"\n", b, m, (int)n, o,
+				    want ? (const char *)want : "?");
+			}
+			free(want);
+		}
+	CHECK(ok, "every ASCII letter with every mark U+0300..U+036F as utf8proc composes it");
+	CHECK(norm_is("A\xCC\x8A" "b", "\xC3\x85" "b"), "capital with ring");
+	CHECK(norm_is("e\xCC\xA3", "\xE1\xBA\xB9"), "a composite of three bytes");
+	CHECK(norm_is("q\xCC\x88", "q\xCC\x88"), "a pair that does not compose");
+	CHECK(norm_is("a\xCC\xA3\xCC\x82", "\xE1\xBA\xAD"), "two marks: reordered and composed");
+	CHECK(norm_is("a\xCC\x82\xCC\xA3", "\xE1\xBA\xAD"), "two marks in the other order");
+	CHECK(norm_is("\xCC\x88" "a", "\xCC\x88" "a"), "a mark at the start");
+	CHECK(norm_is("1\xCC\x81", "1\xCC\x81"), "a mark after a digit");
+	CHECK(norm_is("o\xCC\x88 u\xCC\x88 \xE1\x84\x80\xE1\x85\xA1", "\xC3\xB6 \xC3\xBC \xEA\xB0\x80"),
+	    "pairs and Hangul in one line");
+}
+
 /* The quick check must never clear a code point that NFC would change. */
 static void
 test_quick_check_exhaustive(void)
@@ -181,6 +226,7 @@ main(void)
 	test_fold_spaces();
 	test_swar();
 	test_nfc();
+	test_pairs();
 	test_quick_check_exhaustive();
 	test_flags();
 	norm_free(nc);
