@@ -136,6 +136,19 @@ next_space(const unsigned char *s, size_t i, size_t n)
 	return i;
 }
 
+/* The number of spaces in s[0..n). */
+static size_t
+count_spaces(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k = 0;
+
+	for (; i + 8 <= n; i += 8)
+		k += (size_t)__builtin_popcountll(swar_eq(swar_load(s + i), ' '));
+	for (; i < n; i++)
+		k += s[i] == ' ';
+	return k;
+}
+
 /* Does s[0..n) hold an ASCII digit?  Eight bytes at a time. */
 static int
 has_digit(const unsigned char *s, size_t n)
@@ -188,15 +201,14 @@ headline_colon(const char *s, size_t n)
 /*
  * The features of s[0..n).  With early set, stops once prose_is_body() is
  * certain to hold however the rest of the line reads, and returns 1; the
- * counts are partial then.  What remains after a word can hold at most
- * half as many more words as it has bytes (each needs a space before it),
- * none of them a stop word at worst.
+ * counts are partial then.  What remains after a word can hold at most as
+ * many more words as it has spaces, none of them a stop word at worst.
  */
 static int
 scan(const char *s, size_t n, prose_feat *f, int early)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, a, b, e;
+	size_t i = 0, a, b, e, spaces = 0;
 
 	pthread_once(&table_once, build_table);
 	memset(f, 0, sizeof(*f));
@@ -215,9 +227,11 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 	/* Token by token: a word runs from its first letter or digit to its
 	 * last (or the continuation bytes after it), so that the punctuation
 	 * around it does not spoil the stop word look-up. */
+	if (early)
+		spaces = count_spaces(u, n);
 	while (i < n) {
 		while (i < n && s[i] == ' ')
-			i++;
+			i++, spaces--;
 		if (i == n)
 			break;
 		e = next_space(u, i, n);
@@ -234,7 +248,8 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 			f->stops += b - a < STOP_MAX &&
 			    stop_key(key_of(u + a, b + 1 - a, n - a));
 			if (early && f->words >= 8) {
-				size_t most = f->words + (n - e) / 2;
+				/* Each word still to come has a space before it. */
+				size_t most = f->words + spaces;
 				if ((f->words >= 16 && 10 * (size_t)f->stops >= most) ||
 				    (f->terminal && 8 * (size_t)f->stops >= most))
 					return 1;
