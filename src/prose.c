@@ -143,7 +143,7 @@ count_spaces(const unsigned char *s, size_t n)
 	size_t i = 0, k = 0;
 
 	for (; i + 8 <= n; i += 8)
-		k += (size_t)__builtin_popcountll(swar_eq(swar_load(s + i), ' '));
+		k += swar_count(swar_eq(swar_load(s + i), ' '));
 	for (; i < n; i++)
 		k += s[i] == ' ';
 	return k;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "swar.h"
 #include "utf8.h"
 
 struct repair_ctx {
@@ -70,19 +71,33 @@ plausible(uint32_t cp)
 	    (cp >= 0x1F300 && cp <= 0x1FAFF);
 }
 
-/* Could the bytes at p start a mojibake lead followed by a continuation? */
+/* Do the bytes at p (n of them), a C3, start a mojibake lead followed by a
+ * continuation? */
+static int
+mojibake_at(const unsigned char *p, size_t n)
+{
+	return n >= 4 && p[1] >= 0x82 && p[1] <= 0xB4 && (p[2] == 0xC2 ||
+	    p[2] == 0xC5 || p[2] == 0xC6 || p[2] == 0xCB || p[2] == 0xE2);
+}
+
+/* Could s[0..n) hold mojibake?  German text has a C3 every few words:
+ * they are found eight bytes at a time, not one memchr call each. */
 static int
 maybe_mojibake(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	uint64_t m;
 
-	while ((p = memchr(p, 0xC3, (size_t)(e - p))) != NULL) {
-		if (e - p >= 4 && p[1] >= 0x82 && p[1] <= 0xB4 &&
-		    (p[2] == 0xC2 || p[2] == 0xC5 || p[2] == 0xC6 ||
-		    p[2] == 0xCB || p[2] == 0xE2))
+	for (; i + 8 <= n; i += 8)
+		for (m = swar_eq(swar_load(p + i), 0xC3); m != 0; m &= m - 1) {
+			k = i + swar_first(m);
+			if (mojibake_at(p + k, n - k))
+				return 1;
+		}
+	for (; i < n; i++)
+		if (p[i] == 0xC3 && mojibake_at(p + i, n - i))
 			return 1;
-		p++;
-	}
 	return 0;
 }
 

@@ -82,6 +82,14 @@ swar_two_byte(uint64_t w, unsigned char lead_lo, unsigned char lead_hi)
 	return lead >> 63 ? 7 : 8;
 }
 
+/* The number of bytes set in a mask (a multiply gathers the eight flags
+ * into the top byte; no popcount instruction needed). */
+static inline size_t
+swar_count(uint64_t m)
+{
+	return (size_t)(((m >> 7) * SWAR_ONES) >> 56);
+}
+
 /* The index of the first byte set in a non-zero mask. */
 static inline size_t
 swar_first(uint64_t m)

@@ -89,6 +89,8 @@ test_swar(void)
 				ok &= !!(swar_zero(w) & bit) == (v == 0);
 				ok &= !!(swar_below(w, '!') & bit) == (v < '!');
 				ok &= !!(swar_below(w, 0x80) & bit) == (v < 0x80);
+				ok &= swar_count(swar_eq(w, (unsigned char)v)) ==
+				    (fill == v ? 8u : 1u);
 				ok &= (swar_eq(w, (unsigned char)v) & bit) != 0 &&
 				    swar_first(swar_eq(w, (unsigned char)v)) ==
 				    (fill == v ? 0 : k);
