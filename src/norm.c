@@ -309,9 +309,13 @@ compose_simple(norm_ctx *nc)
 			}
 			k = utf8_decode(p + i, &cp);
 			if (cp >= MARK_LO && cp <= MARK_HI) {
-				/* The letter is p[i - 1] before any write, p[o - 1] after. */
-				unsigned char b = write ? p[o - 1] : p[i - 1];
-				if (!write && (i == 0 || b >= 0x80 || (b | 32) < 'a' || (b | 32) > 'z'))
+				/* The letter is p[i - 1] before any write, p[o - 1] after;
+				 * a mark that starts the line has none. */
+				unsigned char b;
+				if (i == 0)
+					return -1;	/* only in the first pass */
+				b = write ? p[o - 1] : p[i - 1];
+				if (!write && (b >= 0x80 || (b | 32) < 'a' || (b | 32) > 'z'))
 					return -1;
 				if (!write && i + k < n && p[i + k] >= 0x80) {
 					utf8_decode(p + i + k, &next);
