@@ -90,6 +90,43 @@ swar_count(uint64_t m)
 	return (size_t)(((m >> 7) * SWAR_ONES) >> 56);
 }
 
+/* The high bytes of w whose value lies in [lo, hi] (both 0x80 or more). */
+static inline uint64_t
+swar_high_in(uint64_t w, unsigned char lo, unsigned char hi)
+{
+	return w & SWAR_HIGHS & ~swar_below7(w, (unsigned char)(lo & 0x7F)) &
+	    swar_below7(w, (unsigned char)((hi & 0x7F) + 1));
+}
+
+/*
+ * For eight bytes w that start at a character boundary: if every byte
+ * beyond ASCII belongs to a well-formed two-byte character (C2..DF) or a
+ * three-byte one whose first byte needs no check of the second (E1..EC,
+ * EE, EF: General Punctuation's quotes and dashes among them), returns how
+ * many bytes are whole characters (6 to 8: a character may go on into the
+ * next word); otherwise 0, and the caller looks byte by byte.
+ */
+static inline size_t
+swar_utf8(uint64_t w)
+{
+	uint64_t high = w & SWAR_HIGHS, two, three, cont;
+	size_t k = 8;
+
+	if (high == 0)
+		return 8;
+	two = swar_high_in(w, 0xC2, 0xDF);
+	three = swar_high_in(w, 0xE1, 0xEC) | swar_high_in(w, 0xEE, 0xEF);
+	cont = swar_high_in(w, 0x80, 0xBF);
+	if ((high & ~(two | three | cont)) != 0 ||
+	    cont != ((two | three) << 8 | three << 16))
+		return 0;
+	if ((two | three) >> 63)
+		k = 7;
+	if (three >> 55 & 1)
+		k = 6;
+	return k;
+}
+
 /* The index of the first byte set in a non-zero mask. */
 static inline size_t
 swar_first(uint64_t m)

@@ -64,9 +64,9 @@ utf8_valid_prefix(const char *s, size_t n)
 	size_t i = 0, k;
 
 	while (i < n) {
-		/* Eight bytes at a time while they are ASCII and two-byte
-		 * characters (Latin letters), which need no other check. */
-		while (i + 8 <= n && (k = swar_two_byte(swar_load(p + i), 0xC2, 0xDF)) > 0)
+		/* Eight bytes at a time while they are ASCII, Latin letters
+		 * and the common three-byte characters. */
+		while (i + 8 <= n && (k = swar_utf8(swar_load(p + i))) > 0)
 			i += k;
 		if (i >= n)
 			break;

@@ -41,6 +41,45 @@ test_valid(void)
 	    "invalid byte after an ASCII run of 16");
 }
 
+/* utf8_valid_prefix takes eight bytes at a time where it can: it must agree
+ * with a byte-by-byte walk on text cut from well-formed and broken pieces
+ * at every alignment. */
+static void
+test_valid_differential(void)
+{
+	static const char *const parts[] = {
+		"a", "Haus ", "\xC3\xA4", "\xC2\xA0", "\xE2\x80\x9E", "\xE2\x80\x9C",
+		"\xE2\x80\x93", "\xEF\xBB\xBF", "\xE0\xA4\x85", "\xED\x9F\xBF",
+		"\xF0\x9F\x98\x80", "\x80", "\xC3", "\xE2\x80", "\xC0\xAF",
+		"\xE0\x80\xAF", "\xED\xA0\x80", "\xFF", "\xE2\x28\xA1", "\xE1\x80",
+	};
+	char s[96];
+	unsigned long x = 7;
+	int ok = 1, t;
+
+	for (t = 0; t < 300000 && ok; t++) {
+		size_t n = 0, i = 0, k, want;
+		while (n < 80) {
+			const char *p;
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			p = parts[(x >> 33) % (t % 3 == 0 ? 20 : 11)];	/* often valid only */
+			memcpy(s + n, p, strlen(p));
+			n += strlen(p);
+		}
+		for (size_t at = 0; at < 8 && ok; at++) {	/* every alignment */
+			const unsigned char *u = (const unsigned char *)s + at;
+			for (i = 0; i < n - at && (k = utf8_seq_len(u + i, n - at - i)) > 0; )
+				i += k;
+			want = i;
+			ok = utf8_valid_prefix(s + at, n - at) == want;
+			if (!ok)
+				printf("# test %d at %zu: got %zu want %zu\n", t, at,
+				    utf8_valid_prefix(s + at, n - at), want);
+		}
+	}
+	CHECK(ok, "the word-at-a-time check agrees with a byte-by-byte walk");
+}
+
 static void
 test_codec(void)
 {
@@ -83,6 +122,7 @@ main(void)
 {
 	test_buf();
 	test_valid();
+	test_valid_differential();
 	test_codec();
 	test_repair();
 	return unit_done();
