@@ -4,7 +4,8 @@
 # Builds the shared benchmark corpora (../shared/bench/make-corpus.sh:
 # German, German with NUL-separated documents, ASCII English; SIZE default
 # 256M) plus NFD-heavy and mojibake-heavy copies of the German one, then
-# times, in one run with the commands interleaved (three rounds, medians):
+# times, in one run with the commands interleaved (ROUNDS rounds, default 5,
+# medians; these machines are shared and noisy, so one round proves little):
 #   cat; sed -E -f unboil.sed (the 61 reference rules); unboil with the same
 #   rules (bench/reference.rules, no default rules, no other normalisation);
 #   unboil with its full default configuration, one thread and all cores.
@@ -49,7 +50,8 @@ cmd[en-unboil-ref]="$U $ref";           in[en-unboil-ref]=$o/en-$size.txt
 cmd[en-unboil-default]="$U -z -j 1";    in[en-unboil-default]=$o/en-$size.nul
 
 declare -A secs rss
-for round in 1 2 3; do
+rounds=${ROUNDS:-5}
+for round in $(seq "$rounds"); do
 	for n in "${names[@]}"; do
 		t0=$(date +%s.%N)
 		# shellcheck disable=SC2086
@@ -59,7 +61,7 @@ for round in 1 2 3; do
 		rss[$n]=$(sed -n 's/^peakrss: //p' $o/rss.err)
 	done
 done
-median() { printf '%s\n' $1 | sort -g | sed -n 2p; }
+median() { printf '%s\n' $1 | sort -g | sed -n "$(( (rounds + 1) / 2 ))p"; }
 mbs() { awk -v b="$(wc -c <"${in[$1]}")" -v t="$(median "${secs[$1]}")" 'BEGIN { printf "%.1f", b / 1e6 / t }'; }
 printf '%-20s %10s %12s   %s\n' command MB/s "peak KiB" input
 for n in "${names[@]}"; do
