@@ -183,14 +183,9 @@ ascii_quote(uint32_t cp)
 	return 0;
 }
 
-/*
- * The end of the run from p[i] of text that every step leaves alone, as
- * long as p[i] itself is not a space: printable ASCII, a space between two
- * such characters, and the two-byte characters from U+00A1 to U+02FF that
- * are neither quotes, nor spaces, nor soft hyphens (the German letters
- * among them).  The run is copied in one go rather than looked at one
- * character at a time.
- */
+/* The length of the character at p[i] if no step changes it wherever it
+ * stands (printable ASCII other than space, or a letter U+00A1..U+02FF
+ * that is not a quote, space or soft hyphen), else 0. */
 static size_t
 clean_char(const unsigned char *p, size_t i)
 {
@@ -224,6 +219,14 @@ clean_word(const unsigned char *p)
 	return !(sp >> 63) || clean_char(p, 8) > 0 ? k : 0;
 }
 
+/*
+ * The end of the run from p[i] of text that every step leaves alone, as
+ * long as p[i] itself is not a space: printable ASCII, a space between two
+ * such characters, and the two-byte characters from U+00A1 to U+02FF that
+ * are neither quotes, nor spaces, nor soft hyphens (the German letters
+ * among them).  The run is copied in one go rather than looked at one
+ * character at a time.
+ */
 static size_t
 clean_run(const unsigned char *p, size_t i, size_t n)
 {
