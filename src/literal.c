@@ -422,6 +422,45 @@ after_group(literal_set *run, literal_set *best, literal_set *sub, literal_set *
 	return rc;
 }
 
+enum { G_PLAIN, G_AROUND, G_NOT };
+
+/*
+ * Moves past the opening of the group at ps->p: "(", "(?:", "(?>", "(?|",
+ * a name, or a look-around.  Returns G_PLAIN, G_AROUND for a positive
+ * look-around (what it holds must be there) or G_NOT for a negative one;
+ * -1 (and ps->fail) for backtracking verbs, inline options and comments.
+ */
+static int
+group_open(parser *ps)
+{
+	const char *q = ps->p + 1, *e = ps->end;
+	int kind = G_PLAIN;
+
+	if (q < e && *q == '*') {
+		ps->fail = 1;
+		return -1;
+	}
+	if (q < e && *q == '?') {
+		q++;
+		if (q < e && *q == '<' && q + 1 < e && (q[1] == '=' || q[1] == '!'))
+			kind = q[1] == '=' ? G_AROUND : G_NOT, q += 2;
+		else if (q < e && (*q == '=' || *q == '!'))
+			kind = *q == '=' ? G_AROUND : G_NOT, q++;
+		else if (q < e && (*q == ':' || *q == '>' || *q == '|'))
+			q++;
+		else if (q < e && (*q == '<' || *q == 'P' || *q == '\'')) {
+			while (q < e && *q != '>' && *q != '\'')
+				q++;
+			q++;
+		} else {
+			ps->fail = 1;
+			return -1;
+		}
+	}
+	ps->p = q;
+	return kind;
+}
+
 /*
  * Parses one branch up to '|' or ')' at its level into *best; if exact is
  * not NULL and the branch is nothing but literal text, small classes,
@@ -442,31 +481,9 @@ parse_seq(parser *ps, literal_set *best, literal_set *exact)
 
 		if (c == '(') {
 			literal_set sub = { NULL, NULL, 0 }, ex = { NULL, NULL, 0 };
-			int look = 0, req = 1;
-			const char *q = ps->p + 1;
-			if (q < ps->end && *q == '*') {
-				ps->fail = 1;	/* backtracking verbs */
+			int kind = group_open(ps), look = kind != G_PLAIN, req = kind != G_NOT;
+			if (kind < 0)
 				break;
-			}
-			if (q < ps->end && *q == '?') {
-				q++;
-				if (q < ps->end && *q == '<' && q + 1 < ps->end &&
-				    (q[1] == '=' || q[1] == '!'))
-					look = 1, req = q[1] == '=', q += 2;
-				else if (q < ps->end && (*q == '=' || *q == '!'))
-					look = 1, req = *q == '=', q++;
-				else if (q < ps->end && *q == ':')
-					q++;
-				else if (q < ps->end && (*q == '<' || *q == 'P' || *q == '\'')) {
-					while (q < ps->end && *q != '>' && *q != '\'')
-						q++;
-					q++;
-				} else {
-					ps->fail = 1;	/* inline options, comments, ... */
-					break;
-				}
-			}
-			ps->p = q;
 			if (parse_alt(ps, &sub, look ? NULL : &ex) != 0) {
 				rc = -1;
 				break;
@@ -861,37 +878,18 @@ first_seq(parser *ps, uint8_t map[32])
 		int empty = 0;
 
 		if (c == '(') {
-			const char *q = ps->p + 1;
-			if (q < ps->end && *q == '?' && q + 1 < ps->end && (q[1] == '=' ||
-			    q[1] == '!' || (q[1] == '<' && q + 2 < ps->end &&
-			    (q[2] == '=' || q[2] == '!')))) {
-				skip_group(ps);	/* a look-around takes no room */
-				empty = 1;
-			} else {
-				if (q < ps->end && *q == '?') {
-					q++;
-					if (q < ps->end && (*q == ':' || *q == '>' || *q == '|'))
-						q++;
-					else if (q < ps->end && (*q == '<' || *q == 'P' || *q == '\'')) {
-						while (q < ps->end && *q != '>' && *q != '\'')
-							q++;
-						q++;
-					} else {
-						ps->fail = 1;	/* inline options, ... */
-						break;
-					}
-				} else if (q < ps->end && *q == '*') {
-					ps->fail = 1;
-					break;
-				}
-				ps->p = q;
-				empty = first_alt(ps, cur);
-				if (ps->p >= ps->end || *ps->p != ')') {
-					ps->fail = 1;
-					break;
-				}
-				ps->p++;
+			uint8_t inner[32] = { 0 };
+			int kind = group_open(ps);
+			if (kind < 0)
+				break;
+			empty = first_alt(ps, kind == G_PLAIN ? cur : inner);
+			if (ps->p >= ps->end || *ps->p != ')') {
+				ps->fail = 1;
+				break;
 			}
+			ps->p++;
+			if (kind != G_PLAIN)
+				empty = 1;	/* a look-around takes no room */
 		} else if (c == '[') {
 			const char *at = ps->p;
 			if (map_class(ps, cur) != 0) {

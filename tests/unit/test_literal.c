@@ -127,6 +127,8 @@ main(void)
 	FIRST("^\"?(?:Kicker|Mehr)", 0, "\"KM");	/* an optional quote */
 	FIRST("^(?=.{0,9}$)(?:x|y)", 0, "xy");		/* look-aheads take no room */
 	FIRST("^(?!a)b", 0, "b");
+	FIRST("^(?>ab|c)", 0, "ac");
+	FIRST("^(?<=x)(?<n>y)", 0, "y");
 	FIRST("^\\bso", 1, "Ss<C5>");			/* LONG S starts with C5 */
 	FIRST("^k", 1, "Kk<E2>");			/* KELVIN SIGN with E2 */
 	FIRST("^\xC3\xA4", 0, "<C3>");
@@ -160,6 +162,9 @@ main(void)
 	LITS("(?:a|b|c|d|e)(?:f|g|h|i|j)(?:k|l|m|n)z", 0, "kz|lz|mz|nz");	/* at most 16 */
 	LITS("[-x]y[a-]", 0, "-ya|-y-|xya|xy-");		/* '-' first or last is itself */
 	LITS("\\bfoo\\b bar", 0, "foo bar");		/* assertions take no room */
+	LITS("x(?>abc|abd)y", 0, "xabcy|xabdy");		/* atomic groups too */
+	LITS("(?|ab(c)|ab(d))e", 0, "abce|abde");		/* and branch resets */
+	LITS("(?=.*(?:anzeige))foo", 0, "anzeige");
 	LITS("[<>]", 1, "<|>");
 	return unit_done();
 }
