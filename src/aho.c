@@ -28,6 +28,7 @@ typedef struct lit {
 
 struct aho {
 	int caseless;
+	int anchored;	/* a trie walked from the start: no fail edges */
 	lit *lits;
 	size_t nlits, cap;
 	size_t maxlen;
@@ -48,12 +49,14 @@ fold(const aho *a, unsigned char c)
 }
 
 aho *
-aho_new(int caseless)
+aho_new(int flags)
 {
 	aho *a = calloc(1, sizeof(*a));
 
-	if (a != NULL)
-		a->caseless = caseless;
+	if (a != NULL) {
+		a->caseless = (flags & AHO_CASELESS) != 0;
+		a->anchored = (flags & AHO_ANCHORED) != 0;
+	}
 	return a;
 }
 
@@ -152,8 +155,9 @@ make_trie(aho *a, uint32_t *end_of)
 	return nstates;
 }
 
-/* Output lists: a state's own literals, then those of its fail state, which
- * is shallower and so was finished first in breadth-first order. */
+/* Output lists: a state's own literals, then (unless anchored) those of its
+ * fail state, which is shallower and so was finished first in breadth-first
+ * order. */
 static int
 make_outputs(aho *a, const uint32_t *end_of, const uint32_t *order,
     const uint32_t *fail, size_t nstates)
@@ -170,7 +174,7 @@ make_outputs(aho *a, const uint32_t *end_of, const uint32_t *order,
 	for (i = 0; a->outoff != NULL && i < nstates; i++) {
 		uint32_t s = order[i];
 		uint32_t f = s == 0 ? 0 : fail[s];
-		uint32_t nf = s == 0 ? 0 : a->outoff[f + 1];	/* size, for now */
+		uint32_t nf = s == 0 || a->anchored ? 0 : a->outoff[f + 1];	/* size, for now */
 		a->outoff[s + 1] = own[s] + nf;
 	}
 	for (i = 0; a->outoff != NULL && i < nstates; i++) {
@@ -187,7 +191,7 @@ make_outputs(aho *a, const uint32_t *end_of, const uint32_t *order,
 		uint32_t s = end_of[i];
 		a->outtag[a->outoff[s] + own[s]++] = a->lits[i].tag;
 	}
-	for (i = 1; i < nstates; i++) {
+	for (i = 1; i < nstates && !a->anchored; i++) {
 		uint32_t s = order[i], f = fail[s];
 		for (k = a->outoff[f]; k < a->outoff[f + 1]; k++)
 			a->outtag[a->outoff[s] + own[s]++] = a->outtag[k];
@@ -196,7 +200,9 @@ make_outputs(aho *a, const uint32_t *end_of, const uint32_t *order,
 	return 0;
 }
 
-/* Turns the trie into the DFA: missing edges take the fail state's. */
+/* Turns the trie into the DFA: missing edges take the fail state's.  An
+ * anchored automaton keeps them missing: they lead to the root, where its
+ * walk stops. */
 static void
 make_dfa(aho *a, uint32_t *order, uint32_t *fail)
 {
@@ -211,7 +217,7 @@ make_dfa(aho *a, uint32_t *order, uint32_t *fail)
 				uint32_t t = row[c];
 				fail[t] = s == 0 ? 0 : a->delta[fail[s] * nc + c];
 				order[tail++] = t;
-			} else if (s != 0)
+			} else if (s != 0 && !a->anchored)
 				row[c] = a->delta[fail[s] * nc + c];
 		}
 	}
@@ -348,12 +354,32 @@ walk4(const aho *a, const unsigned char *u, size_t n, size_t back, uint64_t *tag
 	run(a, p3 + chunk, (size_t)(u + n - p3 - chunk), v3, tags);
 }
 
+/* The anchored walk: down the trie from the root until an edge is missing
+ * (the root has number 0, as it ends no literal). */
+static void
+walk_start(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((v = a->delta[v + a->cls[u[i]]]) == 0)
+			break;
+		if (v >= a->hits)
+			emit(a, v, tags);
+	}
+}
+
 void
 aho_scan(const aho *a, const char *s, size_t n, uint64_t *tags)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t back = a->maxlen > 0 ? a->maxlen - 1 : 0;
 
+	if (a->anchored) {
+		walk_start(a, u, n, tags);
+		return;
+	}
 	/* Pieces pay while each is long next to the overlap. */
 	if (n / 4 >= back + 16)
 		walk4(a, u, n, back, tags);

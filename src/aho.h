@@ -10,6 +10,7 @@
  * Each literal carries a tag (the caller's number, a rule's index); a scan
  * sets the bit of every tag whose literal occurs.  With caseless, ASCII
  * letters in both the literals and the text are compared in lower case.
+ * With anchored, a scan finds only the literals the text starts with.
  * An automaton is built once, then only read, so one serves every thread.
  */
 #ifndef UNBOIL_AHO_H
@@ -20,8 +21,13 @@
 
 typedef struct aho aho;
 
-/* A new, empty automaton; NULL if out of memory. */
-aho *aho_new(int caseless);
+enum {
+	AHO_CASELESS = 1,	/* ASCII letters match either case */
+	AHO_ANCHORED = 2	/* literals only count at the start of the text */
+};
+
+/* A new, empty automaton with flags (AHO_*); NULL if out of memory. */
+aho *aho_new(int flags);
 void aho_free(aho *a);
 
 /* Adds the literal s[0..n), n > 0, with tag.  The literal is copied.

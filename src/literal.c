@@ -73,6 +73,19 @@ set_add(literal_set *s, const char *t, size_t n)
 	return 0;
 }
 
+/* Adds every string of from to into (unless skip), then frees from. */
+static int
+set_merge(literal_set *into, literal_set *from, int skip)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < from->n && !skip; i++)
+		rc = set_add(into, from->v[i], from->len[i]);
+	set_free(from);
+	return rc;
+}
+
 int
 literal_common_byte(unsigned c)
 {
@@ -196,8 +209,7 @@ skip_class(parser *ps)
 static long escape(parser *ps);
 
 /* Reads the unescaped character at ps->p; returns it, or -1 (and sets
- * ps->fail) if it is not well-formed UTF-8, or if caseless and beyond
- * ASCII, which has no simple lower case for the prefilter. */
+ * ps->fail) if it is not well-formed UTF-8. */
 static long
 plain_char(parser *ps)
 {
@@ -214,7 +226,38 @@ plain_char(parser *ps)
 		utf8_decode((const unsigned char *)ps->p, &u);
 	}
 	ps->p += len;
-	return ps->caseless && u >= 0x80 ? -1 : (long)u;
+	return (long)u;
+}
+
+/* Latin letters that PCRE2's caseless matching pairs with their other case
+ * only: Latin-1 and Latin Extended-A, but for those with a third partner
+ * (Å, ß, ſ), dotted and dotless i, and the signs among them. */
+static int
+plain_case(long cp)
+{
+	return cp >= 0xC0 && cp <= 0x17F && cp != 0xC5 && cp != 0xE5 && cp != 0xDF &&
+	    cp != 0xD7 && cp != 0xF7 && cp != 0x130 && cp != 0x131 && cp != 0x17F;
+}
+
+/* Adds the character cp to x as the prefilter compares it: caseless, an
+ * ASCII letter in lower case and another letter in both cases.  Returns
+ * 0, 1 (x unchanged) for a caseless character whose partners are not
+ * known that simply, or -1 if out of memory. */
+static int
+add_char(literal_set *x, long cp, int caseless)
+{
+	char enc[4];
+
+	if (caseless && cp >= 'A' && cp <= 'Z')
+		cp += 32;
+	if (caseless && cp >= 0x80) {
+		if (!plain_case(cp))
+			return 1;
+		return set_add(x, enc, utf8_encode((uint32_t)utf8proc_tolower((utf8proc_int32_t)cp),
+		    enc)) != 0 || set_add(x, enc, utf8_encode((uint32_t)utf8proc_toupper(
+		    (utf8proc_int32_t)cp), enc)) != 0 ? -1 : 0;
+	}
+	return set_add(x, enc, utf8_encode((uint32_t)cp, enc)) != 0 ? -1 : 0;
 }
 
 /*
@@ -227,8 +270,8 @@ static int
 class_literals(parser *ps, literal_set *out)
 {
 	const char *p = ps->p + 1, *save = ps->p;
-	char enc[4];
 	long cp;
+	int k = 0;
 
 	if (p >= ps->end || *p == '^' || *p == ']')
 		return 1;
@@ -241,18 +284,16 @@ class_literals(parser *ps, literal_set *out)
 		    ps->p + 2 < ps->end && ps->p[2] != ']'))
 			cp = -1;	/* ranges, POSIX classes */
 		else if (c == '\\')
-			cp = (cp = escape(ps)) >= 0x80 && ps->caseless ? -1 : cp;
+			cp = escape(ps);
 		else
 			cp = plain_char(ps);
-		if (cp < 0 || ps->fail) {
+		if (cp < 0 || ps->fail || (k = add_char(out, cp, ps->caseless)) > 0) {
 			ps->fail = 0;
 			set_free(out);
 			ps->p = save;
 			return 1;
 		}
-		if (ps->caseless && cp >= 'A' && cp <= 'Z')
-			cp += 32;
-		if (set_add(out, enc, utf8_encode((uint32_t)cp, enc)) != 0)
+		if (k < 0)
 			return -1;
 	}
 	if (ps->p >= ps->end || *ps->p != ']' || out->n > CLASS_MAX) {
@@ -354,25 +395,15 @@ end_run(literal_set *run, literal_set *best)
 	return run_reset(run);
 }
 
-/* Continues the run with one of the strings of x (an exact set): every
- * alternative of the run followed by every one of x, while there are at
- * most CROSS_MAX; otherwise the run ends and x starts the next.  Frees x. */
+/* Replaces run by every one of its strings followed by every one of x.
+ * Frees x. */
 static int
-run_cross(literal_set *run, literal_set *x, literal_set *best)
+cross(literal_set *run, literal_set *x)
 {
 	literal_set out = { NULL, NULL, 0 };
 	size_t i, j;
 	int rc = 0;
 
-	if (run->n * x->n > CROSS_MAX) {
-		rc = end_run(run, best);
-		set_free(run);
-		*run = *x;
-		x->v = NULL;
-		x->len = NULL;
-		x->n = 0;
-		return rc;
-	}
 	for (i = 0; rc == 0 && i < run->n; i++)
 		for (j = 0; rc == 0 && j < x->n; j++) {
 			char *t = malloc(run->len[i] + x->len[j] + 1);
@@ -388,6 +419,25 @@ run_cross(literal_set *run, literal_set *x, literal_set *best)
 	set_free(x);
 	set_free(run);
 	*run = out;
+	return rc;
+}
+
+/* Continues the run with one of the strings of x (an exact set): every
+ * alternative of the run followed by every one of x, while there are at
+ * most CROSS_MAX; otherwise the run ends and x starts the next.  Frees x. */
+static int
+run_cross(literal_set *run, literal_set *x, literal_set *best)
+{
+	int rc;
+
+	if (run->n * x->n <= CROSS_MAX)
+		return cross(run, x);
+	rc = end_run(run, best);
+	set_free(run);
+	*run = *x;
+	x->v = NULL;
+	x->len = NULL;
+	x->n = 0;
 	return rc;
 }
 
@@ -538,17 +588,27 @@ parse_seq(parser *ps, literal_set *best, literal_set *exact)
 			cp = -1;
 		} else if ((cp = plain_char(ps)) < 0 && ps->fail)
 			break;
-		if (cp >= 0 && ps->caseless && cp >= 0x80)
-			cp = -1;	/* no simple lower case for the prefilter */
-		if (cp < 0) {
+		literal_set x = { NULL, NULL, 0 }, ex = { NULL, NULL, 0 };
+		int k = cp < 0 ? 1 : add_char(&x, cp, ps->caseless);
+		if (k < 0) {
+			rc = -1;
+			break;
+		}
+		if (k > 0) {
 			plain = 0;
 			rc = end_run(&run, best);
 			quantifier(ps);
 			continue;
 		}
-		if (ps->caseless && cp >= 'A' && cp <= 'Z')
-			cp += 32;
-		len = utf8_encode((uint32_t)cp, enc);
+		if (x.n > 1) {
+			/* Both cases: the text goes on through them, but one
+			 * letter is no candidate of its own. */
+			rc = after_group(&run, best, &ex, &x, quantifier(ps), &plain);
+			continue;
+		}
+		len = x.len[0];
+		memcpy(enc, x.v[0], len);
+		set_free(&x);
 		int q = quantifier(ps);
 		if (q == 1) {
 			plain = 0;
@@ -580,20 +640,15 @@ parse_alt(parser *ps, literal_set *out, literal_set *exact)
 {
 	literal_set all = { NULL, NULL, 0 }, ex = { NULL, NULL, 0 };
 	int none = 0, inexact = exact == NULL;
-	size_t i;
 
 	for (;;) {
 		literal_set br = { NULL, NULL, 0 }, bx = { NULL, NULL, 0 };
 		int rc = parse_seq(ps, &br, inexact ? NULL : &bx);
 		none |= br.n == 0;
 		inexact |= bx.n == 0;
-		for (i = 0; rc == 0 && i < br.n && !none; i++)
-			rc = set_add(&all, br.v[i], br.len[i]);
-		for (i = 0; rc == 0 && i < bx.n && !inexact; i++)
-			rc = set_add(&ex, bx.v[i], bx.len[i]);
-		set_free(&br);
-		set_free(&bx);
-		if (rc != 0) {
+		int ra = set_merge(&all, &br, none || rc != 0);
+		int rx = set_merge(&ex, &bx, inexact || rc != 0);
+		if (rc != 0 || ra != 0 || rx != 0) {
 			set_free(&all);
 			set_free(&ex);
 			return -1;
@@ -620,9 +675,7 @@ literal_extract(const char *pat, size_t n, int caseless, literal_set *out)
 	parser ps = { pat, pat + n, caseless, 0, 0 };
 	literal_set s = { NULL, NULL, 0 };
 
-	out->v = NULL;
-	out->len = NULL;
-	out->n = 0;
+	*out = (literal_set){ NULL, NULL, 0 };
 	if (parse_alt(&ps, &s, NULL) != 0)
 		return -1;
 	if (ps.fail || ps.p != ps.end) {
@@ -965,4 +1018,157 @@ literal_first(const char *pat, size_t n, int caseless, uint8_t map[32])
 		return 0;
 	memcpy(map, m, sizeof(m));
 	return 1;
+}
+
+/* ---- the text a start-anchored match begins with ---- */
+
+#define PREFIX_MAX 64	/* more alternatives than this are no prefix */
+
+static int prefix_alt(parser *ps, literal_set *out, int *whole);
+
+/* Continues every string of run with every one of x, or, when x is
+ * unknown (empty) or the product too large, ends the run (*open = 0).
+ * Frees x. */
+static int
+prefix_grow(literal_set *run, literal_set *x, int *open)
+{
+	if (!*open || x->n == 0 || run->n * x->n > PREFIX_MAX) {
+		*open = 0;
+		set_free(x);
+		return 0;
+	}
+	return cross(run, x);
+}
+
+/*
+ * Sets *out to strings one of which every match of the branch at ps->p
+ * starts with: the literal text from its start, through small classes,
+ * groups and optional parts, up to the first thing that is not literal.  *whole says
+ * whether they are all the branch can match, so that what follows it
+ * continues them.  Zero-width assertions take no room and are passed.
+ */
+static int
+prefix_seq(parser *ps, literal_set *out, int *whole)
+{
+	literal_set run = { NULL, NULL, 0 };
+	int rc = run_reset(&run), open = 1;
+
+	while (rc == 0 && ps->p < ps->end && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
+		unsigned char c = (unsigned char)*ps->p;
+		literal_set x = { NULL, NULL, 0 };
+		long cp = -1;
+		int q, once, sub_whole = 0;
+
+		if (c == '(') {
+			const char *at = ps->p;
+			int kind = group_open(ps);
+			if (kind < 0)
+				break;
+			if (kind != G_PLAIN) {
+				ps->p = at;	/* a look-around takes no room */
+				skip_group(ps);
+				quantifier(ps);
+				continue;
+			}
+			if ((rc = prefix_alt(ps, &x, &sub_whole)) != 0)
+				break;
+			if (ps->p >= ps->end || *ps->p != ')') {
+				ps->fail = 1;
+				set_free(&x);
+				break;
+			}
+			ps->p++;
+		} else if (c == '[') {
+			int k = class_literals(ps, &x);
+			if (k < 0) {
+				rc = -1;
+				break;
+			}
+			if (k > 0)
+				skip_class(ps);
+			sub_whole = k == 0;
+		} else if (c == '\\' && ps->p + 1 < ps->end && strchr("bBAzZG", ps->p[1])) {
+			ps->p += 2;
+			continue;
+		} else if (c == '^' || c == '$') {
+			ps->p++;
+			continue;
+		} else {
+			if (c == '\\')
+				cp = escape(ps);
+			else if (c == '.')
+				ps->p++;
+			else if ((cp = plain_char(ps)) < 0 && ps->fail)
+				break;
+			int k = cp < 0 ? 1 : add_char(&x, cp, ps->caseless);
+			rc = k < 0 ? -1 : 0;
+			sub_whole = k == 0;
+		}
+		/* "x?" is "x" or nothing, and what follows goes on from
+		 * either; after "x*" or "x{0,n}" nothing is sure. */
+		once = ps->p < ps->end && *ps->p == '?';
+		q = quantifier(ps);
+		if (rc == 0 && q == 1 && x.n > 0)
+			rc = set_add(&x, "", 0);
+		if (rc != 0) {
+			set_free(&x);
+			break;
+		}
+		rc = prefix_grow(&run, &x, &open);
+		open &= sub_whole && (q == 0 || (q == 1 && once));
+	}
+	*whole = open && !ps->fail;
+	if (rc == 0) {
+		*out = run;
+		return 0;
+	}
+	set_free(&run);
+	return rc;
+}
+
+/* The union of the branches' prefixes up to ')' or the end; whole if
+ * every branch is.  Empty (unknown) if there are too many. */
+static int
+prefix_alt(parser *ps, literal_set *out, int *whole)
+{
+	literal_set all = { NULL, NULL, 0 };
+
+	*whole = 1;
+	for (;;) {
+		literal_set br = { NULL, NULL, 0 };
+		int w = 0, rc = prefix_seq(ps, &br, &w);
+		*whole &= w;
+		if (set_merge(&all, &br, rc != 0) != 0 || rc != 0) {
+			set_free(&all);
+			return -1;
+		}
+		if (ps->fail || ps->p >= ps->end || *ps->p != '|')
+			break;
+		ps->p++;
+	}
+	if (all.n > PREFIX_MAX)
+		set_free(&all);
+	*out = all;
+	return 0;
+}
+
+int
+literal_prefix(const char *pat, size_t n, int caseless, literal_set *out)
+{
+	parser ps = { pat, pat + n, caseless, 0, 1 };
+	int whole = 0;
+	size_t i;
+
+	*out = (literal_set){ NULL, NULL, 0 };
+	if (prefix_alt(&ps, out, &whole) != 0)
+		return -1;
+	/* Not understood, or a match may start anyhow, or with one letter
+	 * (which the first byte says as well): no prefixes. */
+	for (i = 0; i < out->n && !ps.fail && ps.p == ps.end; i++)
+		if (out->len[i] == 0 || (out->len[i] == 1 &&
+		    literal_common_byte((unsigned char)out->v[i][0])))
+			break;
+	if (i < out->n)
+		set_free(out);
+	return 0;
 }

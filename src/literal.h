@@ -42,4 +42,11 @@ int literal_common_byte(unsigned c);
  * or could be any byte (a pattern that can match the empty string). */
 int literal_first(const char *pat, size_t n, int caseless, uint8_t map[32]);
 
+/* For a pattern anchored at the start, finds strings one of which every
+ * match starts with ("^(?:Foto|Bild)s?:" gives "Foto" and "Bild"; with
+ * caseless, in lower case and ASCII only).  out->n is 0 when that is not
+ * known, or a match may start with anything or just with one common byte.  Returns 0, or -1 if out of
+ * memory. */
+int literal_prefix(const char *pat, size_t n, int caseless, literal_set *out);
+
 #endif

@@ -44,6 +44,7 @@ struct rule {
 	example *ex;
 	size_t nex;
 	literal_set lits;	/* one of these is in every line it matches */
+	literal_set pre;	/* anchored: one of these starts every such line */
 	/* For anchored patterns, what the first byte can be: */
 	int anchored;
 	int first;		/* a code unit (-1: none known) */
@@ -54,6 +55,7 @@ struct rule {
 	uint8_t last[32];
 	int scanned;		/* has literals in the automata: run only
 				   on lines where one of them was found */
+	int by_prefix;		/* those are pre, in rs->pre, not lits */
 	int jit;		/* compiled to machine code */
 };
 
@@ -68,6 +70,9 @@ struct rules {
 	 * the characters that fold to ASCII letters.  NULL when no literal
 	 * prefilter is in force. */
 	aho *ac;
+	/* The prefixes of anchored rules, which need only be looked for at
+	 * the start of a line: they keep ac small, and so fast. */
+	aho *pre;
 	/* Rule masks, nw words each, bit i for rule i: */
 	size_t nw;
 	uint64_t *always;	/* rules the automaton cannot rule out */
@@ -130,12 +135,14 @@ rule_clear(rule *r)
 	}
 	free(r->ex);
 	literal_free(&r->lits);
+	literal_free(&r->pre);
 }
 
 static void
 prefilter_free(rules *rs)
 {
 	aho_free(rs->ac);
+	aho_free(rs->pre);
 	free(rs->always);
 	free(rs->folding);
 	free(rs->keeps);
@@ -361,7 +368,9 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 	if (r->anchored && r->first < 0 && !r->has_map)
 		r->has_map = literal_first(pat, plen, (r->flags & RULE_CASELESS) != 0, r->map);
 	r->has_last = literal_last(pat, plen, (r->flags & RULE_CASELESS) != 0, r->last);
-	if (literal_extract(pat, plen, (r->flags & RULE_CASELESS) != 0, &r->lits) != 0) {
+	if (literal_extract(pat, plen, (r->flags & RULE_CASELESS) != 0, &r->lits) != 0 ||
+	    (r->anchored && literal_prefix(pat, plen, (r->flags & RULE_CASELESS) != 0,
+	    &r->pre) != 0)) {
 		report(ld, 0, "%s", "out of memory");
 		return -1;
 	}
@@ -572,9 +581,9 @@ first_fits(const rule *r, unsigned c)
 	return !r->has_map || (r->map[c >> 3] >> (c & 7) & 1);
 }
 
-/* Puts every rule's literals into the automaton, which is left out where it
- * cannot be built, and makes the rule masks; all anew after each file.
- * Returns 0, or -1 if out of memory. */
+/* Puts every rule's literals into the automata, which are left out where
+ * they cannot be built, and makes the rule masks; all anew after each
+ * file.  Returns 0, or -1 if out of memory. */
 static int
 build_prefilter(rules *rs)
 {
@@ -592,21 +601,25 @@ build_prefilter(rules *rs)
 	if (rs->always == NULL || rs->folding == NULL || rs->keeps == NULL ||
 	    rs->first == NULL || rs->last == NULL)
 		return -1;
-	ok = (rs->ac = aho_new(1)) != NULL;
+	ok = (rs->ac = aho_new(AHO_CASELESS)) != NULL &&
+	    (rs->pre = aho_new(AHO_CASELESS | AHO_ANCHORED)) != NULL;
 	for (i = 0; ok && i < rs->n; i++) {
 		rule *r = &rs->v[i];
-		for (j = 0; ok && j < r->lits.n; j++)
-			ok = aho_add(rs->ac, r->lits.v[j], r->lits.len[j] < SCAN_LIT_MAX ?
-			    r->lits.len[j] : SCAN_LIT_MAX, (uint32_t)i) == 0;
+		const literal_set *ls = r->pre.n > 0 ? &r->pre : &r->lits;
+		for (j = 0; ok && j < ls->n; j++)
+			ok = aho_add(r->pre.n > 0 ? rs->pre : rs->ac, ls->v[j],
+			    ls->len[j] < SCAN_LIT_MAX ? ls->len[j] : SCAN_LIT_MAX,
+			    (uint32_t)i) == 0;
 		k = ok ? add_first_bytes(rs->ac, r, (uint32_t)i) : -1;
 		ok = k >= 0;
-		r->scanned = r->lits.n > 0 || k > 0;
+		r->scanned = ls->n > 0 || k > 0;
 	}
 	ok = ok && aho_add(rs->ac, "\xE2\x84\xAA", 3, (uint32_t)EXOTIC(rs)) == 0 &&
 	    aho_add(rs->ac, "\xC5\xBF", 2, (uint32_t)EXOTIC(rs)) == 0;
-	if (!ok || aho_build(rs->ac) != 0) {
+	if (!ok || aho_build(rs->ac) != 0 || aho_build(rs->pre) != 0) {
 		aho_free(rs->ac);
-		rs->ac = NULL;
+		aho_free(rs->pre);
+		rs->ac = rs->pre = NULL;
 	}
 	for (i = 0; i < rs->n; i++) {
 		const rule *r = &rs->v[i];
@@ -760,6 +773,7 @@ scan(rules_matcher *m, const char *s, size_t n)
 		return;
 	memset(m->found, 0, m->rs->nw * sizeof(*m->found));
 	aho_scan(rs->ac, s, n, m->found);
+	aho_scan(rs->pre, s, n, m->found);
 	m->scanned_of = s;
 	m->scanned_n = n;
 }
@@ -819,6 +833,8 @@ rescan(rules_matcher *m, const char *old, size_t oldn, const char *s, size_t n)
 	lo = pre > w ? pre - w : 0;
 	hi = n - suf + w < n ? n - suf + w : n;
 	aho_scan(m->rs->ac, s + lo, hi - lo, m->found);
+	if (pre < aho_maxlen(m->rs->pre))
+		aho_scan(m->rs->pre, s, n, m->found);
 	m->scanned_of = s;
 	m->scanned_n = n;
 }

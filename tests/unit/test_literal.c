@@ -4,16 +4,16 @@
 #include "literal.h"
 #include "unit.h"
 
-/* The literals of pat as "a|b|c", or "-" for none. */
+/* The strings fn finds in pat as "a|b|c", or "-" for none. */
 static const char *
-lits(const char *pat, int caseless)
+lits_of(int (*fn)(const char *, size_t, int, literal_set *), const char *pat, int caseless)
 {
-	static char out[256];
+	static char out[1024];
 	literal_set s;
 	size_t i;
 
 	out[0] = '\0';
-	if (literal_extract(pat, strlen(pat), caseless, &s) != 0)
+	if (fn(pat, strlen(pat), caseless, &s) != 0)
 		return "ERROR";
 	for (i = 0; i < s.n; i++) {
 		strcat(out, i ? "|" : "");
@@ -25,7 +25,15 @@ lits(const char *pat, int caseless)
 	return out;
 }
 
+static const char *
+lits(const char *pat, int caseless)
+{
+	return lits_of(literal_extract, pat, caseless);
+}
+
 #define LITS(pat, ci, want) CHECK(strcmp(lits(pat, ci), want) == 0, pat " -> " want)
+#define PREFIX(pat, ci, want) \
+	CHECK(strcmp(lits_of(literal_prefix, pat, ci), want) == 0, "prefix " pat " -> " want)
 
 /* A byte map as its printable bytes and <XX> for others; all of
  * 0x80..0xFF (UTF-8 beyond ASCII) as "<high>". */
@@ -83,7 +91,9 @@ main(void)
 	LITS("(?!Anzeige)\\w+", 0, "-");
 	LITS("[abc]def[g]hij", 0, "adefghij|bdefghij|cdefghij");
 	LITS("Gespr\xC3\xA4" "ch", 0, "Gespr\xC3\xA4" "ch");
-	LITS("Gespr\xC3\xA4" "chsrunde", 1, "chsrunde");
+	LITS("Gespr\xC3\xA4" "chsrunde", 1,		/* caseless: both cases of a letter */
+	    "gespr\xC3\xA4" "chsrunde|gespr\xC3\x84" "chsrunde");
+	LITS("\xC3\x85" "ngstr\xC3\xB6m", 1, "ngstr\xC3\xB6m|ngstr\xC3\x96m");	/* but Å has three */
 	LITS("(?i)anzeige", 0, "-");
 	LITS("\\Qa.b\\E", 0, "-");
 	LITS("\\x41\\x{42}C", 0, "ABC");
@@ -93,7 +103,8 @@ main(void)
 	LITS("abc{2}de", 0, "abc");
 	LITS("abc{0,3}de", 0, "ab");
 	LAST("x{2,}$", 0, "x");
-	LITS("zum vergr\xC3\xB6(?:\xC3\x9F|ss)ern", 1, "zum vergr");
+	LITS("zum vergr\xC3\xB6(?:\xC3\x9F|ss)ern", 1, "zum vergr\xC3\xB6|zum vergr\xC3\x96");
+	LITS("x[\xC3\xA4\xC3\xB6]y", 1, "x\xC3\xA4y|x\xC3\x84y|x\xC3\xB6y|x\xC3\x96y");
 
 	LAST("[ \t]+$", 0, "<09><20>");
 	LAST("\\+\\+\\+ [^+]* \\+\\+\\+$", 0, "+");
@@ -166,5 +177,40 @@ main(void)
 	LITS("(?|ab(c)|ab(d))e", 0, "abce|abde");		/* and branch resets */
 	LITS("(?=.*(?:anzeige))foo", 0, "anzeige");
 	LITS("[<>]", 1, "<|>");
+
+	PREFIX("^Anzeige$", 0, "Anzeige");
+	PREFIX("^(?:Foto|Bild)s?: ", 0, "Fotos: |Foto: |Bilds: |Bild: ");	/* "s" or not */
+	PREFIX("^(?:hinweis: )?die", 1, "hinweis: die|die");
+	PREFIX("^\\(?ab\\)?$", 0, "(ab)|(ab|ab)|ab");
+	PREFIX("^(?:ab)*c", 0, "-");			/* may start with "c" */
+	PREFIX("^xy(?:ab)*c", 0, "xyab|xy");		/* and nothing sure after it */
+	PREFIX("^xy(?:ab){0,2}c", 0, "xyab|xy");
+	PREFIX("^(?:Foto|Bild):", 1, "foto:|bild:");
+	PREFIX("^(?:lesen sie (?:auch|mehr)|auch interessant)\\b", 1,
+	    "lesen sie auch|lesen sie mehr|auch interessant");
+	PREFIX("^(?:wir verwenden|diese (?:web)?seite)", 1, "wir verwenden|diese webseite|diese seite");
+	PREFIX("^(?:wir|diese (?:web)+seite)", 1, "wir|diese web");
+	PREFIX("^(?:a(?:b|c+)d|ef)g", 0, "ab|ac|ef");	/* c+: one c, then no more */
+	PREFIX("^\\++y", 0, "+");
+	PREFIX("^x+y", 0, "-");				/* one letter: no clue */
+	PREFIX("^\\+{3} ", 0, "+");
+	PREFIX("^[Aa]b\\x20c", 0, "Ab c|ab c");
+	PREFIX("^(?=.{0,9}$)(?!No)Mehr", 0, "Mehr");	/* look-arounds take no room */
+	PREFIX("^\\bMehr\\b", 0, "Mehr");
+	PREFIX("^Stra\xC3\x9F" "e", 0, "Stra\xC3\x9F" "e");
+	PREFIX("^Stra\xC3\x9F" "e", 1, "stra");	/* caseless: sharp s has three cases */
+	PREFIX("^\xC3\xBC" "ber", 1, "\xC3\xBC" "ber|\xC3\x9C" "ber");
+	PREFIX("^-?\\s*Anzeige", 0, "-");		/* may start with anything */
+	PREFIX("^-?Anzeige", 0, "-Anzeige|Anzeige");
+	PREFIX("^\\s*Anzeige", 0, "-");
+	PREFIX("^(?:xy|)z~", 0, "xyz~|z~");
+	PREFIX("^(?:Foto|\\d+)", 0, "-");		/* one branch has none */
+	PREFIX("^.", 0, "-");
+	PREFIX("^(?i)Mehr", 0, "-");			/* inline options */
+	PREFIX("^(Mehr", 0, "-");			/* not understood */
+	PREFIX("^(?:a|b|c|d|e|f|g|h)(?:i|j|k|l|m|n|o|p)(?:q|r)", 0,
+	    "ai|aj|ak|al|am|an|ao|ap|bi|bj|bk|bl|bm|bn|bo|bp|ci|cj|ck|cl|cm|cn|co|cp|"
+	    "di|dj|dk|dl|dm|dn|do|dp|ei|ej|ek|el|em|en|eo|ep|fi|fj|fk|fl|fm|fn|fo|fp|"
+	    "gi|gj|gk|gl|gm|gn|go|gp|hi|hj|hk|hl|hm|hn|ho|hp");	/* at most 64 */
 	return unit_done();
 }
