@@ -53,6 +53,25 @@ main(void)
 	FOUND(ci, "wErBuNg!", "2");
 	FOUND(ci, "Anzeigx", "3");
 
+	{
+		/* Anchored: only literals the text starts with, not those that
+		 * end inside one (no fail-state outputs), nor later ones. */
+		aho *an = aho_new(AHO_ANCHORED | AHO_CASELESS);
+		CHECK(aho_add(an, "mehr aus", 8, 1) == 0 && aho_add(an, "mehr", 4, 2) == 0 &&
+		    aho_add(an, "ehr", 3, 3) == 0 && aho_add(an, "foto:", 5, 4) == 0,
+		    "add anchored");
+		CHECK(aho_build(an) == 0, "build anchored");
+		FOUND(an, "Mehr aus Berlin", "12");
+		FOUND(an, "mehr", "2");
+		FOUND(an, "Mehrheit", "2");
+		FOUND(an, "ehrlich", "3");
+		FOUND(an, "Die mehr aus", "");
+		FOUND(an, "Foto Foto:", "");
+		FOUND(an, "FOTO: dpa", "4");
+		FOUND(an, "meh", "");
+		aho_free(an);
+	}
+
 	/* Long texts are scanned in several pieces side by side: a literal
 	 * must be found wherever it lies, across every cut. */
 	{
