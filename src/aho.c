@@ -12,11 +12,27 @@
  *
  * A table larger than AHO_MAX_CELLS is refused: the caller then does
  * without this prefilter rather than spend the memory.
+ *
+ * Where the literals start with few and uncommon bytes ("<", "&", the lead
+ * byte of a typographic quote; or a common byte with a given next one, as
+ * in "p>"), the table walk over every byte is not needed: the places where
+ * a literal can start are found sixteen bytes at a time (SSSE3, as in
+ * Hyperscan's Teddy: each byte's two halves look up which of eight
+ * buckets of first bytes or byte pairs it can belong to), and only there
+ * is a copy of the literals, anchored, walked.
  */
 #include "aho.h"
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <tmmintrin.h>
+#define HAVE_SKIP 1
+#endif
+
+#include "literal.h"
+
+#define BUCKETS 8	/* the bits of a byte */
 
 #define AHO_MAX_CELLS ((size_t)1 << 22)	/* 16 MiB of transitions */
 
@@ -40,6 +56,15 @@ struct aho {
 	uint32_t *old;		/* a state's number in the output lists */
 	uint32_t *outoff;	/* a state's tags: outtag[outoff[s]..outoff[s+1]) */
 	uint32_t *outtag;
+	/* The skip scan, if the literals allow it.  A literal can only start
+	 * at a byte c followed by d where, for some bucket k, bit k is set
+	 * in lo[0][c & 15], hi[0][c >> 4], lo[1][d & 15] and hi[1][d >> 4].
+	 * A bucket holds either the uncommon first bytes with one high half
+	 * (and any next byte), or one common first byte with its next byte.
+	 * at holds the literals anchored. */
+	aho *at;
+	int nbucket;
+	uint8_t lo[2][16], hi[2][16];
 };
 
 static unsigned char
@@ -74,6 +99,7 @@ aho_free(aho *a)
 	free(a->old);
 	free(a->outoff);
 	free(a->outtag);
+	aho_free(a->at);
 	free(a);
 }
 
@@ -259,6 +285,93 @@ renumber(aho *a, size_t nstates, uint32_t *order)
 	return 0;
 }
 
+/* Can this machine run the skip scan? */
+static int
+skip_ok(void)
+{
+#if defined(HAVE_SKIP)
+	return __builtin_cpu_supports("ssse3");
+#else
+	return 0;
+#endif
+}
+
+/* Sets bucket k's bit for byte c as the first (i = 0) or next (i = 1) byte
+ * of a literal, with its capital too when caseless. */
+static void
+bucket_byte(aho *a, int i, int k, unsigned c)
+{
+	a->lo[i][c & 15] |= (uint8_t)(1u << k);
+	a->hi[i][c >> 4] |= (uint8_t)(1u << k);
+	if (a->caseless && c >= 'a' && c <= 'z')
+		a->hi[i][(c - 32) >> 4] |= (uint8_t)(1u << k);
+}
+
+/* The bucket of literals starting with c (and d, unless d < 0), both
+ * folded: an existing one or a new one; -1 when all are taken. */
+static int
+bucket_of(aho *a, unsigned c, int d, int16_t of[][257])
+{
+	int k, key = d < 0 ? 256 : d;
+
+	if (d < 0)
+		c &= 0xF0;	/* uncommon bytes share a bucket by high half */
+	if (of[c][key] >= 0)
+		return of[c][key];
+	if (a->nbucket == BUCKETS)
+		return -1;
+	k = a->nbucket++;
+	of[c][key] = (int16_t)k;
+	if (d < 0) {
+		for (d = 0; d < 16; d++) {
+			a->lo[1][d] |= (uint8_t)(1u << k);	/* any next byte */
+			a->hi[1][d] |= (uint8_t)(1u << k);
+		}
+	} else
+		bucket_byte(a, 1, k, (unsigned)d);
+	return k;
+}
+
+/*
+ * Sets up the skip scan if every literal starts with an uncommon byte, or
+ * with a common one (letter, digit, space) and a second byte, and they fit
+ * in the buckets; otherwise leaves a->at NULL.  Returns -1 if out of
+ * memory.
+ */
+static int
+make_skip(aho *a)
+{
+	int16_t (*of)[257] = malloc(256 * sizeof(*of));
+	size_t i;
+	int k = 0;
+
+	if (of == NULL)
+		return -1;
+	memset(of, 0xFF, 256 * sizeof(*of));	/* -1: no bucket yet */
+	for (i = 0; i < a->nlits && k >= 0; i++) {
+		const unsigned char *s = (const unsigned char *)a->lits[i].s;
+		unsigned c = fold(a, s[0]);
+		int single = !literal_common_byte(c);
+		k = !single && a->lits[i].n < 2 ? -1 :
+		    bucket_of(a, c, single ? -1 : fold(a, s[1]), of);
+		if (k >= 0)
+			bucket_byte(a, 0, k, c);
+	}
+	free(of);
+	if (k < 0 || !skip_ok()) {
+		a->nbucket = 0;
+		memset(a->lo, 0, sizeof(a->lo));
+		memset(a->hi, 0, sizeof(a->hi));
+		return 0;
+	}
+	if ((a->at = aho_new(AHO_ANCHORED | (a->caseless ? AHO_CASELESS : 0))) == NULL)
+		return -1;
+	for (i = 0; i < a->nlits; i++)
+		if (aho_add(a->at, a->lits[i].s, a->lits[i].n, a->lits[i].tag) != 0)
+			return -1;
+	return aho_build(a->at);
+}
+
 int
 aho_build(aho *a)
 {
@@ -281,7 +394,8 @@ aho_build(aho *a)
 		nstates = make_trie(a, end_of);
 		make_dfa(a, order, fail);
 		if (make_outputs(a, end_of, order, fail, nstates) == 0 &&
-		    renumber(a, nstates, order) == 0) {
+		    renumber(a, nstates, order) == 0 &&
+		    (a->anchored || make_skip(a) == 0)) {
 			a->built = 1;
 			rc = 0;
 		}
@@ -370,6 +484,56 @@ walk_start(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
 	}
 }
 
+#if defined(HAVE_SKIP)
+static __m128i
+load16(const void *p)
+{
+	return _mm_loadu_si128((const __m128i *)p);
+}
+
+/* The buckets bytes v can belong to: the lookups of their two halves. */
+__attribute__((target("ssse3"))) static __m128i
+buckets(__m128i v, const uint8_t lo[16], const uint8_t hi[16])
+{
+	__m128i low = _mm_set1_epi8(0x0F);
+
+	return _mm_and_si128(_mm_shuffle_epi8(load16(lo), _mm_and_si128(v, low)),
+	    _mm_shuffle_epi8(load16(hi), _mm_and_si128(_mm_srli_epi16(v, 4), low)));
+}
+
+/* Walks from each byte of u[i..i+16) that the buckets allow; w is the
+ * sixteen bytes after u[i]. */
+__attribute__((target("ssse3"))) static void
+skip_block(const aho *a, const unsigned char *u, size_t i, size_t n, __m128i v, __m128i w,
+    uint64_t *tags)
+{
+	__m128i m = _mm_and_si128(buckets(v, a->lo[0], a->hi[0]), buckets(w, a->lo[1], a->hi[1]));
+	unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(m, _mm_setzero_si128())) ^ 0xFFFF;
+
+	for (; bits != 0; bits &= bits - 1) {
+		size_t at = i + (size_t)__builtin_ctz(bits);
+		if (at >= n)
+			break;
+		walk_start(a->at, u + at, n - at, tags);
+	}
+}
+
+/* Sixteen bytes at a time; the last few, copied after zero bytes, which
+ * start no literal. */
+__attribute__((target("ssse3"))) static void
+skip_scan(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
+{
+	unsigned char tail[32] = { 0 };
+	size_t i;
+
+	for (i = 0; i + 17 <= n; i += 16)
+		skip_block(a, u, i, n, load16(u + i), load16(u + i + 1), tags);
+	if (i < n) {
+		memcpy(tail, u + i, n - i);
+		skip_block(a, u, i, n, load16(tail), load16(tail + 1), tags);
+	}
+}
+#endif
 void
 aho_scan(const aho *a, const char *s, size_t n, uint64_t *tags)
 {
@@ -380,6 +544,12 @@ aho_scan(const aho *a, const char *s, size_t n, uint64_t *tags)
 		walk_start(a, u, n, tags);
 		return;
 	}
+#if defined(HAVE_SKIP)
+	if (a->at != NULL) {
+		skip_scan(a, u, n, tags);
+		return;
+	}
+#endif
 	/* Pieces pay while each is long next to the overlap. */
 	if (n / 4 >= back + 16)
 		walk4(a, u, n, back, tags);

@@ -21,6 +21,63 @@ found(const aho *a, const char *text)
 	return out;
 }
 
+/* Does lit[0..n) occur in text[0..tn), ASCII letters caseless if ci? */
+static int
+occurs(const char *text, size_t tn, const char *lit, size_t n, int ci)
+{
+	size_t i, j;
+
+	for (i = 0; i + n <= tn; i++) {
+		for (j = 0; j < n; j++) {
+			unsigned char x = (unsigned char)text[i + j], y = (unsigned char)lit[j];
+			if (ci && x >= 'A' && x <= 'Z')
+				x += 32;
+			if (ci && y >= 'A' && y <= 'Z')
+				y += 32;
+			if (x != y)
+				break;
+		}
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Random literals and texts over a small alphabet, so that literals
+ * overlap and occur often, against the plain search above: few literals
+ * starting with rare bytes or letter pairs take the skip scan, many take
+ * the table walk.  Returns the number of disagreements.
+ */
+static int
+differential(int ci, int nlit, const char *alphabet, unsigned seed)
+{
+	char lits[64][8], text[400];
+	size_t len[64], na = strlen(alphabet), tn, i;
+	int bad = 0, round, k;
+
+	for (round = 0; round < 200; round++) {
+		aho *a = aho_new(ci ? AHO_CASELESS : 0);
+		uint64_t tags[1];
+		for (k = 0; k < nlit; k++) {
+			len[k] = 1 + (seed = seed * 1103515245 + 12345) % 5;
+			for (i = 0; i < len[k]; i++)
+				lits[k][i] = alphabet[((seed = seed * 1103515245 + 12345) >> 8) % na];
+			aho_add(a, lits[k], len[k], (uint32_t)k);
+		}
+		aho_build(a);
+		tn = (seed = seed * 1103515245 + 12345) % sizeof(text);
+		for (i = 0; i < tn; i++)
+			text[i] = alphabet[((seed = seed * 1103515245 + 12345) >> 8) % na];
+		tags[0] = 0;
+		aho_scan(a, text, tn, tags);
+		for (k = 0; k < nlit; k++)
+			bad += (int)(tags[0] >> k & 1) != occurs(text, tn, lits[k], len[k], ci);
+		aho_free(a);
+	}
+	return bad;
+}
+
 #define FOUND(a, text, want) CHECK(strcmp(found(a, text), want) == 0, text " -> " want)
 
 int
@@ -89,6 +146,11 @@ main(void)
 			}
 		CHECK(ok, "a literal found at every offset of long texts");
 	}
+
+	CHECK(differential(0, 3, "<&(p>P ", 1) == 0, "skip scan: rare first bytes and pairs");
+	CHECK(differential(1, 4, "<&pP>aA ", 2) == 0, "skip scan, caseless");
+	CHECK(differential(1, 40, "abcdefgAB<> ", 3) == 0, "table walk: many literals");
+	CHECK(differential(0, 6, "\xE2\x80\x9E\x9C ab", 4) == 0, "bytes beyond ASCII");
 
 	CHECK(aho_build(empty) == 0, "an empty automaton builds");
 	FOUND(empty, "anything", "");
