@@ -72,7 +72,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 echo
 echo "ratios (German):"
 echo "  unboil-ref / sed              $(ratio "$mbs_unboil_ref" "$mbs_sed")x   (target >= 15)"
-echo "  unboil-default / sed          $(ratio "$mbs_unboil_default" "$mbs_sed")x   (target >= 10)"
+echo "  unboil-default / sed          $(ratio "$mbs_unboil_default" "$mbs_sed")x   (target >= 10; one thread)"
+echo "  unboil-default -j 2 / sed     $(ratio "$mbs_unboil_default_j2" "$mbs_sed")x   (-z picks all cores by default)"
 echo "  unboil -j 2 / -j 1            $(ratio "$mbs_unboil_default_j2" "$mbs_unboil_default")x   (target >= 1.8)"
 echo "  normal / NFD-heavy            $(ratio "$mbs_unboil_default" "$mbs_unboil_nfd")x slower   (target <= 3)"
 echo "  normal / mojibake-heavy       $(ratio "$mbs_unboil_default" "$mbs_unboil_mojibake")x slower   (target <= 3)"
