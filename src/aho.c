@@ -518,8 +518,8 @@ skip_block(const aho *a, const unsigned char *u, size_t i, size_t n, __m128i v, 
 	}
 }
 
-/* Sixteen bytes at a time; the last few, copied after zero bytes, which
- * start no literal. */
+/* Sixteen bytes at a time; the last few are copied into zeroed bytes, and
+ * any place found beyond them is not walked. */
 __attribute__((target("ssse3"))) static void
 skip_scan(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
 {
@@ -534,6 +534,7 @@ skip_scan(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
 	}
 }
 #endif
+
 void
 aho_scan(const aho *a, const char *s, size_t n, uint64_t *tags)
 {

@@ -55,7 +55,6 @@ struct rule {
 	uint8_t last[32];
 	int scanned;		/* has literals in the automata: run only
 				   on lines where one of them was found */
-	int by_prefix;		/* those are pre, in rs->pre, not lits */
 	int jit;		/* compiled to machine code */
 };
 
