@@ -26,7 +26,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L \
 	-DUNBOIL_SYSCONFDIR='"$(SYSCONFDIR)"'
 LIBS = $(PKG_LIBS) -lpthread
 
-LIB_SRC = src/buf.c src/utf8.c src/decode.c src/repair.c src/norm.c src/literal.c src/aho.c src/rules.c src/prose.c src/body.c src/clean.c src/jsonl.c src/pool.c src/rulepath.c
+LIB_SRC = src/buf.c src/utf8.c src/decode.c src/repair.c src/norm.c src/literal.c src/aho.c src/rules.c src/prose.c src/body.c src/plain.c src/clean.c src/jsonl.c src/pool.c src/rulepath.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)

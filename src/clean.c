@@ -1,8 +1,9 @@
 /*
  * clean.c - the cleaner; see clean.h for the contract and the bad-input
  * policy.  Bytes travel: cleaner_feed (line splitting) -> process_line
- * (repair, normalise, judge by the rules) -> the window, where lines wait
- * until the structural layer (body.c) can judge them -> flush -> emit.
+ * (prepare: repair and normalise, unless the line is plain; then judge by
+ * the rules) -> the window, where lines wait until the structural layer
+ * (body.c) can judge them -> flush -> emit.
  * Over-long lines take the side path long_piece, which streams them
  * through after the window has been flushed.
  *
@@ -17,6 +18,7 @@
 
 #include "body.h"
 #include "norm.h"
+#include "plain.h"
 #include "prose.h"
 #include "repair.h"
 #include "utf8.h"
@@ -355,18 +357,20 @@ wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
 	return c->o.layout && prose != BODY_PROSE ? 0 : flush(c, 0, 0, out);
 }
 
+/* Repairs and normalises the line p[0..n) for the rules: *t and *tn get
+ * the result, which may be p itself. */
 static int
-process_line(cleaner *c, const char *p, size_t n, buf *out)
+prepare(cleaner *c, const char *p, size_t n, const char **t, size_t *tn)
 {
-	rules_result res;
-	const char *t;
-	size_t tn;
-	int prose;
+	size_t k;
 
-	c->lineno++;
-	c->st.lines_in++;
-	c->st.bytes_in += n + 1;
-	if (utf8_valid_prefix(p, n) != n) {
+	/* Most lines are plain: no step here would change them. */
+	if ((k = plain_prefix(p, n)) == n) {
+		*t = p;
+		*tn = n;
+		return 0;
+	}
+	if (k + utf8_valid_prefix(p + k, n - k) != n) {
 		buf_clear(&c->fix);
 		if (utf8_repair(p, n, &c->fix, &c->st.fffd) < 0)
 			return -1;
@@ -392,7 +396,21 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 		c->st.mojibake_lines += (did & REPAIR_MOJIBAKE) != 0;
 		c->st.entity_lines += (did & REPAIR_ENTITIES) != 0;
 	}
-	if (norm_line(c->nc, p, n, &t, &tn) != 0)
+	return norm_line(c->nc, p, n, t, tn);
+}
+
+static int
+process_line(cleaner *c, const char *p, size_t n, buf *out)
+{
+	rules_result res;
+	const char *t;
+	size_t tn;
+	int prose;
+
+	c->lineno++;
+	c->st.lines_in++;
+	c->st.bytes_in += n + 1;
+	if (prepare(c, p, n, &t, &tn) != 0)
 		return -1;
 	if (c->cut != NULL) {
 		c->st.after_cut++;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "plain.h"
 #include "swar.h"
 #include "utf8.h"
 
@@ -183,66 +184,18 @@ ascii_quote(uint32_t cp)
 	return 0;
 }
 
-/* The length of the character at p[i] if no step changes it wherever it
- * stands (printable ASCII other than space, or a letter U+00A1..U+02FF
- * that is not a quote, space or soft hyphen), else 0. */
-static size_t
-clean_char(const unsigned char *p, size_t i)
-{
-	unsigned c = p[i];
-
-	if (c > 0x20 && c < 0x7F)
-		return 1;
-	if (c >= 0xC3 && c <= 0xCB)
-		return 2;	/* U+00C0..U+02FF */
-	if (c == 0xC2 && p[i + 1] > 0xA0 && p[i + 1] != 0xAB && p[i + 1] != 0xAD &&
-	    p[i + 1] != 0xBB)
-		return 2;
-	return 0;
-}
-
-/* How many of the eight bytes at p (at a character boundary) are whole
- * characters of a clean run: printable ASCII, single spaces and the
- * letters U+00C0..U+02FF, the last of which, if a space, is followed by a
- * clean character.  0 if some byte is not. */
-static size_t
-clean_word(const unsigned char *p)
-{
-	uint64_t w = swar_load(p), sp;
-	size_t k = swar_two_byte(w, 0xC3, 0xCB);
-
-	if (k == 0)
-		return 0;
-	sp = swar_eq(w, ' ');
-	if ((swar_below(w, '!') & ~sp) | swar_eq(w, 0x7F) | (sp & sp >> 8))
-		return 0;
-	return !(sp >> 63) || clean_char(p, 8) > 0 ? k : 0;
-}
-
 /*
- * The end of the run from p[i] of text that every step leaves alone, as
- * long as p[i] itself is not a space: printable ASCII, a space between two
- * such characters, and the two-byte characters from U+00A1 to U+02FF that
- * are neither quotes, nor spaces, nor soft hyphens (the German letters
- * among them).  The run is copied in one go rather than looked at one
- * character at a time.
+ * The end of the run from p[i] that every step leaves alone, as long as
+ * p[i] itself is not a space: plain text (plain.h), less a space at its
+ * end, which what follows may yet fold away.  The run is copied in one go
+ * rather than looked at one character at a time.
  */
 static size_t
 clean_run(const unsigned char *p, size_t i, size_t n)
 {
-	size_t k;
+	size_t k = i + plain_prefix((const char *)p + i, n - i);
 
-	while (i < n) {
-		if (i + 9 <= n && (k = clean_word(p + i)) > 0)
-			i += k;
-		else if ((k = clean_char(p, i)) > 0)
-			i += k;
-		else if (p[i] == ' ' && i + 1 < n && clean_char(p, i + 1) > 0)
-			i++;	/* what follows is in the run too */
-		else
-			break;
-	}
-	return i;
+	return k > i && k < n && p[k - 1] == ' ' ? k - 1 : k;
 }
 
 /*
@@ -384,7 +337,7 @@ norm_line(norm_ctx *nc, const char *in, size_t n, const char **outp,
 	uint32_t cp;
 	char *o, *start, q;
 
-	if (fl == 0 || (n > 0 && p[0] != ' ' && (i = clean_run(p, 0, n)) == n)) {
+	if (fl == 0 || (i = clean_run(p, 0, n)) == n) {
 		*outp = in;
 		*outn = n;
 		return 0;

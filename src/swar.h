@@ -58,30 +58,6 @@ swar_below7(uint64_t w, unsigned char c)
 	return ~((w & ~SWAR_HIGHS) + SWAR_ONES * (0x80 - c)) & SWAR_HIGHS;
 }
 
-/*
- * For eight bytes w that start at a character boundary of well-formed
- * UTF-8: if every byte beyond ASCII belongs to a two-byte character whose
- * first byte lies in [lead_lo, lead_hi] (both from 0xC2 to 0xDF), returns
- * how many bytes are whole characters (8, or 7 when the last byte begins
- * one); otherwise 0.  Leaves the ASCII bytes to the caller.
- */
-static inline size_t
-swar_two_byte(uint64_t w, unsigned char lead_lo, unsigned char lead_hi)
-{
-	uint64_t high = w & SWAR_HIGHS, lead, cont;
-
-	if (high == 0)
-		return 8;
-	lead = high & w << 1;		/* 0xC0 and up */
-	cont = high & ~(w << 1);	/* 0x80..0xBF */
-	if (lead & (swar_below7(w, (unsigned char)(lead_lo & 0x7F)) |
-	    ~swar_below7(w, (unsigned char)((lead_hi & 0x7F) + 1))))
-		return 0;
-	if (cont != lead << 8)
-		return 0;
-	return lead >> 63 ? 7 : 8;
-}
-
 /* The number of bytes set in a mask (a multiply gathers the eight flags
  * into the top byte; no popcount instruction needed). */
 static inline size_t

@@ -1,0 +1,141 @@
+/* Unit tests for plain.c: the quick look agrees with its definition, and
+ * a plain line is one that repair and normalisation leave alone. */
+#include <stdlib.h>
+
+#include "norm.h"
+#include "plain.h"
+#include "repair.h"
+#include "unit.h"
+#include "utf8.h"
+
+/* The definition in plain.h, one character at a time, written apart from
+ * plain.c. */
+static size_t
+reference(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = p[i], d = i + 1 < n ? p[i + 1] : 0, e = i + 2 < n ? p[i + 2] : 0;
+		if (c == ' ') {
+			if (i == 0 || i + 1 == n || d == ' ')
+				break;
+			i++;
+		} else if (c > ' ' && c < 0x7F && c != '&') {
+			i++;
+		} else if (c >= 0xC2 && c <= 0xCB && d >= 0x80 && d <= 0xBF &&
+		    !(c == 0xC2 && (d <= 0xA0 || d == 0xAB || d == 0xAD || d == 0xBB)) &&
+		    !(c == 0xC3 && d >= 0x82 && d <= 0xB4 &&
+		    (e == 0xC2 || e == 0xC5 || e == 0xC6 || e == 0xCB))) {
+			i += 2;
+		} else
+			break;
+	}
+	return i;
+}
+
+static void
+test_cases(void)
+{
+	static const struct { const char *s; size_t want; } v[] = {
+		{ "", 0 },
+		{ "Die Stra\xC3\x9F" "e ist gesperrt.", 25 },
+		{ " leading space", 0 },
+		{ "trailing space ", 14 },
+		{ "two  spaces", 3 },
+		{ "Fish & Chips", 5 },
+		{ "tab\there", 3 },
+		{ "no\xC2\xA0" "break", 2 },
+		{ "\xC2\xBB" "Zitat\xC2\xAB", 0 },
+		{ "soft\xC2\xAD" "hyphen", 4 },
+		{ "\xC2\xA9 dpa", 6 },
+		{ "typo \xE2\x80\x9E" "quote", 5 },
+		{ "Gr\xC3\x83\xC2\xBC\xC3\x83\xC2\x9F" "e", 2 },
+		{ "\xC3\xA4\xC3\xA4", 4 },
+		{ "cut \xC3", 4 },
+		{ "stray \x80 byte", 6 },
+		{ "overlong \xC0\xAF", 9 },
+		{ "\xCB\x86 and \xCC\x88", 7 },
+		{ "0123456789abcdef0123456789abcdef ", 32 },
+		{ "0123456789abcdef0123456789abcde\xC3\xA4", 33 },
+		{ "0123456789abcde\xC3\xA4" "0123456789abcdef", 33 },
+		{ "0123456789abcdef\xA4" "0123456789abcdef", 16 },
+		{ "0123456789abcd\xC3\x83\xC2\xBC" "0123456789abcdef", 14 },
+	};
+	size_t i;
+	int ok = 1;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		size_t got = plain_prefix(v[i].s, strlen(v[i].s));
+		if (got != v[i].want) {
+			printf("# case %zu: got %zu want %zu\n", i, got, v[i].want);
+			ok = 0;
+		}
+	}
+	CHECK(ok, "plain prefixes of hand-made lines, across block ends");
+	CHECK(plain_prefix("a\0b", 3) == 1, "a NUL byte is not plain");
+}
+
+/* Random lines cut from plain and other pieces, at every length and
+ * alignment: the sixteen-byte pass agrees with the definition; and every
+ * line it calls plain is valid, free of NUL bytes, and left as it is by
+ * every repair and normalisation. */
+static void
+test_differential(void)
+{
+	static const char *const parts[] = {
+		"a", "Haus", " ", "\xC3\xA4", "\xC3\x9F", "\xC2\xA9", "\xCB\x86", ".",
+		"\xC3\x83", "\xC2\xBC", "\xC5\xBE", "&", "  ", "\xC2\xA0", "\xC2\xAB",
+		"\xC2\xAD", "\xC2\x80", "\xE2\x80\x9E", "\x80", "\xC3", "\xC0\xAF",
+		"\xCC\x88", "\t", "\x7F", "\xFF", "&amp;", "\0",
+	};
+	norm_ctx *nc = norm_new(NORM_ALL);
+	repair_ctx *rc = repair_new(REPAIR_ALL);
+	char s[80];
+	unsigned long x = 11;
+	int ok = 1, prop = 1, plain = 0, t;
+
+	for (t = 0; t < 200000 && ok && prop; t++) {
+		size_t n = 0, len = (size_t)t % 60, got, want, on;
+		const char *o;
+		unsigned did;
+		while (n < len) {
+			const char *p;
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			/* Mostly plain pieces, so that long plain runs occur. */
+			p = parts[(x >> 33) % (t % 4 == 0 ? 27 : 11)];
+			size_t k = *p != '\0' ? strlen(p) : 1;
+			if (n + k > len)
+				break;
+			memcpy(s + n, p, k);
+			n += k;
+		}
+		got = plain_prefix(s, n);
+		want = reference((const unsigned char *)s, n);
+		if (got != want) {
+			printf("# test %d: got %zu want %zu\n", t, got, want);
+			ok = 0;
+		}
+		if (got != n || n == 0)
+			continue;
+		plain++;
+		prop = utf8_valid_prefix(s, n) == n && memchr(s, '\0', n) == NULL &&
+		    repair_line(rc, s, n, &o, &on, &did) == 0 && did == 0 &&
+		    on == n && memcmp(o, s, n) == 0 &&
+		    norm_line(nc, s, n, &o, &on) == 0 && on == n && memcmp(o, s, n) == 0;
+		if (!prop)
+			printf("# test %d: a plain line is changed\n", t);
+	}
+	CHECK(ok, "the sixteen-byte pass agrees with the definition");
+	CHECK(prop && plain > 10000, "plain lines are valid and every step keeps them");
+	norm_free(nc);
+	repair_free(rc);
+}
+
+int
+main(void)
+{
+	test_cases();
+	test_differential();
+	return unit_done();
+}
