@@ -347,8 +347,9 @@ escape(parser *ps)
 		return -1;
 	}
 	if (c == 'Q' || c == 'E' || c == 'K' || c == 'g' || c == 'k' || c == 'c' ||
-	    c == 'o' || (c >= '0' && c <= '9')) {
-		ps->fail = 1;	/* quoting, back-references, octal: give up */
+	    c == 'o' || (c >= '0' && c <= '9') || (c == 'N' && p < ps->end && *p == '{')) {
+		/* quoting, back-references, octal, \N{U+hhhh}: give up */
+		ps->fail = 1;
 		return -1;
 	}
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
@@ -498,10 +499,17 @@ group_open(parser *ps)
 			kind = *q == '=' ? G_AROUND : G_NOT, q++;
 		else if (q < e && (*q == ':' || *q == '>' || *q == '|'))
 			q++;
-		else if (q < e && (*q == '<' || *q == 'P' || *q == '\'')) {
-			while (q < e && *q != '>' && *q != '\'')
-				q++;
-			q++;
+		else if (q < e && (*q == '<' || *q == '\'' || (*q == 'P' && q + 1 < e &&
+		    q[1] == '<'))) {
+			/* A named group: (?<name>, (?'name', (?P<name>; but
+			 * (?P=name) and (?P>name) refer to another group. */
+			char close = *q == '\'' ? '\'' : '>';
+			for (q += *q == 'P' ? 2 : 1; q < e && *q != close && *q != ')'; q++)
+				;
+			if (q >= e || *q++ != close) {
+				ps->fail = 1;
+				return -1;
+			}
 		} else {
 			ps->fail = 1;
 			return -1;

@@ -163,8 +163,6 @@ test_examples(void)
 	rules_free(rs);
 }
 
-/* The prefilter (literals found in one pass, first and last bytes) must
- * give the verdicts PCRE2 alone gives, on the cases it reasons about. */
 /* Does m drop line (by the rule named id, unless NULL)? */
 static int
 dropped_by(rules_matcher *m, const char *line, const char *id)
@@ -175,6 +173,8 @@ dropped_by(rules_matcher *m, const char *line, const char *id)
 	return r.verdict == RV_DROP && (id == NULL || strcmp(rule_id(r.by), id) == 0);
 }
 
+/* The prefilter (literals found in one pass, first and last bytes) must
+ * give the verdicts PCRE2 alone gives, on the cases it reasons about. */
 static void
 test_prefilter(void)
 {
@@ -190,14 +190,18 @@ test_prefilter(void)
 	    "drop/i ^(?:hinweis: )?die kommentare\n"
 	    "strip ^\\[x\\] \n"
 	    "drop ^Teaser:\n"				/* a prefix made by the edit */
-	    "drop/i ^sie sagt$\n";			/* LONG S folds to s */
+	    "drop/i ^sie sagt$\n"			/* LONG S folds to s */
+	    "drop (?<x><b>)q(?P>x)\n"			/* a call, not a named group */
+	    "drop ^(?P>y)zz(?<y>foo|bar)\n"
+	    "drop ab\\N{U+00E4}yz\n";		/* a character by its number */
 	static const char *lines[] = {
 		"ok", "OK", "o\xE2\x84\xAA", "oK ", "Mehr Stories", "More Stories ",
 		"mehr Stories", "Zitat: \xE2\x80\x9Ehallo\xE2\x80\x9C",
 		"Zitat: \xE2\x80\x9C", "a  b   c\t", "news +++", "", " ", "+++ x",
 		"\u00DCber uns", "\u00FCBER MICH", "\u00FCber alles", "Hinweis: Die Kommentare",
 		"die kommentare", "Hinweis: Kommentare", "[x] Teaser: mehr", "[x] Text",
-		"\u017Fie sagt", "SIE SAGT", "Sie sagt es",
+		"\u017Fie sagt", "SIE SAGT", "Sie sagt es", "<b>q<b>", "foozzbar",
+		"ab\u00E4yz",
 	};
 	int e1, e2;
 	rules *rs = load(text, &e1), *plain = load(text, &e2);
@@ -224,6 +228,9 @@ test_prefilter(void)
 	CHECK(dropped_by(m, lines[17], NULL), "a prefix after an optional group is found");
 	CHECK(dropped_by(m, lines[20], "t.rules:11"), "a prefix an edit made is found");
 	CHECK(dropped_by(m, lines[22], NULL), "a LONG S matches s caselessly at the start");
+	CHECK(dropped_by(m, lines[25], "t.rules:13"), "(?P>name) is not read as a group");
+	CHECK(dropped_by(m, lines[26], "t.rules:14"), "(?P>name) gives no prefix");
+	CHECK(dropped_by(m, lines[27], "t.rules:15"), "\\N{U+hhhh} gives no literal");
 	rules_matcher_free(m);
 	rules_matcher_free(pm);
 	rules_free(rs);
