@@ -1160,6 +1160,29 @@ prefix_alt(parser *ps, literal_set *out, int *whole)
 	return 0;
 }
 
+/* Drops the strings of s that begin with another of its strings: a walk
+ * down the trie finds that one first. */
+static void
+keep_shortest(literal_set *s)
+{
+	size_t i, j, o = 0;
+
+	for (i = 0; i < s->n; i++) {
+		for (j = 0; j < s->n; j++)
+			if (j != i && s->len[j] <= s->len[i] &&
+			    memcmp(s->v[j], s->v[i], s->len[j]) == 0 &&
+			    (s->len[j] < s->len[i] || j < i))
+				break;
+		if (j < s->n) {
+			free(s->v[i]);
+			continue;
+		}
+		s->v[o] = s->v[i];
+		s->len[o++] = s->len[i];
+	}
+	s->n = o;
+}
+
 int
 literal_prefix(const char *pat, size_t n, int caseless, literal_set *out)
 {
@@ -1170,13 +1193,17 @@ literal_prefix(const char *pat, size_t n, int caseless, literal_set *out)
 	*out = (literal_set){ NULL, NULL, 0 };
 	if (prefix_alt(&ps, out, &whole) != 0)
 		return -1;
-	/* Not understood, or a match may start anyhow, or with one letter
-	 * (which the first byte says as well): no prefixes. */
-	for (i = 0; i < out->n && !ps.fail && ps.p == ps.end; i++)
-		if (out->len[i] == 0 || (out->len[i] == 1 &&
-		    literal_common_byte((unsigned char)out->v[i][0])))
+	if (ps.fail || ps.p != ps.end) {
+		set_free(out);	/* not understood */
+		return 0;
+	}
+	/* A match may start anyhow, or with one byte, which the first-byte
+	 * check says as well: no prefixes. */
+	for (i = 0; i < out->n; i++)
+		if (out->len[i] < 2)
 			break;
 	if (i < out->n)
 		set_free(out);
+	keep_shortest(out);
 	return 0;
 }

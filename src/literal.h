@@ -22,8 +22,10 @@ typedef struct literal_set {
 	size_t n;	/* 0: no prefilter possible */
 } literal_set;
 
-/* Finds the required literals of pat[0..n).  With caseless, literals are
- * ASCII only and in lower case.  Returns 0, or -1 if out of memory. */
+/* Finds the required literals of pat[0..n).  With caseless, ASCII letters
+ * are in lower case, and a Latin letter beyond ASCII that has one other
+ * case stands for both (a string with "\xC3\xBC" comes with its "\xC3\x9C"
+ * twin).  Returns 0, or -1 if out of memory. */
 int literal_extract(const char *pat, size_t n, int caseless, literal_set *out);
 void literal_free(literal_set *s);
 
@@ -44,9 +46,9 @@ int literal_first(const char *pat, size_t n, int caseless, uint8_t map[32]);
 
 /* For a pattern anchored at the start, finds strings one of which every
  * match starts with ("^(?:Foto|Bild)s?:" gives "Foto" and "Bild"; with
- * caseless, in lower case and ASCII only).  out->n is 0 when that is not
- * known, or a match may start with anything or just with one common byte.  Returns 0, or -1 if out of
- * memory. */
+ * caseless, in the cases literal_extract gives), none of them the start
+ * of another.  out->n is 0 when that is not known, or a match may start
+ * with anything or just one byte.  Returns 0, or -1 if out of memory. */
 int literal_prefix(const char *pat, size_t n, int caseless, literal_set *out);
 
 #endif

@@ -181,19 +181,20 @@ main(void)
 	PREFIX("^Anzeige$", 0, "Anzeige");
 	PREFIX("^(?:Foto|Bild)s?: ", 0, "Fotos: |Foto: |Bilds: |Bild: ");	/* "s" or not */
 	PREFIX("^(?:hinweis: )?die", 1, "hinweis: die|die");
-	PREFIX("^\\(?ab\\)?$", 0, "(ab)|(ab|ab)|ab");
+	PREFIX("^\\(?ab\\)?$", 0, "(ab|ab");		/* "(ab)" starts with "(ab" */
 	PREFIX("^(?:ab)*c", 0, "-");			/* may start with "c" */
-	PREFIX("^xy(?:ab)*c", 0, "xyab|xy");		/* and nothing sure after it */
-	PREFIX("^xy(?:ab){0,2}c", 0, "xyab|xy");
+	PREFIX("^xy(?:ab)*c", 0, "xy");		/* and nothing sure after it */
+	PREFIX("^xy(?:ab){0,2}c", 0, "xy");
 	PREFIX("^(?:Foto|Bild):", 1, "foto:|bild:");
 	PREFIX("^(?:lesen sie (?:auch|mehr)|auch interessant)\\b", 1,
 	    "lesen sie auch|lesen sie mehr|auch interessant");
 	PREFIX("^(?:wir verwenden|diese (?:web)?seite)", 1, "wir verwenden|diese webseite|diese seite");
 	PREFIX("^(?:wir|diese (?:web)+seite)", 1, "wir|diese web");
 	PREFIX("^(?:a(?:b|c+)d|ef)g", 0, "ab|ac|ef");	/* c+: one c, then no more */
-	PREFIX("^\\++y", 0, "+");
+	PREFIX("^\\++y", 0, "-");				/* one byte: the first byte says it */
 	PREFIX("^x+y", 0, "-");				/* one letter: no clue */
-	PREFIX("^\\+{3} ", 0, "+");
+	PREFIX("^\\+{3} ", 0, "-");
+	PREFIX("^<[^>]*>Anzeige", 0, "-");
 	PREFIX("^[Aa]b\\x20c", 0, "Ab c|ab c");
 	PREFIX("^(?=.{0,9}$)(?!No)Mehr", 0, "Mehr");	/* look-arounds take no room */
 	PREFIX("^\\bMehr\\b", 0, "Mehr");
