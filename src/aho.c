@@ -18,8 +18,8 @@
  * in "p>"), the table walk over every byte is not needed: the places where
  * a literal can start are found sixteen bytes at a time (SSSE3, as in
  * Hyperscan's Teddy: each byte's two halves look up which of eight
- * buckets of first bytes or byte pairs it can belong to), and only there
- * is a copy of the literals, anchored, walked.
+ * buckets of first bytes or byte pairs it can belong to), and only from
+ * there is the table, then built as a trie without fail edges, walked.
  */
 #include "aho.h"
 
@@ -36,6 +36,17 @@
 
 #define AHO_MAX_CELLS ((size_t)1 << 22)	/* 16 MiB of transitions */
 
+/* The skip scan's tables.  A literal can only start at a byte c followed
+ * by d where, for some bucket k, bit k is set in lo[0][c & 15],
+ * hi[0][c >> 4], lo[1][d & 15] and hi[1][d >> 4].  A bucket holds either
+ * the uncommon first bytes with one high half (and any next byte), or one
+ * common first byte with its next byte; key tells which. */
+typedef struct skip_tab {
+	int n;
+	unsigned key[BUCKETS];
+	uint8_t lo[2][16], hi[2][16];
+} skip_tab;
+
 typedef struct lit {
 	char *s;
 	size_t n;
@@ -44,7 +55,8 @@ typedef struct lit {
 
 struct aho {
 	int caseless;
-	int anchored;	/* a trie walked from the start: no fail edges */
+	int anchored;	/* literals count at the start of the text only */
+	int trie;	/* anchored or skipping: built without fail edges */
 	lit *lits;
 	size_t nlits, cap;
 	size_t maxlen;
@@ -56,15 +68,9 @@ struct aho {
 	uint32_t *old;		/* a state's number in the output lists */
 	uint32_t *outoff;	/* a state's tags: outtag[outoff[s]..outoff[s+1]) */
 	uint32_t *outtag;
-	/* The skip scan, if the literals allow it.  A literal can only start
-	 * at a byte c followed by d where, for some bucket k, bit k is set
-	 * in lo[0][c & 15], hi[0][c >> 4], lo[1][d & 15] and hi[1][d >> 4].
-	 * A bucket holds either the uncommon first bytes with one high half
-	 * (and any next byte), or one common first byte with its next byte.
-	 * at holds the literals anchored. */
-	aho *at;
-	int nbucket;
-	uint8_t lo[2][16], hi[2][16];
+	/* With the skip scan (skip.n > 0), the literals are a trie walked
+	 * from each place the skip tables allow. */
+	skip_tab skip;
 };
 
 static unsigned char
@@ -99,7 +105,6 @@ aho_free(aho *a)
 	free(a->old);
 	free(a->outoff);
 	free(a->outtag);
-	aho_free(a->at);
 	free(a);
 }
 
@@ -181,7 +186,7 @@ make_trie(aho *a, uint32_t *end_of)
 	return nstates;
 }
 
-/* Output lists: a state's own literals, then (unless anchored) those of its
+/* Output lists: a state's own literals, then (unless a trie) those of its
  * fail state, which is shallower and so was finished first in breadth-first
  * order. */
 static int
@@ -200,7 +205,7 @@ make_outputs(aho *a, const uint32_t *end_of, const uint32_t *order,
 	for (i = 0; a->outoff != NULL && i < nstates; i++) {
 		uint32_t s = order[i];
 		uint32_t f = s == 0 ? 0 : fail[s];
-		uint32_t nf = s == 0 || a->anchored ? 0 : a->outoff[f + 1];	/* size, for now */
+		uint32_t nf = s == 0 || a->trie ? 0 : a->outoff[f + 1];	/* size, for now */
 		a->outoff[s + 1] = own[s] + nf;
 	}
 	for (i = 0; a->outoff != NULL && i < nstates; i++) {
@@ -217,7 +222,7 @@ make_outputs(aho *a, const uint32_t *end_of, const uint32_t *order,
 		uint32_t s = end_of[i];
 		a->outtag[a->outoff[s] + own[s]++] = a->lits[i].tag;
 	}
-	for (i = 1; i < nstates && !a->anchored; i++) {
+	for (i = 1; i < nstates && !a->trie; i++) {
 		uint32_t s = order[i], f = fail[s];
 		for (k = a->outoff[f]; k < a->outoff[f + 1]; k++)
 			a->outtag[a->outoff[s] + own[s]++] = a->outtag[k];
@@ -226,9 +231,8 @@ make_outputs(aho *a, const uint32_t *end_of, const uint32_t *order,
 	return 0;
 }
 
-/* Turns the trie into the DFA: missing edges take the fail state's.  An
- * anchored automaton keeps them missing: they lead to the root, where its
- * walk stops. */
+/* Turns the trie into the DFA: missing edges take the fail state's.  A
+ * trie keeps them missing: they lead to the root, where its walk stops. */
 static void
 make_dfa(aho *a, uint32_t *order, uint32_t *fail)
 {
@@ -243,7 +247,7 @@ make_dfa(aho *a, uint32_t *order, uint32_t *fail)
 				uint32_t t = row[c];
 				fail[t] = s == 0 ? 0 : a->delta[fail[s] * nc + c];
 				order[tail++] = t;
-			} else if (s != 0 && !a->anchored)
+			} else if (s != 0 && !a->trie)
 				row[c] = a->delta[fail[s] * nc + c];
 		}
 	}
@@ -299,77 +303,67 @@ skip_ok(void)
 /* Sets bucket k's bit for byte c as the first (i = 0) or next (i = 1) byte
  * of a literal, with its capital too when caseless. */
 static void
-bucket_byte(aho *a, int i, int k, unsigned c)
+bucket_byte(skip_tab *t, int caseless, int i, int k, unsigned c)
 {
-	a->lo[i][c & 15] |= (uint8_t)(1u << k);
-	a->hi[i][c >> 4] |= (uint8_t)(1u << k);
-	if (a->caseless && c >= 'a' && c <= 'z')
-		a->hi[i][(c - 32) >> 4] |= (uint8_t)(1u << k);
+	t->lo[i][c & 15] |= (uint8_t)(1u << k);
+	t->hi[i][c >> 4] |= (uint8_t)(1u << k);
+	if (caseless && c >= 'a' && c <= 'z')
+		t->hi[i][(c - 32) >> 4] |= (uint8_t)(1u << k);
 }
 
 /* The bucket of literals starting with c (and d, unless d < 0), both
  * folded: an existing one or a new one; -1 when all are taken. */
 static int
-bucket_of(aho *a, unsigned c, int d, int16_t of[][257])
+bucket_of(skip_tab *t, int caseless, unsigned c, int d)
 {
-	int k, key = d < 0 ? 256 : d;
+	/* Uncommon bytes share a bucket by their high half. */
+	unsigned key = d < 0 ? 0x10000 | (c & 0xF0) : c << 8 | (unsigned)d;
+	int k;
 
-	if (d < 0)
-		c &= 0xF0;	/* uncommon bytes share a bucket by high half */
-	if (of[c][key] >= 0)
-		return of[c][key];
-	if (a->nbucket == BUCKETS)
+	for (k = 0; k < t->n; k++)
+		if (t->key[k] == key)
+			return k;
+	if (t->n == BUCKETS)
 		return -1;
-	k = a->nbucket++;
-	of[c][key] = (int16_t)k;
+	t->key[k = t->n++] = key;
 	if (d < 0) {
 		for (d = 0; d < 16; d++) {
-			a->lo[1][d] |= (uint8_t)(1u << k);	/* any next byte */
-			a->hi[1][d] |= (uint8_t)(1u << k);
+			t->lo[1][d] |= (uint8_t)(1u << k);	/* any next byte */
+			t->hi[1][d] |= (uint8_t)(1u << k);
 		}
 	} else
-		bucket_byte(a, 1, k, (unsigned)d);
+		bucket_byte(t, caseless, 1, k, (unsigned)d);
 	return k;
 }
 
 /*
- * Sets up the skip scan if every literal starts with an uncommon byte, or
- * with a common one (letter, digit, space) and a second byte, and they fit
- * in the buckets; otherwise leaves a->at NULL.  Returns -1 if out of
- * memory.
+ * Sets up the skip scan if the machine can run it and every literal starts
+ * with an uncommon byte, or with a common one (letter, digit, space) and a
+ * second byte, and they fit in the buckets.  Returns whether it did.
  */
 static int
 make_skip(aho *a)
 {
-	int16_t (*of)[257] = malloc(256 * sizeof(*of));
+	skip_tab t;
 	size_t i;
 	int k = 0;
 
-	if (of == NULL)
-		return -1;
-	memset(of, 0xFF, 256 * sizeof(*of));	/* -1: no bucket yet */
+	if (!skip_ok())
+		return 0;
+	memset(&t, 0, sizeof(t));
 	for (i = 0; i < a->nlits && k >= 0; i++) {
 		const unsigned char *s = (const unsigned char *)a->lits[i].s;
 		unsigned c = fold(a, s[0]);
 		int single = !literal_common_byte(c);
 		k = !single && a->lits[i].n < 2 ? -1 :
-		    bucket_of(a, c, single ? -1 : fold(a, s[1]), of);
+		    bucket_of(&t, a->caseless, c, single ? -1 : fold(a, s[1]));
 		if (k >= 0)
-			bucket_byte(a, 0, k, c);
+			bucket_byte(&t, a->caseless, 0, k, c);
 	}
-	free(of);
-	if (k < 0 || !skip_ok()) {
-		a->nbucket = 0;
-		memset(a->lo, 0, sizeof(a->lo));
-		memset(a->hi, 0, sizeof(a->hi));
+	if (k < 0)
 		return 0;
-	}
-	if ((a->at = aho_new(AHO_ANCHORED | (a->caseless ? AHO_CASELESS : 0))) == NULL)
-		return -1;
-	for (i = 0; i < a->nlits; i++)
-		if (aho_add(a->at, a->lits[i].s, a->lits[i].n, a->lits[i].tag) != 0)
-			return -1;
-	return aho_build(a->at);
+	a->skip = t;
+	return 1;
 }
 
 int
@@ -386,6 +380,7 @@ aho_build(aho *a)
 	make_classes(a);
 	if (maxstates > AHO_MAX_CELLS / a->nclass)
 		return -1;
+	a->trie = a->anchored || make_skip(a);
 	a->delta = calloc(maxstates * a->nclass, sizeof(*a->delta));
 	end_of = malloc((a->nlits + 1) * sizeof(*end_of));
 	order = malloc(maxstates * sizeof(*order));
@@ -394,8 +389,7 @@ aho_build(aho *a)
 		nstates = make_trie(a, end_of);
 		make_dfa(a, order, fail);
 		if (make_outputs(a, end_of, order, fail, nstates) == 0 &&
-		    renumber(a, nstates, order) == 0 &&
-		    (a->anchored || make_skip(a) == 0)) {
+		    renumber(a, nstates, order) == 0) {
 			a->built = 1;
 			rc = 0;
 		}
@@ -501,25 +495,25 @@ buckets(__m128i v, const uint8_t lo[16], const uint8_t hi[16])
 	    _mm_shuffle_epi8(load16(hi), _mm_and_si128(_mm_srli_epi16(v, 4), low)));
 }
 
-/* Walks from each byte of u[i..i+16) that the buckets allow; w is the
- * sixteen bytes after u[i]. */
+/* Walks from each byte of u[i..i+16) that the buckets allow and keep
+ * has a bit for; w is the sixteen bytes after u[i]. */
 __attribute__((target("ssse3"))) static void
 skip_block(const aho *a, const unsigned char *u, size_t i, size_t n, __m128i v, __m128i w,
-    uint64_t *tags)
+    unsigned keep, uint64_t *tags)
 {
-	__m128i m = _mm_and_si128(buckets(v, a->lo[0], a->hi[0]), buckets(w, a->lo[1], a->hi[1]));
-	unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(m, _mm_setzero_si128())) ^ 0xFFFF;
+	const skip_tab *t = &a->skip;
+	__m128i m = _mm_and_si128(buckets(v, t->lo[0], t->hi[0]), buckets(w, t->lo[1], t->hi[1]));
+	unsigned bits = ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(m, _mm_setzero_si128())) ^
+	    0xFFFF) & keep;
 
 	for (; bits != 0; bits &= bits - 1) {
 		size_t at = i + (size_t)__builtin_ctz(bits);
-		if (at >= n)
-			break;
-		walk_start(a->at, u + at, n - at, tags);
+		walk_start(a, u + at, n - at, tags);
 	}
 }
 
 /* Sixteen bytes at a time; the last few are copied into zeroed bytes, and
- * any place found beyond them is not walked. */
+ * no place beyond them is walked. */
 __attribute__((target("ssse3"))) static void
 skip_scan(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
 {
@@ -527,10 +521,11 @@ skip_scan(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
 	size_t i;
 
 	for (i = 0; i + 17 <= n; i += 16)
-		skip_block(a, u, i, n, load16(u + i), load16(u + i + 1), tags);
+		skip_block(a, u, i, n, load16(u + i), load16(u + i + 1), 0xFFFF, tags);
 	if (i < n) {
 		memcpy(tail, u + i, n - i);
-		skip_block(a, u, i, n, load16(tail), load16(tail + 1), tags);
+		skip_block(a, u, i, n, load16(tail), load16(tail + 1),
+		    (1u << (n - i)) - 1, tags);
 	}
 }
 #endif
@@ -546,7 +541,7 @@ aho_scan(const aho *a, const char *s, size_t n, uint64_t *tags)
 		return;
 	}
 #if defined(HAVE_SKIP)
-	if (a->at != NULL) {
+	if (a->skip.n > 0) {
 		skip_scan(a, u, n, tags);
 		return;
 	}
