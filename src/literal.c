@@ -370,24 +370,6 @@ run_reset(literal_set *run)
 	return set_add(run, "", 0);
 }
 
-/* Appends t[0..n) to every alternative of run. */
-static int
-run_append(literal_set *run, const char *t, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < run->n; i++) {
-		char *v = realloc(run->v[i], run->len[i] + n + 1);
-		if (v == NULL)
-			return -1;
-		memcpy(v + run->len[i], t, n);
-		run->len[i] += n;
-		v[run->len[i]] = '\0';
-		run->v[i] = v;
-	}
-	return 0;
-}
-
 /* Ends the run as a candidate and starts an empty one. */
 static int
 end_run(literal_set *run, literal_set *best)
@@ -529,13 +511,11 @@ static int
 parse_seq(parser *ps, literal_set *best, literal_set *exact)
 {
 	literal_set run = { NULL, NULL, 0 };
-	char enc[4];
 	long cp;
 	int rc = run_reset(&run), plain = 1;
 
 	while (rc == 0 && ps->p < ps->end && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
 		unsigned char c = (unsigned char)*ps->p;
-		size_t len;
 
 		if (c == '(') {
 			literal_set sub = { NULL, NULL, 0 }, ex = { NULL, NULL, 0 };
@@ -608,26 +588,9 @@ parse_seq(parser *ps, literal_set *best, literal_set *exact)
 			quantifier(ps);
 			continue;
 		}
-		if (x.n > 1) {
-			/* Both cases: the text goes on through them, but one
-			 * letter is no candidate of its own. */
-			rc = after_group(&run, best, &ex, &x, quantifier(ps), &plain);
-			continue;
-		}
-		len = x.len[0];
-		memcpy(enc, x.v[0], len);
-		set_free(&x);
-		int q = quantifier(ps);
-		if (q == 1) {
-			plain = 0;
-			rc = end_run(&run, best);	/* the character may be absent */
-			continue;
-		}
-		rc = run_append(&run, enc, len);
-		if (rc == 0 && q == 2) {
-			plain = 0;
-			rc = end_run(&run, best);	/* repeated: the run stops */
-		}
+		/* The text goes on through the character (in both cases, if
+		 * caseless), which is no candidate of its own. */
+		rc = after_group(&run, best, &ex, &x, quantifier(ps), &plain);
 	}
 	if (rc == 0 && exact != NULL && plain && !ps->fail) {
 		size_t i;
