@@ -222,8 +222,6 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 		f->bullet = 1;	/* [1] */
 	if (n > 0 && s[n - 1] == ':')
 		f->inner_punct = 1;
-	/* Every digit is in some word, so the line as a whole will do. */
-	f->digits = has_digit(u, n);
 	/* Token by token: a word runs from its first letter or digit to its
 	 * last (or the continuation bytes after it), so that the punctuation
 	 * around it does not spoil the stop word look-up. */
@@ -257,6 +255,9 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 		}
 		i = e;
 	}
+	/* Every digit is in some word, so the line as a whole will do; a
+	 * line found to be running text above has no need to know. */
+	f->digits = has_digit(u, n);
 	return 0;
 }
 
