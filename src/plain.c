@@ -80,13 +80,21 @@ mask(__m128i v)
 static unsigned
 block(const unsigned char *q, unsigned *lead)
 {
-	__m128i v = load(q), v1 = load(q + 1), v2 = load(q + 2);
-	__m128i ld = within(v, 0xC2, 0xCB), cont1 = within(v1, 0x80, 0xBF);
-	__m128i bad = _mm_or_si128(within(v, 0x00, 0x1F), _mm_or_si128(eq(v, 0x7F), eq(v, '&')));
-	unsigned leads, cont, m;
+	__m128i v = load(q), v1 = load(q + 1), v2, ld, bad;
+	unsigned high = mask(v), leads, cont, m;
 
+	bad = _mm_or_si128(within(v, 0x00, 0x1F), _mm_or_si128(eq(v, 0x7F), eq(v, '&')));
 	bad = _mm_or_si128(bad, _mm_and_si128(eq(v, ' '), eq(v1, ' ')));
-	bad = _mm_or_si128(bad, _mm_andnot_si128(cont1, ld));
+	m = mask(bad);
+	if (high == 0) {
+		/* ASCII only, as most blocks are: a lead byte before q[0]
+		 * was found not to be followed by its continuation. */
+		*lead = 0;
+		return m;
+	}
+	v2 = load(q + 2);
+	ld = within(v, 0xC2, 0xCB);
+	bad = _mm_andnot_si128(within(v1, 0x80, 0xBF), ld);
 	bad = _mm_or_si128(bad, _mm_and_si128(eq(v, 0xC2), _mm_or_si128(
 	    _mm_or_si128(within(v1, 0x80, 0xA0), eq(v1, 0xAB)),
 	    _mm_or_si128(eq(v1, 0xAD), eq(v1, 0xBB)))));
@@ -95,9 +103,9 @@ block(const unsigned char *q, unsigned *lead)
 	    _mm_or_si128(eq(v2, 0xC6), eq(v2, 0xCB)))));
 	leads = mask(ld);
 	cont = mask(within(v, 0x80, 0xBF));
-	m = mask(bad);
+	m |= mask(bad);
 	/* C0, C1 and CC..FF; continuation bytes without a lead before. */
-	m |= mask(v) & ~leads & ~cont;
+	m |= high & ~leads & ~cont;
 	m |= cont & ~(leads << 1 | *lead);
 	*lead = leads >> 15;
 	return m & 0xFFFF;
