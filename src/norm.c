@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "plain.h"
 #include "swar.h"
@@ -80,14 +83,27 @@ compute_safe(uint32_t cp)
 	return n == 1 && (uint32_t)one[0] == cp;
 }
 
-/* The offset of the first of two spaces in a row in s[0..n), or n.  Eight
- * bytes at a time: a byte of w ^ spaces is zero where w has a space. */
+/* The offset of the first of two spaces in a row in s[0..n), or n.
+ * Sixteen bytes at a time with SSE2, then eight: a byte of w ^ spaces is
+ * zero where w has a space.  Every edit's result is looked at. */
 static size_t
 double_space(const char *s, size_t n)
 {
 	size_t i = 0;
 	uint64_t z;
 
+#if defined(__SSE2__)
+	const __m128i sp = _mm_set1_epi8(' ');
+	unsigned m;
+
+	for (; i + 17 <= n; i += 16) {
+		m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), sp),
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i + 1)), sp)));
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
 	for (; i + 9 <= n; i += 8) {
 		z = swar_eq(swar_load(s + i), ' ');
 		z &= z >> 8 | (uint64_t)(s[i + 8] == ' ') << 63;
