@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "aho.h"
 #include "literal.h"
@@ -777,19 +780,22 @@ scan(rules_matcher *m, const char *s, size_t n)
 	m->scanned_n = n;
 }
 
-/* The length of the longest common prefix of a[0..n) and b[0..n). */
+/* The length of the longest common prefix of a[0..n) and b[0..n); with
+ * SSE2, sixteen bytes at a time. */
 static size_t
 same_prefix(const char *a, const char *b, size_t n)
 {
 	size_t i = 0;
-	uint64_t x, y;
 
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			break;
+#if defined(__SSE2__)
+	for (; i + 16 <= n; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(a + i)),
+		    _mm_loadu_si128((const __m128i *)(b + i)))) ^ 0xFFFF;
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
 	}
+#endif
 	while (i < n && a[i] == b[i])
 		i++;
 	return i;
@@ -800,14 +806,16 @@ static size_t
 same_suffix(const char *a, size_t an, const char *b, size_t bn)
 {
 	size_t i = 0, n = an < bn ? an : bn;
-	uint64_t x, y;
 
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&x, a + an - i - 8, 8);
-		memcpy(&y, b + bn - i - 8, 8);
-		if (x != y)
-			break;
+#if defined(__SSE2__)
+	for (; i + 16 <= n; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(a + an - i - 16)),
+		    _mm_loadu_si128((const __m128i *)(b + bn - i - 16)))) ^ 0xFFFF;
+		if (m != 0)	/* the last differing byte ends the suffix */
+			return i + 15 - (size_t)(31 - __builtin_clz(m));
 	}
+#endif
 	while (i < n && a[an - 1 - i] == b[bn - 1 - i])
 		i++;
 	return i;
