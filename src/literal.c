@@ -387,6 +387,23 @@ cross(literal_set *run, literal_set *x)
 	size_t i, j;
 	int rc = 0;
 
+	if (x->n == 1) {
+		/* Text, one character at a time: grow the strings in place
+		 * (they stay distinct). */
+		for (i = 0; rc == 0 && i < run->n; i++) {
+			char *v = realloc(run->v[i], run->len[i] + x->len[0] + 1);
+			if (v == NULL) {
+				rc = -1;
+				break;
+			}
+			memcpy(v + run->len[i], x->v[0], x->len[0] + 1);
+			run->len[i] += x->len[0];
+			run->v[i] = v;
+		}
+		set_free(x);
+		return rc;
+	}
+
 	for (i = 0; rc == 0 && i < run->n; i++)
 		for (j = 0; rc == 0 && j < x->n; j++) {
 			char *t = malloc(run->len[i] + x->len[j] + 1);
