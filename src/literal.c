@@ -1140,20 +1140,21 @@ prefix_alt(parser *ps, literal_set *out, int *whole)
 	return 0;
 }
 
-/* Drops the strings of s that begin with another of its strings: a walk
- * down the trie finds that one first. */
+/* Drops the strings of s that begin with another of its strings (at
+ * most PREFIX_MAX): a walk down the trie finds that one first. */
 static void
 keep_shortest(literal_set *s)
 {
+	unsigned char drop[PREFIX_MAX];
 	size_t i, j, o = 0;
 
+	for (i = 0; i < s->n; i++)
+		for (j = 0, drop[i] = 0; j < s->n && !drop[i]; j++)
+			drop[i] = j != i && s->len[j] <= s->len[i] &&
+			    (s->len[j] < s->len[i] || j < i) &&
+			    memcmp(s->v[j], s->v[i], s->len[j]) == 0;
 	for (i = 0; i < s->n; i++) {
-		for (j = 0; j < s->n; j++)
-			if (j != i && s->len[j] <= s->len[i] &&
-			    memcmp(s->v[j], s->v[i], s->len[j]) == 0 &&
-			    (s->len[j] < s->len[i] || j < i))
-				break;
-		if (j < s->n) {
+		if (drop[i]) {
 			free(s->v[i]);
 			continue;
 		}
