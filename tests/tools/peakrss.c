@@ -1,6 +1,7 @@
 /*
  * peakrss - runs a command and prints its peak resident set size in KiB on
- * standard error as "peakrss: N", then exits with the command's status.
+ * standard error as "peakrss: N", and the CPU time it used (user and
+ * system, in seconds) as "cpu: S", then exits with the command's status.
  * The memory-bound tests use it instead of GNU time, which Debian does not
  * install by default.
  */
@@ -36,7 +37,9 @@ main(int argc, char **argv)
 		perror("peakrss: wait");
 		return 2;
 	}
-	fprintf(stderr, "peakrss: %ld\n", ru.ru_maxrss);
+	fprintf(stderr, "peakrss: %ld\ncpu: %.6f\n", ru.ru_maxrss,
+	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return WEXITSTATUS(st);
