@@ -362,6 +362,7 @@ wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
 static int
 prepare(cleaner *c, const char *p, size_t n, const char **t, size_t *tn)
 {
+	const char *in = p;
 	size_t k;
 
 	/* Most lines are plain: no step here would change them. */
@@ -396,7 +397,9 @@ prepare(cleaner *c, const char *p, size_t n, const char **t, size_t *tn)
 		c->st.mojibake_lines += (did & REPAIR_MOJIBAKE) != 0;
 		c->st.entity_lines += (did & REPAIR_ENTITIES) != 0;
 	}
-	return norm_line(c->nc, p, n, t, tn);
+	/* Normalisation need not look at the plain prefix again, unless a
+	 * repair made another text. */
+	return norm_line(c->nc, p, n, p == in ? k : 0, t, tn);
 }
 
 static int

@@ -360,7 +360,7 @@ load_rules(rules *rs, const options *opt, FILE *list)
 static int
 example_norm(void *ctx, const char *in, size_t n, const char **out, size_t *outn)
 {
-	return norm_line(ctx, in, n, out, outn);
+	return norm_line(ctx, in, n, 0, out, outn);
 }
 
 static int

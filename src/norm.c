@@ -343,7 +343,7 @@ compose(norm_ctx *nc)
 }
 
 int
-norm_line(norm_ctx *nc, const char *in, size_t n, const char **outp,
+norm_line(norm_ctx *nc, const char *in, size_t n, size_t plain, const char **outp,
     size_t *outn)
 {
 	const unsigned char *p = (const unsigned char *)in;
@@ -353,7 +353,11 @@ norm_line(norm_ctx *nc, const char *in, size_t n, const char **outp,
 	uint32_t cp;
 	char *o, *start, q;
 
-	if (fl == 0 || (i = clean_run(p, 0, n)) == n) {
+	/* The plain prefix the caller found is the first run, but for a
+	 * space at its end, which what follows may fold away. */
+	if (plain > 0 && plain < n && p[plain - 1] == ' ')
+		plain--;
+	if (fl == 0 || (i = plain > 0 ? plain : clean_run(p, 0, n)) == n) {
 		*outp = in;
 		*outn = n;
 		return 0;

@@ -40,9 +40,10 @@ void norm_free(norm_ctx *nc);
 
 /* Normalises in[0..n) and points *outp and *outn at the result, which lives in
  * in itself when nothing had to change and in the context's buffer
- * otherwise (valid until the next call).  Returns 0, or -1 if out of
- * memory. */
-int norm_line(norm_ctx *nc, const char *in, size_t n, const char **outp,
+ * otherwise (valid until the next call).  plain is the length of the
+ * prefix the caller found plain_prefix() to give, so that it is not looked
+ * at again, or 0 if it does not know.  Returns 0, or -1 if out of memory. */
+int norm_line(norm_ctx *nc, const char *in, size_t n, size_t plain, const char **outp,
     size_t *outn);
 
 /* Folds runs of ASCII spaces in s[0..n) into one and trims both ends, in

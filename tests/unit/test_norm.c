@@ -15,7 +15,7 @@ norm_is(const char *in, const char *want)
 	const char *o;
 	size_t n;
 
-	if (norm_line(nc, in, strlen(in), &o, &n) != 0)
+	if (norm_line(nc, in, strlen(in), 0, &o, &n) != 0)
 		return 0;
 	if (!SAME(o, n, want))
 		printf("# got \"%.*s\" want \"%s\"\n", (int)n, o, want);
@@ -29,7 +29,7 @@ test_mappings(void)
 	size_t n;
 	const char *plain = "Ein ganz normaler Satz.";
 
-	CHECK(norm_line(nc, plain, strlen(plain), &o, &n) == 0 && o == plain,
+	CHECK(norm_line(nc, plain, strlen(plain), 0, &o, &n) == 0 && o == plain,
 	    "a clean ASCII line is not copied");
 	CHECK(norm_is("\xE2\x80\x9EZitat\xE2\x80\x9C", "\"Zitat\""), "German quotes");
 	CHECK(norm_is("\xC2\xAB" "Zitat\xC2\xBB", "\"Zitat\""), "guillemets");
@@ -53,7 +53,7 @@ test_runs(void)
 	size_t n;
 	const char *umlauts = "Gr\xC3\xBC\xC3\x9F" "e aus M\xC3\xBCnchen \xC2\xA7 5 \xC2\xB0" "C";
 
-	CHECK(norm_line(nc, umlauts, strlen(umlauts), &o, &n) == 0 && o == umlauts,
+	CHECK(norm_line(nc, umlauts, strlen(umlauts), 0, &o, &n) == 0 && o == umlauts,
 	    "a clean line with umlauts is not copied");
 	CHECK(norm_is("\xC3\xA4  b", "\xC3\xA4 b"), "double space after an umlaut");
 	CHECK(norm_is(" \xC3\xBC" "ber", "\xC3\xBC" "ber"), "leading space before an umlaut");
@@ -156,7 +156,7 @@ test_pairs(void)
 			k += 3;
 			in[k] = '\0';
 			want = utf8proc_NFC((const utf8proc_uint8_t *)in);
-			if (norm_line(nc, in, k, &o, &n) != 0 || want == NULL ||
+			if (norm_line(nc, in, k, 0, &o, &n) != 0 || want == NULL ||
 			    !SAME(o, n, (const char *)want)) {
 				ok = 0;
 				printf("# %c U+%04X: got \"%.*s\" want \"%s\"\n", b, m, (int)n, o,
@@ -209,9 +209,9 @@ test_flags(void)
 	const char *o, *in = "\xE2\x80\x9E" "a  b\xE2\x80\x9C";
 	size_t n;
 
-	CHECK(norm_line(q, in, strlen(in), &o, &n) == 0 &&
+	CHECK(norm_line(q, in, strlen(in), 0, &o, &n) == 0 &&
 	    SAME(o, n, "\xE2\x80\x9E" "a b\xE2\x80\x9C"), "quotes kept without NORM_QUOTES");
-	CHECK(norm_line(z, in, strlen(in), &o, &n) == 0 && o == in && n == strlen(in),
+	CHECK(norm_line(z, in, strlen(in), 0, &o, &n) == 0 && o == in && n == strlen(in),
 	    "no flags: the line is untouched");
 	CHECK(norm_fold_spaces((char[]){ "  a  b  " }, 8) == 3, "norm_fold_spaces");
 	norm_free(q);
