@@ -34,7 +34,8 @@ enum { PROSE_LINK, PROSE_CONTENT, PROSE_BODY };
  * as the line is sure to be running text. */
 int prose_kind(const char *s, size_t n);
 
-/* Non-zero if w[0..n) is a stop word, in any ASCII case (and Ä Ö Ü). */
+/* Non-zero if w[0..n), well-formed UTF-8, is a stop word, in any ASCII
+ * case (and Ä Ö Ü). */
 int prose_is_stop(const char *w, size_t n);
 
 /* Non-zero if the line reads as running text of an article body. */

@@ -138,7 +138,16 @@ test_prose_differential(void)
 	CHECK(bad == 0, "features agree with the byte-at-a-time reference on 200000 lines");
 	CHECK(kind_ok, "prose_kind, which may stop early, sorts every line as the features do");
 	CHECK(prose_is_stop("\xC3\x9C" "ber", 5) && prose_is_stop("DIE", 3) &&
+	    prose_is_stop("F\xC3\x9CR", 4) && prose_is_stop("f\xC3\xBCr", 4) &&
+	    prose_is_stop("A", 1) && prose_is_stop("WURDEN", 6) &&
 	    !prose_is_stop("dies e", 6) && !prose_is_stop("", 0), "stop words");
+	/* Bytes that the key's case folding touches but that are no letter:
+	 * "@" (0x40), "\x01", "[" and NBSP (C2 A0) must not pass for one. */
+	CHECK(!prose_is_stop("@", 1) && !prose_is_stop("\x01", 1) &&
+	    !prose_is_stop("d[s", 3) && !prose_is_stop("\xC2\xA0" "an", 4) &&
+	    !prose_is_stop("da\xC3\x9F", 4) && !prose_is_stop("dasx", 4) &&
+	    !prose_is_stop("wurdenx", 7) && !prose_is_stop("Dies\xC3\xA4", 6),
+	    "no stop word by folding alone");
 }
 
 static int
