@@ -5,10 +5,10 @@
  * per state, one column per byte class (the bytes that occur in some
  * literal, each with its own class, and class 0 for every other byte).
  * Building it breadth first turns the trie into the DFA in place.  In the
- * finished table the states that end some literal are numbered last and an
- * entry holds the target state's row offset, so the scan does one add, one
- * load and one compare per byte and looks at the output lists only on a
- * hit.
+ * finished table the states that end some literal are numbered last, from
+ * a power of two on, and an entry holds the target state's row offset, so
+ * the scan does one add and one load per byte, one compare for several
+ * walks at once, and looks at the output lists only on a hit.
  *
  * A table larger than AHO_MAX_CELLS is refused: the caller then does
  * without this prefilter rather than spend the memory.
@@ -34,7 +34,7 @@
 
 #define BUCKETS 8	/* the bits of a byte */
 
-#define AHO_MAX_CELLS ((size_t)1 << 22)	/* 16 MiB of transitions */
+#define AHO_MAX_CELLS ((size_t)1 << 22)	/* 16 MiB of transitions (32 with the gap) */
 
 /* The skip scan's tables.  A literal can only start at a byte c followed
  * by d where, for some bucket k, bit k is set in lo[0][c & 15],
@@ -256,33 +256,42 @@ make_dfa(aho *a, uint32_t *order, uint32_t *fail)
 /*
  * Numbers the states anew, those that end no literal first, and turns each
  * entry into its target's row offset: then an entry needs no masking
- * before the next load, and "some literal ends here" is entry >= a->hits.
- * order (the breadth-first order) is reused for the new numbers.
+ * before the next load.  The rows of the states that end some literal
+ * start at or past a power of two, a->hits, after unused rows if need be:
+ * "some literal ends here" is entry >= a->hits, and for several walks at
+ * once, (v0 | v1 | ...) >= a->hits.  order (the breadth-first order) is
+ * reused for the new numbers.
  */
 static int
 renumber(aho *a, size_t nstates, uint32_t *order)
 {
-	size_t nc = a->nclass, i, c, k = 0;
-	uint32_t *d = malloc(nstates * nc * sizeof(*d));
-	uint32_t *old = malloc(nstates * sizeof(*old));
+	size_t nc = a->nclass, i, c, k = 0, quiet = 0, gap, hits = 1, rows;
+	uint32_t *d, *old;
 
+	for (i = 0; i < nstates; i++)
+		quiet += a->outoff[i + 1] == a->outoff[i];
+	while (hits < quiet * nc)
+		hits <<= 1;
+	gap = (hits + nc - 1) / nc - quiet;	/* unused rows */
+	rows = nstates + gap;
+	d = calloc(rows * nc, sizeof(*d));
+	old = calloc(rows, sizeof(*old));
 	if (d == NULL || old == NULL) {
 		free(d);
 		free(old);
 		return -1;
 	}
 	for (int hit = 0; hit < 2; hit++)
-		for (i = 0; i < nstates; i++)
+		for (i = 0, k += hit ? gap : 0; i < nstates; i++)
 			if ((a->outoff[i + 1] > a->outoff[i]) == hit)
 				old[k++] = (uint32_t)i;
-	for (i = 0; i < nstates; i++)
-		order[old[i]] = (uint32_t)i;	/* old number -> new */
-	for (i = 0; i < nstates; i++)
-		for (c = 0; c < nc; c++)
+	for (i = 0; i < rows; i++)
+		if (i < quiet || i >= quiet + gap)
+			order[old[i]] = (uint32_t)i;	/* old number -> new */
+	for (i = 0; i < rows; i++)
+		for (c = 0; c < nc && (i < quiet || i >= quiet + gap); c++)
 			d[i * nc + c] = (uint32_t)(order[a->delta[old[i] * nc + c]] * nc);
-	for (i = 0; i < nstates && a->outoff[old[i] + 1] == a->outoff[old[i]]; i++)
-		;
-	a->hits = (uint32_t)(i * nc);
+	a->hits = (uint32_t)hits;
 	free(a->delta);
 	a->delta = d;
 	a->old = old;
@@ -402,17 +411,17 @@ aho_build(aho *a)
 
 /* Sets the tags of the literals that end in the state an entry leads to. */
 static void
-emit(const aho *a, uint32_t v, uint64_t *tags)
+emit(const aho *a, size_t v, uint64_t *tags)
 {
-	uint32_t st = a->old[v / (uint32_t)a->nclass], k;
+	uint32_t st = a->old[v / a->nclass], k;
 
 	for (k = a->outoff[st]; k < a->outoff[st + 1]; k++)
 		tags[a->outtag[k] >> 6] |= (uint64_t)1 << (a->outtag[k] & 63);
 }
 
 /* Runs the automaton over u[0..n) from state v; returns the state reached. */
-static uint32_t
-run(const aho *a, const unsigned char *u, size_t n, uint32_t v, uint64_t *tags)
+static size_t
+run(const aho *a, const unsigned char *u, size_t n, size_t v, uint64_t *tags)
 {
 	size_t i;
 
@@ -432,9 +441,9 @@ run(const aho *a, const unsigned char *u, size_t n, uint32_t v, uint64_t *tags)
  * in.  The states live in variables of their own (in an array, the
  * compiler would store and reload them at every step).
  */
-#define STEP(v, p)                                  \
+#define STEP(v, p) v = d[v + cls[*(p)++]]
+#define EMIT(v)                                     \
 	do {                                        \
-		v = d[v + cls[(p)[i]]];             \
 		if (v >= hits)                      \
 			emit(a, v, tags);           \
 	} while (0)
@@ -444,22 +453,27 @@ walk4(const aho *a, const unsigned char *u, size_t n, size_t back, uint64_t *tag
 {
 	const uint32_t *d = a->delta;
 	const uint8_t *cls = a->cls;
-	const uint32_t hits = a->hits;
-	size_t chunk = n / 4, i;
+	const size_t hits = a->hits, chunk = n / 4;
 	const unsigned char *p0 = u, *p1 = u + chunk - back, *p2 = u + 2 * chunk - back,
-	    *p3 = u + 3 * chunk - back;
-	uint32_t v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+	    *p3 = u + 3 * chunk - back, *end = u + chunk;
+	size_t v0 = 0, v1 = 0, v2 = 0, v3 = 0;
 
 	/* Every piece is at least chunk long: the first is exactly that. */
-	for (i = 0; i < chunk; i++) {
+	while (p0 < end) {
 		STEP(v0, p0);
 		STEP(v1, p1);
 		STEP(v2, p2);
 		STEP(v3, p3);
+		if ((v0 | v1 | v2 | v3) >= hits) {
+			EMIT(v0);
+			EMIT(v1);
+			EMIT(v2);
+			EMIT(v3);
+		}
 	}
-	run(a, p1 + chunk, back, v1, tags);
-	run(a, p2 + chunk, back, v2, tags);
-	run(a, p3 + chunk, (size_t)(u + n - p3 - chunk), v3, tags);
+	run(a, p1, back, v1, tags);
+	run(a, p2, back, v2, tags);
+	run(a, p3, (size_t)(u + n - p3), v3, tags);
 }
 
 /* The anchored walk: down the trie from the root until an edge is missing
