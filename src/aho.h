@@ -23,7 +23,8 @@ typedef struct aho aho;
 
 enum {
 	AHO_CASELESS = 1,	/* ASCII letters match either case */
-	AHO_ANCHORED = 2	/* literals only count at the start of the text */
+	AHO_ANCHORED = 2,	/* literals only count at the start of the text */
+	AHO_NARROW = 4		/* tests: sixteen bytes at a time even with AVX2 */
 };
 
 /* A new, empty automaton with flags (AHO_*); NULL if out of memory. */
