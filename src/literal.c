@@ -674,6 +674,49 @@ literal_extract(const char *pat, size_t n, int caseless, literal_set *out)
 	return 0;
 }
 
+/* Does pat[0..n) hold an anchor or assertion (or a "^" or "$" anywhere,
+ * escapes aside)?  The exact set of parse_alt() reads through them. */
+static int
+asserts(const char *pat, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (pat[i] == '\\') {
+			if (i + 1 < n && strchr("bBAzZG", pat[i + 1]) != NULL)
+				return 1;
+			i++;
+		} else if (pat[i] == '^' || pat[i] == '$')
+			return 1;
+	return 0;
+}
+
+int
+literal_exact(const char *pat, size_t n, literal_set *out)
+{
+	parser ps = { pat, pat + n, 0, 0, 0 };
+	literal_set s = { NULL, NULL, 0 }, ex = { NULL, NULL, 0 };
+	size_t i;
+
+	*out = (literal_set){ NULL, NULL, 0 };
+	if (asserts(pat, n))
+		return 0;
+	if (parse_alt(&ps, &s, &ex) != 0)
+		return -1;
+	set_free(&s);
+	if (ps.fail || ps.p != ps.end) {
+		set_free(&ex);
+		return 0;
+	}
+	for (i = 0; i < ex.n; i++)
+		if (ex.len[i] == 0) {
+			set_free(&ex);
+			return 0;
+		}
+	*out = ex;
+	return 0;
+}
+
 /* ---- the last byte of end-anchored patterns ---- */
 
 static void

@@ -29,6 +29,13 @@ typedef struct literal_set {
 int literal_extract(const char *pat, size_t n, int caseless, literal_set *out);
 void literal_free(literal_set *s);
 
+/* For a pattern that is a few plain strings and nothing else (text,
+ * alternatives, small classes; no anchor, assertion or optional part:
+ * "«|»", "&(?:quot|amp);", "x[yz]"), sets out to those strings, as
+ * written (no case folding); out->n is 0 otherwise.  Returns 0, or -1 if
+ * out of memory. */
+int literal_exact(const char *pat, size_t n, literal_set *out);
+
 /* For a pattern that ends in "$" after a character, escape or simple class
  * that must match once at least ("[ \t]+$", "\.$"), sets in map the bytes
  * a line it matches can end with, and returns 1; otherwise returns 0.

@@ -27,6 +27,7 @@
  * first edit: replacements that feed on each other would otherwise grow a
  * line exponentially. */
 #define EDIT_MAX(n) (4 * (n) + 1024)
+#define PLAIN_MAX 16	/* strings of a plain edit rule */
 
 enum { RULE_CASELESS = 1 };
 
@@ -48,6 +49,13 @@ struct rule {
 	size_t nex;
 	literal_set lits;	/* one of these is in every line it matches */
 	literal_set pre;	/* anchored: one of these starts every such line */
+	/* A strip or replace rule whose pattern is a few plain strings, none
+	 * the start of another, and whose replacement names no group: the
+	 * strings, found and replaced without PCRE2, and the replacement as
+	 * PCRE2 expands it. */
+	literal_set plain;	/* at most PLAIN_MAX */
+	char *plain_repl;
+	size_t plain_repl_len;
 	/* For anchored patterns, what the first byte can be: */
 	int anchored;
 	int first;		/* a code unit (-1: none known) */
@@ -138,6 +146,8 @@ rule_clear(rule *r)
 	free(r->ex);
 	literal_free(&r->lits);
 	literal_free(&r->pre);
+	literal_free(&r->plain);
+	free(r->plain_repl);
 }
 
 static void
@@ -379,6 +389,63 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 	return 0;
 }
 
+/* Sets up r->plain for an edit rule whose pattern pat[0..n) allows it
+ * (see struct rule).  Any one of the strings is a whole match, so PCRE2's
+ * substitution of it gives the replacement text.  Returns 0, or -1 if out
+ * of memory. */
+static int
+plain_edit(rule *r, const char *pat, size_t n)
+{
+	const literal_set *e = &r->plain;
+	pcre2_match_data *md;
+	PCRE2_SIZE len;
+	size_t i, j;
+	int rc;
+
+	if ((r->flags & RULE_CASELESS) || (r->repl != NULL &&
+	    memchr(r->repl, '$', r->repl_len) != NULL))
+		return 0;
+	if (literal_exact(pat, n, &r->plain) != 0)
+		return -1;
+	for (i = 0; i < e->n; i++)
+		for (j = 0; j < e->n; j++)
+			if (i != j && e->len[i] <= e->len[j] &&
+			    memcmp(e->v[i], e->v[j], e->len[i]) == 0) {
+				literal_free(&r->plain);
+				return 0;
+			}
+	if (e->n > PLAIN_MAX)
+		literal_free(&r->plain);
+	if (e->n == 0)
+		return 0;
+	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
+		return -1;
+	len = r->repl_len * 2 + 16;
+	for (;;) {
+		free(r->plain_repl);
+		if ((r->plain_repl = malloc(len + 1)) == NULL)
+			break;
+		rc = pcre2_substitute(r->re, (PCRE2_SPTR)e->v[0], e->len[0], 0,
+		    PCRE2_SUBSTITUTE_EXTENDED | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, md, NULL,
+		    (PCRE2_SPTR)(r->repl ? r->repl : ""), r->repl_len,
+		    (PCRE2_UCHAR *)r->plain_repl, &len);
+		if (rc != PCRE2_ERROR_NOMEMORY)
+			break;
+	}
+	pcre2_match_data_free(md);
+	if (r->plain_repl == NULL)
+		return -1;
+	if (rc != 1) {
+		/* Not a whole match after all: PCRE2 does the work. */
+		literal_free(&r->plain);
+		free(r->plain_repl);
+		r->plain_repl = NULL;
+		return 0;
+	}
+	r->plain_repl_len = len;
+	return 0;
+}
+
 static int
 add_rule(loader *ld, const char *line, const char *end)
 {
@@ -437,6 +504,12 @@ add_rule(loader *ld, const char *line, const char *end)
 			rule_clear(&r);
 			return -1;
 		}
+	}
+	if ((r.action == ACT_STRIP || r.action == ACT_REPLACE) && plain_edit(&r, pat,
+	    (size_t)(pe - pat)) != 0) {
+		rule_clear(&r);
+		report(ld, 0, "%s", "out of memory");
+		return -1;
 	}
 	snprintf(id, sizeof(id), ":%u", ld->line);
 	r.id = malloc(strlen(ld->name) + strlen(id) + 1);
@@ -892,6 +965,61 @@ next_cand(const rules_matcher *m, size_t from)
 	return w < m->rs->n ? w : m->rs->n;
 }
 
+/* Where lit[0..len) first starts in s[from..n), or n: memchr() for its
+ * last byte, the most telling one of a UTF-8 character, then a compare. */
+static size_t
+plain_next(const char *s, size_t from, size_t n, const char *lit, size_t len)
+{
+	const char *p, *end = s + n;
+
+	if (n - from < len)
+		return n;
+	for (p = s + from + len - 1; p < end; p++) {
+		if ((p = memchr(p, (unsigned char)lit[len - 1], (size_t)(end - p))) == NULL)
+			break;
+		if (memcmp(p - (len - 1), lit, len - 1) == 0)
+			return (size_t)(p - (len - 1) - s);
+	}
+	return n;
+}
+
+/*
+ * The substitution of a rule with plain strings, in full: every match,
+ * left to right.  No string being the start of another, the first place
+ * where any starts is the match PCRE2 would find there.  next[] holds
+ * where each string is next, found again only once passed.  With out
+ * NULL, only tells whether there is a match: 1 or 0.
+ */
+static int
+plain_substitute(const rule *r, const char *s, size_t n, size_t max, buf *out)
+{
+	size_t next[PLAIN_MAX], at = 0, hit, k = 0, i;
+
+	for (i = 0; i < r->plain.n; i++)
+		next[i] = plain_next(s, 0, n, r->plain.v[i], r->plain.len[i]);
+	for (;;) {
+		for (hit = n, i = 0; i < r->plain.n; i++) {
+			if (next[i] < at)
+				next[i] = plain_next(s, at, n, r->plain.v[i], r->plain.len[i]);
+			if (next[i] < hit) {
+				hit = next[i];
+				k = i;
+			}
+		}
+		if (out == NULL)
+			return hit < n;
+		if (hit == n)
+			break;
+		if (buf_append(out, s + at, hit - at) != 0 ||
+		    buf_append(out, r->plain_repl, r->plain_repl_len) != 0)
+			return -1;
+		at = hit + r->plain.len[k];
+	}
+	if (buf_append(out, s + at, n - at) != 0)
+		return -1;
+	return out->len > max ? -1 : 0;
+}
+
 /* Runs candidate r on s: 1 on a match, 0 on none, -1 when a limit was
  * hit (treated as none). */
 static int
@@ -901,6 +1029,8 @@ match(rules_matcher *m, const rule *r, const char *s, size_t n)
 
 	if (!m->rs->no_prefilter && n < r->minlen)
 		return 0;
+	if (r->plain.n > 0 && !m->rs->no_prefilter)
+		return plain_substitute(r, s, n, 0, NULL);
 	/* The JIT entry skips the checks pcre2_match() makes on every call,
 	 * which on lines that fail at once is most of the cost. */
 	rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
@@ -924,6 +1054,9 @@ substitute(rules_matcher *m, const rule *r, const char *s, size_t n,
 	const char *repl = r->repl ? r->repl : "";
 	PCRE2_SIZE olen;
 	int rc;
+
+	if (r->plain.n > 0 && !m->rs->no_prefilter)
+		return plain_substitute(r, s, n, max, out);
 
 	for (;;) {
 		if (buf_reserve(out, n + 64) != 0)

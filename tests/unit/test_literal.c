@@ -31,6 +31,15 @@ lits(const char *pat, int caseless)
 	return lits_of(literal_extract, pat, caseless);
 }
 
+/* literal_exact() in lits_of()'s shape: it has no caseless mode. */
+static int
+exact(const char *pat, size_t n, int caseless, literal_set *out)
+{
+	(void)caseless;
+	return literal_exact(pat, n, out);
+}
+
+#define EXACT(pat, want) CHECK(strcmp(lits_of(exact, pat, 0), want) == 0, "exact " pat " -> " want)
 #define LITS(pat, ci, want) CHECK(strcmp(lits(pat, ci), want) == 0, pat " -> " want)
 #define PREFIX(pat, ci, want) \
 	CHECK(strcmp(lits_of(literal_prefix, pat, ci), want) == 0, "prefix " pat " -> " want)
@@ -213,5 +222,22 @@ main(void)
 	    "ai|aj|ak|al|am|an|ao|ap|bi|bj|bk|bl|bm|bn|bo|bp|ci|cj|ck|cl|cm|cn|co|cp|"
 	    "di|dj|dk|dl|dm|dn|do|dp|ei|ej|ek|el|em|en|eo|ep|fi|fj|fk|fl|fm|fn|fo|fp|"
 	    "gi|gj|gk|gl|gm|gn|go|gp|hi|hj|hk|hl|hm|hn|ho|hp");	/* at most 64 */
+	/* The whole language of patterns that are a few plain strings. */
+	EXACT("\u00AB|\u00BB", "\u00AB|\u00BB");
+	EXACT("\\x20\\(Symbolbild\\)", " (Symbolbild)");
+	EXACT("\\x20?\\(Symbolbild\\)", "-");	/* optional parts: not read */
+	EXACT("x[yz]", "xy|xz");
+	EXACT("&(?:quot|amp);", "&quot;|&amp;");
+	EXACT("^a", "-");		/* anchored: not every "a" matches */
+	EXACT("a$", "-");
+	EXACT("a\\b", "-");
+	EXACT("(?=a)b", "-");
+	EXACT("[^a]", "-");
+	EXACT("a+", "-");
+	EXACT("a?", "-");		/* the empty string is a match */
+	EXACT("a.c", "-");
+	EXACT("a\\Kb", "-");
+	EXACT("(a)\\1", "-");
+	EXACT("(?i)ab", "-");
 	return unit_done();
 }

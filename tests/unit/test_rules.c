@@ -237,10 +237,63 @@ test_prefilter(void)
 	rules_free(plain);
 }
 
+/* Edit rules whose patterns are plain strings are applied without PCRE2;
+ * with the prefilter off, PCRE2 does all: the two must agree, on
+ * neighbouring, overlapping and repeated matches and on what the edits
+ * themselves make. */
+static void
+test_plain_edits(void)
+{
+	static const char *text =
+	    "replace \u201E|\u201C => \"\n"
+	    "strip x[yz]\n"
+	    "replace ab|ba => \\x41-\n"
+	    "replace &(?:quot|amp); => &\n"
+	    "strip \\x20\\(Symbolbild\\)\n"
+	    "replace a|ab => X\n"		/* one the start of another: PCRE2 */
+	    "replace ^q => Q\n"			/* anchored: PCRE2 */
+	    "replace q\\b => R\n"
+	    "replace zz => z\n";
+	static const char *parts[] = {
+		"a", "b", "x", "y", "z", "q", " ", "\u201E", "\u201C", "&", "quot;",
+		"amp;", " (Symbolbild)", "(Symbolbild)", "ab", "zz",
+	};
+	int e1, e2, bad = 0, i, k;
+	rules *rs = load(text, &e1), *ref = load(text, &e2);
+	rules_matcher *m, *pm;
+	rules_result a, b;
+	unsigned seed = 7;
+	char line[256];
+
+	rules_set_prefilter(ref, 0);
+	m = rules_matcher_new(rs);
+	pm = rules_matcher_new(ref);
+	CHECK(e1 == 0 && e2 == 0, "plain edit rules load");
+	for (i = 0; i < 3000; i++) {
+		line[0] = '\0';
+		for (k = (int)((seed = seed * 1103515245 + 12345) >> 16) % 14; k > 0; k--)
+			strcat(line, parts[((seed = seed * 1103515245 + 12345) >> 16) %
+			    (sizeof(parts) / sizeof(parts[0]))]);
+		rules_apply(m, line, strlen(line), 1, &a);
+		rules_apply(pm, line, strlen(line), 1, &b);
+		if (a.verdict != b.verdict || a.len != b.len || memcmp(a.text, b.text, a.len) != 0) {
+			if (bad++ == 0)
+				printf("# \"%s\": \"%.*s\" against \"%.*s\"\n", line,
+				    (int)a.len, a.text, (int)b.len, b.text);
+		}
+	}
+	CHECK(bad == 0, "plain edits agree with PCRE2 on 3000 lines");
+	rules_matcher_free(m);
+	rules_matcher_free(pm);
+	rules_free(rs);
+	rules_free(ref);
+}
+
 int
 main(void)
 {
 	test_prefilter();
+	test_plain_edits();
 	test_errors();
 	test_actions();
 	test_limit();
