@@ -1130,7 +1130,9 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 		if (r->action == ACT_KEEP || (keep != NULL && r->action != ACT_STRIP &&
 		    r->action != ACT_REPLACE) || (r->action == ACT_HEAD && body > 0))
 			continue;
-		if ((rc = match(m, r, s, n)) <= 0) {
+		/* A plain edit finds its strings as it substitutes, and a
+		 * line it leaves as it was counts as no match below. */
+		if ((r->plain.n == 0 || m->rs->no_prefilter) && (rc = match(m, r, s, n)) <= 0) {
 			if (rc < 0)
 				note_limit(m, r, res);
 			continue;
