@@ -140,45 +140,59 @@ keep_better(literal_set *best, literal_set *cand)
 	set_free(cand);
 }
 
-/* Skips a quantifier at ps->p; returns 0 if there is none, 1 if it allows
- * zero repeats, 2 if it repeats at least once. */
+/* Skips a quantifier at ps->p, setting *lo and *hi to the repeats it
+ * allows (LITERAL_UNBOUNDED: no limit; 1 and 1 where there is none);
+ * returns 0 if there is none, 1 if it allows zero repeats, 2 if it
+ * repeats at least once. */
 static int
-quantifier(parser *ps)
+quantifier_range(parser *ps, size_t *lo, size_t *hi)
 {
 	const char *p = ps->p;
-	int optional = 2;
 
+	*lo = *hi = 1;
 	if (p < ps->end && (*p == '?' || *p == '*')) {
-		optional = 1;
+		*lo = 0;
+		*hi = *p == '?' ? 1 : LITERAL_UNBOUNDED;
 		p++;
 	} else if (p < ps->end && *p == '+') {
+		*hi = LITERAL_UNBOUNDED;
 		p++;
 	} else if (p < ps->end && *p == '{' && p + 1 < ps->end &&
 	    ((p[1] >= '0' && p[1] <= '9') || p[1] == ',')) {
 		/* {n}, {n,} or {n,m}; anything else that starts like one is
 		 * literal text to some PCRE2 versions and not to others. */
 		const char *q = p + 1;
-		unsigned long lo = 0;
-		int digits = 0;
-		while (q < ps->end && *q >= '0' && *q <= '9')
-			lo = lo * 10 + (unsigned long)(*q++ - '0'), digits++;
-		if (q < ps->end && *q == ',')
-			for (q++; q < ps->end && *q >= '0' && *q <= '9'; q++)
-				;
-		if (!digits || digits > 5 || q >= ps->end || *q != '}') {
+		int digits = 0, more = 0;
+		*lo = 0;
+		while (q < ps->end && *q >= '0' && *q <= '9' && digits < 6)
+			*lo = *lo * 10 + (size_t)(*q++ - '0'), digits++;
+		*hi = *lo;
+		if (q < ps->end && *q == ',') {
+			*hi = LITERAL_UNBOUNDED;
+			for (q++; q < ps->end && *q >= '0' && *q <= '9' && more < 6; q++)
+				*hi = (more++ ? *hi * 10 : 0) + (size_t)(*q - '0');
+		}
+		if (!digits || digits > 5 || more > 5 || q >= ps->end || *q != '}') {
 			ps->fail = 1;
 			return 0;
 		}
-		optional = lo == 0 ? 1 : 2;
 		p = q + 1;
 	} else
 		return 0;
 	if (p < ps->end && (*p == '?' || *p == '+'))
 		p++;	/* lazy or possessive */
 	ps->p = p;
-	return optional;
+	return *lo == 0 ? 1 : 2;
 }
 
+/* The same, for what it says only. */
+static int
+quantifier(parser *ps)
+{
+	size_t lo, hi;
+
+	return quantifier_range(ps, &lo, &hi);
+}
 
 /* Skips a character class starting at '['. */
 static void
@@ -792,8 +806,30 @@ map_property(parser *ps, uint8_t map[32])
 	return 0;
 }
 
-/* Adds what \d, \s or a literal escape at ps->p stands for; 0, or -1 if
- * the escape is not understood here. */
+/* Is ASCII character c in what escape letter e (d, s, w, h, v, N: lower
+ * case but for N) stands for, as PCRE2 reads it with UCP? */
+static int
+escape_has(char e, unsigned c)
+{
+	switch (e) {
+	case 'd':
+		return c >= '0' && c <= '9';
+	case 's':
+		return c == ' ' || (c >= '\t' && c <= '\r');
+	case 'w':
+		return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_';
+	case 'h':
+		return c == ' ' || c == '\t';
+	case 'v':
+		return c >= '\n' && c <= '\r';
+	default:	/* N: any character but a newline */
+		return c != '\n';
+	}
+}
+
+/* Adds what a class escape (\d, \S, \w, ...; \N outside a class) or a
+ * literal escape at ps->p stands for; 0, or -1 if the escape is not
+ * understood here. */
 static int
 map_escape(parser *ps, uint8_t map[32])
 {
@@ -801,13 +837,15 @@ map_escape(parser *ps, uint8_t map[32])
 	long cp;
 	unsigned i;
 
-	if (c == 'd' || c == 's') {
+	if (c != 0 && strchr("dDsSwWhHvVN", c) != NULL &&
+	    !(c == 'N' && ps->p + 2 < ps->end && ps->p[2] == '{')) {
+		char e = c == 'N' ? c : (char)(c | 32);
 		ps->p += 2;
 		for (i = 0; i < 128; i++)
-			if (c == 'd' ? (i >= '0' && i <= '9') :
-			    (i == ' ' || (i >= '\t' && i <= '\r')))
+			if (escape_has(e, i) != (c != e))
 				map_byte(map, i);
-		/* Unicode digits and spaces too: rules are compiled with UCP. */
+		/* Unicode digits, spaces and letters too: rules are
+		 * compiled with UCP. */
 		map_high(map);
 		return 0;
 	}
@@ -820,23 +858,40 @@ map_escape(parser *ps, uint8_t map[32])
 	return 0;
 }
 
-/* The bytes a simple class at ps->p ("[ \t]", "[a-z0-9]") matches: ASCII
- * characters, ranges and \d, \s.  0, or -1 if not understood. */
+/*
+ * The members of the class at ps->p ("[ \t]", "[a-z0-9]", "[^|/\xC2\xB7]"):
+ * ASCII characters, ranges and class escapes, and of a character beyond
+ * ASCII its first byte (ps->lead) or last.  Sets *neg for a negated class,
+ * whose members are then what it does not match.  0, or -1 if not
+ * understood (POSIX classes, ranges beyond ASCII, and with caseless, any
+ * character beyond ASCII: its other case may be encoded otherwise).
+ */
 static int
-map_class(parser *ps, uint8_t map[32])
+class_members(parser *ps, uint8_t map[32], int *neg)
 {
 	const char *p = ps->p + 1;
 	long lo, hi;
+	int first = 1;
 
-	if (p >= ps->end || *p == '^' || *p == ']')
-		return -1;
-	ps->p = p;
-	while (ps->p < ps->end && *ps->p != ']') {
-		if ((unsigned char)*ps->p >= 0x80 || *ps->p == '[')
+	*neg = p < ps->end && *p == '^';
+	ps->p = p + *neg;
+	while (ps->p < ps->end && (*ps->p != ']' || first)) {
+		first = 0;
+		if (*ps->p == '[')
 			return -1;
+		if ((unsigned char)*ps->p >= 0x80) {
+			const char *at = ps->p;
+			if (ps->caseless || plain_char(ps) < 0)
+				return -1;
+			map_byte(map, (unsigned char)(ps->lead ? at[0] : ps->p[-1]));
+			if (ps->p < ps->end && *ps->p == '-' && ps->p + 1 < ps->end &&
+			    ps->p[1] != ']')
+				return -1;
+			continue;
+		}
 		if (*ps->p == '\\') {
 			char e = ps->p + 1 < ps->end ? ps->p[1] : 0;
-			if (e == 'd' || e == 's' || e == 'p' || e == 'P') {
+			if (e != 0 && e != 'N' && strchr("dDsSwWhHvVpP", e) != NULL) {
 				if (map_escape(ps, map) != 0)
 					return -1;
 				continue;
@@ -863,6 +918,16 @@ map_class(parser *ps, uint8_t map[32])
 		return -1;
 	ps->p++;
 	return 0;
+}
+
+/* The bytes a class that is not negated matches; 0, or -1 if not
+ * understood. */
+static int
+map_class(parser *ps, uint8_t map[32])
+{
+	int neg;
+
+	return class_members(ps, map, &neg) != 0 || neg ? -1 : 0;
 }
 
 /* Skips a group at ps->p, with the groups and classes inside it. */
@@ -1230,4 +1295,153 @@ literal_prefix(const char *pat, size_t n, int caseless, literal_set *out)
 		set_free(out);
 	keep_shortest(out);
 	return 0;
+}
+
+/* ---- the lines a whole-line pattern can match ---- */
+
+typedef struct span {
+	size_t max;		/* characters at most (LITERAL_UNBOUNDED) */
+	uint8_t map[32];	/* the ASCII characters it can consume */
+	int head, tail;		/* every way through passes "^" / "$" */
+} span;
+
+static size_t
+span_add(size_t a, size_t b)
+{
+	return a == LITERAL_UNBOUNDED || b == LITERAL_UNBOUNDED || a + b < a ?
+	    LITERAL_UNBOUNDED : a + b;
+}
+
+static size_t
+span_times(size_t a, size_t k)
+{
+	if (a == 0 || k == 0)
+		return 0;
+	return a == LITERAL_UNBOUNDED || k == LITERAL_UNBOUNDED || a > LITERAL_UNBOUNDED / k ?
+	    LITERAL_UNBOUNDED : a * k;
+}
+
+static void
+span_any(uint8_t map[32])
+{
+	memset(map, 0xFF, 16);	/* all of ASCII */
+}
+
+/* What a class can consume: its members, or for a negated one, every
+ * character that is not one.  Caseless, \p{Lu} stands for both cases
+ * above, so a negated class is not looked into then. */
+static void
+span_class(parser *ps, uint8_t map[32])
+{
+	const char *at = ps->p;
+	uint8_t mem[32] = { 0 };
+	unsigned c;
+	int neg;
+
+	if (class_members(ps, mem, &neg) != 0 || (neg && ps->caseless)) {
+		ps->p = at;
+		skip_class(ps);
+		span_any(map);
+		return;
+	}
+	for (c = 0; c < 128; c++)
+		if ((mem[c >> 3] >> (c & 7) & 1) != neg)
+			map_byte(map, c);
+}
+
+static void span_alt(parser *ps, span *out);
+
+/* The span of the branch at ps->p, up to '|' or ')'. */
+static void
+span_seq(parser *ps, span *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	while (ps->p < ps->end && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
+		unsigned char c = (unsigned char)*ps->p;
+		char e = ps->p + 1 < ps->end ? ps->p[1] : 0;
+		span it = { 1, { 0 }, 0, 0 };	/* most items: one character */
+		size_t lo, hi, i;
+
+		if (c == '(') {
+			int kind = group_open(ps);
+			if (kind < 0)
+				break;
+			span_alt(ps, &it);
+			if (ps->p >= ps->end || *ps->p != ')') {
+				ps->fail = 1;
+				break;
+			}
+			ps->p++;
+			if (kind != G_PLAIN)	/* a look-around takes no room */
+				memset(&it, 0, sizeof(it));
+		} else if (c == '[') {
+			span_class(ps, it.map);
+		} else if (c == '^' || c == '$' || (c == '\\' && e && strchr("bBAzZG", e))) {
+			ps->p += c == '\\' ? 2 : 1;
+			it.max = 0;
+			it.head = c == '^' || (c == '\\' && e == 'A');
+			it.tail = c == '$' || (c == '\\' && (e == 'z' || e == 'Z'));
+		} else if (c == '\\') {
+			if (map_escape(ps, it.map) != 0) {
+				ps->fail = 1;	/* perhaps more than one character */
+				break;
+			}
+		} else if (c == '.') {
+			ps->p++;
+			span_any(it.map);
+		} else if (c >= 0x80) {
+			if (plain_char(ps) < 0)
+				break;
+			if (ps->caseless)	/* KELVIN SIGN is a k */
+				for (i = 'A'; i <= 'z'; i++)
+					map_byte(it.map, (unsigned)i);
+		} else {
+			map_set(it.map, c, ps->caseless, 1);
+			ps->p++;
+		}
+		if (quantifier_range(ps, &lo, &hi) != 0) {
+			it.max = span_times(it.max, hi);
+			if (lo == 0)
+				it.head = it.tail = 0;
+		}
+		sp->max = span_add(sp->max, it.max);
+		for (i = 0; i < 16; i++)
+			sp->map[i] |= it.map[i];
+		sp->head |= it.head;
+		sp->tail |= it.tail;
+	}
+}
+
+/* The span of the alternatives up to ')' or the end: the widest. */
+static void
+span_alt(parser *ps, span *out)
+{
+	span br;
+	size_t i;
+
+	span_seq(ps, out);
+	while (!ps->fail && ps->p < ps->end && *ps->p == '|') {
+		ps->p++;
+		span_seq(ps, &br);
+		if (br.max > out->max)
+			out->max = br.max;
+		for (i = 0; i < 16; i++)
+			out->map[i] |= br.map[i];
+		out->head &= br.head;
+		out->tail &= br.tail;
+	}
+}
+
+int
+literal_span(const char *pat, size_t n, int caseless, size_t *max, uint8_t ascii[16])
+{
+	parser ps = { pat, pat + n, caseless, 0, 1 };
+	span sp;
+
+	span_alt(&ps, &sp);
+	if (ps.fail || ps.p != ps.end || !sp.head || !sp.tail)
+		return 0;
+	*max = sp.max;
+	memcpy(ascii, sp.map, 16);
+	return 1;
 }

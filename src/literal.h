@@ -42,6 +42,18 @@ int literal_exact(const char *pat, size_t n, literal_set *out);
  * Lines never end in a newline, so "$" means the end of the line. */
 int literal_last(const char *pat, size_t n, int caseless, uint8_t map[32]);
 
+#define LITERAL_UNBOUNDED ((size_t)-1)
+
+/*
+ * For a pattern that can only match a whole line (every way through it
+ * passes "^" and "$": "^(?:Foto|Bild): [^,]{1,40}$"), sets *max to the
+ * most characters such a line can have (LITERAL_UNBOUNDED: no limit) and
+ * in ascii the ASCII characters it can hold (bit c & 7 of ascii[c >> 3]),
+ * and returns 1; returns 0 when that is not known.  A line longer than
+ * that, or with any other ASCII character, cannot match.
+ */
+int literal_span(const char *pat, size_t n, int caseless, size_t *max, uint8_t ascii[16]);
+
 /* Is byte c in most lines of text (space, '.', ',', ASCII letters and
  * digits)?  As a rule's only clue it would filter next to nothing. */
 int literal_common_byte(unsigned c);

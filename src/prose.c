@@ -8,9 +8,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "swar.h"
 
@@ -139,30 +136,6 @@ next_space(const unsigned char *s, size_t i, size_t n)
 	return i;
 }
 
-/* The number of spaces in s[0..n): with SSE2 sixteen bytes at a time, a
- * match being 0xFF, its negation 1, and psadbw adding eight of them up. */
-static size_t
-count_spaces(const unsigned char *s, size_t n)
-{
-	size_t i = 0, k = 0;
-
-#if defined(__SSE2__)
-	__m128i sp = _mm_set1_epi8(' '), zero = _mm_setzero_si128(), acc = zero;
-	uint64_t sum[2];
-
-	for (; i + 16 <= n; i += 16)
-		acc = _mm_add_epi64(acc, _mm_sad_epu8(_mm_sub_epi8(zero,
-		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), sp)), zero));
-	_mm_storeu_si128((__m128i *)sum, acc);
-	k = (size_t)(sum[0] + sum[1]);
-#endif
-	for (; i + 8 <= n; i += 8)
-		k += swar_count(swar_eq(swar_load(s + i), ' '));
-	for (; i < n; i++)
-		k += s[i] == ' ';
-	return k;
-}
-
 /* Does s[0..n) hold an ASCII digit?  Eight bytes at a time. */
 static int
 has_digit(const unsigned char *s, size_t n)
@@ -240,7 +213,7 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 	 * last (or the continuation bytes after it), so that the punctuation
 	 * around it does not spoil the stop word look-up. */
 	if (early)
-		spaces = count_spaces(u, n);
+		spaces = count_in(u, n, ' ', ' ');
 	while (i < n) {
 		while (i < n && s[i] == ' ')
 			i++, spaces--;

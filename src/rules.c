@@ -11,13 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_SSSE3 1
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 #include "aho.h"
 #include "literal.h"
 #include "norm.h"
+#include "swar.h"
 #include "utf8.h"
 
 #define MATCH_LIMIT 1000000	/* backtracking steps per match */
@@ -66,6 +70,12 @@ struct rule {
 	uint8_t last[32];
 	int scanned;		/* has literals in the automata: run only
 				   on lines where one of them was found */
+	/* A pattern that matches whole lines only: the most characters such
+	 * a line can have (LITERAL_UNBOUNDED: any number), and the ASCII
+	 * bytes it cannot hold, ASCII c as bit c >> 4 of deny[c & 15]. */
+	int span, has_deny;
+	size_t maxchars;
+	uint8_t deny[16];
 	int jit;		/* compiled to machine code */
 };
 
@@ -74,6 +84,7 @@ struct rules {
 	size_t n, cap;
 	size_t max_captures;
 	int no_prefilter;	/* tests: always run PCRE2 */
+	int ssse3;		/* the machine has it (see deny_any) */
 	/* The literals of all rules, tagged with the rule's index, compared
 	 * without regard to ASCII case (for a case-sensitive rule a hit is
 	 * then only likely, which is all a prefilter needs); EXOTIC(rs) tags
@@ -111,6 +122,9 @@ struct rules_matcher {
 	uint64_t *cand;		/* the rules worth running on the text */
 	const char *scanned_of;
 	size_t scanned_n;
+	/* The number of characters in the text chars_of[0..chars_n). */
+	const char *chars_of;
+	size_t chars_n, chars;
 	uint64_t *hits;
 	unsigned char *reported;
 };
@@ -128,7 +142,13 @@ rule_action_name(rule_action a)
 rules *
 rules_new(void)
 {
-	return calloc(1, sizeof(rules));
+	rules *rs = calloc(1, sizeof(rules));
+
+#if defined(HAVE_SSSE3)
+	if (rs != NULL)
+		rs->ssse3 = __builtin_cpu_supports("ssse3");
+#endif
+	return rs;
 }
 
 static void
@@ -335,6 +355,24 @@ check_replacement(loader *ld, rule *r, unsigned col)
 	return 0;
 }
 
+/* Sets up r->span, where the pattern pat[0..n) tells something of the
+ * lines it can match. */
+static void
+span_of(rule *r, const char *pat, size_t n)
+{
+	uint8_t ascii[16];
+	unsigned c;
+
+	if (!literal_span(pat, n, (r->flags & RULE_CASELESS) != 0, &r->maxchars, ascii))
+		return;
+	for (c = 0; c < 128; c++)
+		if (!(ascii[c >> 3] >> (c & 7) & 1) && c != '\n') {
+			r->deny[c & 15] |= (uint8_t)(1u << (c >> 4));
+			r->has_deny = 1;
+		}
+	r->span = r->has_deny || r->maxchars != LITERAL_UNBOUNDED;
+}
+
 static int
 compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen)
 {
@@ -380,6 +418,7 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 	if (r->anchored && r->first < 0 && !r->has_map)
 		r->has_map = literal_first(pat, plen, (r->flags & RULE_CASELESS) != 0, r->map);
 	r->has_last = literal_last(pat, plen, (r->flags & RULE_CASELESS) != 0, r->last);
+	span_of(r, pat, plen);
 	if (literal_extract(pat, plen, (r->flags & RULE_CASELESS) != 0, &r->lits) != 0 ||
 	    (r->anchored && literal_prefix(pat, plen, (r->flags & RULE_CASELESS) != 0,
 	    &r->pre) != 0)) {
@@ -1020,6 +1059,75 @@ plain_substitute(const rule *r, const char *s, size_t n, size_t max, buf *out)
 	return out->len > max ? -1 : 0;
 }
 
+/* Does s[0..n) hold an ASCII byte c with bit c >> 4 set in t[c & 15]?  A
+ * byte's low half picks its entry, its high half the bit: with SSSE3,
+ * sixteen bytes at a time, both halves looked up with pshufb; a byte
+ * beyond ASCII picks no bit. */
+#if defined(HAVE_SSSE3)
+__attribute__((target("ssse3"))) static int
+deny_any16(const uint8_t t[16], const unsigned char *u, size_t n)
+{
+	const __m128i tab = _mm_loadu_si128((const __m128i *)t), low = _mm_set1_epi8(0x0F),
+	    bits = _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0);
+	unsigned char tail[16];
+	size_t i;
+
+	for (i = 0;; i += 16) {
+		__m128i v, x;
+		if (i + 16 > n) {
+			if (i == n)
+				return 0;
+			memset(tail, 0x80, sizeof(tail));	/* denied by none */
+			memcpy(tail, u + i, n - i);
+			u = tail;
+			i = 0;
+			n = 16;
+		}
+		v = _mm_loadu_si128((const __m128i *)(u + i));
+		x = _mm_and_si128(_mm_shuffle_epi8(tab, _mm_and_si128(v, low)),
+		    _mm_shuffle_epi8(bits, _mm_and_si128(_mm_srli_epi16(v, 4), low)));
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128())) != 0xFFFF)
+			return 1;
+	}
+}
+#endif
+
+static int
+deny_any(const rules *rs, const uint8_t t[16], const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i;
+
+#if defined(HAVE_SSSE3)
+	if (rs->ssse3)
+		return deny_any16(t, u, n);
+#endif
+	(void)rs;
+	for (i = 0; i < n; i++)
+		if (u[i] < 0x80 && (t[u[i] & 15] >> (u[i] >> 4) & 1))
+			return 1;
+	return 0;
+}
+
+/* Can s[0..n) be a line r's pattern matches, as far as its span tells?
+ * A line is at least a quarter as many characters as bytes. */
+static int
+span_fits(rules_matcher *m, const rule *r, const char *s, size_t n)
+{
+	if (n > r->maxchars) {
+		if (n / 4 > r->maxchars)
+			return 0;
+		if (m->chars_of != s || m->chars_n != n) {
+			m->chars = n - count_in((const unsigned char *)s, n, 0x80, 0xBF);
+			m->chars_of = s;
+			m->chars_n = n;
+		}
+		if (m->chars > r->maxchars)
+			return 0;
+	}
+	return !r->has_deny || !deny_any(m->rs, r->deny, s, n);
+}
+
 /* Runs candidate r on s: 1 on a match, 0 on none, -1 when a limit was
  * hit (treated as none). */
 static int
@@ -1027,7 +1135,7 @@ match(rules_matcher *m, const rule *r, const char *s, size_t n)
 {
 	int rc;
 
-	if (!m->rs->no_prefilter && n < r->minlen)
+	if (!m->rs->no_prefilter && (n < r->minlen || (r->span && !span_fits(m, r, s, n))))
 		return 0;
 	if (r->plain.n > 0 && !m->rs->no_prefilter)
 		return plain_substitute(r, s, n, 0, NULL);
@@ -1123,6 +1231,7 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 	res->len = n;
 	/* A new line, perhaps at the same address as the last one. */
 	m->scanned_of = NULL;
+	m->chars_of = NULL;
 	candidates(m, s, n);
 	keep = protecting_rule(m, s, n, res);
 	for (i = next_cand(m, 0); i < m->rs->n; i = next_cand(m, i + 1)) {
@@ -1160,6 +1269,7 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 			res->by = r;
 		}
 		rescan(m, s, n, out->data, out->len);
+		m->chars_of = NULL;
 		s = out->data;
 		n = out->len;
 		out = out == &m->a ? &m->b : &m->a;

@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define SWAR_ONES 0x0101010101010101ULL
 #define SWAR_HIGHS 0x8080808080808080ULL
@@ -100,6 +103,35 @@ swar_utf8(uint64_t w)
 		k = 7;
 	if (three >> 55 & 1)
 		k = 6;
+	return k;
+}
+
+/*
+ * The number of bytes of s[0..n) in [lo, hi].  With SSE2 sixteen at a
+ * time: a byte is in the range if its distance above lo, taken unsigned,
+ * is at most hi - lo, which min tells; the matches (0xFF) are negated to
+ * 1 and psadbw adds them up eight at a time.
+ */
+static inline size_t
+count_in(const unsigned char *s, size_t n, unsigned char lo, unsigned char hi)
+{
+	size_t i = 0, k = 0;
+
+#if defined(__SSE2__)
+	__m128i base = _mm_set1_epi8((char)lo), width = _mm_set1_epi8((char)(hi - lo)),
+	    zero = _mm_setzero_si128(), acc = zero;
+	uint64_t sum[2];
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(s + i)), base);
+		acc = _mm_add_epi64(acc, _mm_sad_epu8(_mm_sub_epi8(zero,
+		    _mm_cmpeq_epi8(_mm_min_epu8(d, width), d)), zero));
+	}
+	_mm_storeu_si128((__m128i *)sum, acc);
+	k = (size_t)(sum[0] + sum[1]);
+#endif
+	for (; i < n; i++)
+		k += (unsigned char)(s[i] - lo) <= (unsigned char)(hi - lo);
 	return k;
 }
 

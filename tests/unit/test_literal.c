@@ -1,4 +1,6 @@
 /* Unit tests for literal.c: the prefilter must never miss a match. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdlib.h>
 
 #include "literal.h"
@@ -83,6 +85,143 @@ ends(int (*fn)(const char *, size_t, int, uint8_t *), const char *pat, int casel
 #define FIRST(pat, ci, want) \
 	CHECK(strcmp(ends(literal_first, pat, ci), want) == 0, "first " pat " -> " want)
 
+/* literal_span() of pat as "MAX allow CHARS" (or "deny CHARS" when more
+ * than half of ASCII is allowed, "any" when all is), or "-". */
+static const char *
+span_of(const char *pat, int caseless)
+{
+	static char out[1100];
+	uint8_t ascii[16], map[32] = { 0 };
+	size_t max, c, k = 0;
+	int deny;
+
+	if (!literal_span(pat, strlen(pat), caseless, &max, ascii))
+		return "-";
+	for (c = 0; c < 128; c++)
+		k += ascii[c >> 3] >> (c & 7) & 1;
+	deny = k > 64;
+	for (c = 0; c < 128; c++)
+		if ((ascii[c >> 3] >> (c & 7) & 1) != deny)
+			map[c >> 3] |= (uint8_t)(1u << (c & 7));
+	if (max == LITERAL_UNBOUNDED)
+		snprintf(out, sizeof(out), "inf");
+	else
+		snprintf(out, sizeof(out), "%zu", max);
+	k = strlen(out);
+	snprintf(out + k, sizeof(out) - k, k == 128 && deny ? " any" : " %s %s",
+	    deny ? "deny" : "allow", show(map));
+	if (strcmp(out + k, " deny ") == 0)
+		strcpy(out + k, " any");
+	return out;
+}
+
+#define SPAN(pat, ci, want) CHECK(strcmp(span_of(pat, ci), want) == 0, "span " pat " -> " want)
+
+static pcre2_code *
+compile(const char *pat, int caseless)
+{
+	int err;
+	PCRE2_SIZE off;
+
+	return pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP |
+	    (caseless ? PCRE2_CASELESS : 0), &err, &off, NULL);
+}
+
+static int
+matches(pcre2_code *re, const char *s, size_t n, pcre2_match_data *md)
+{
+	return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
+}
+
+/* The span must hold every line a pattern matches.  Each ASCII character
+ * an atom matches must be in the span of the atom as a whole line; and
+ * random lines that whole patterns match must be inside theirs. */
+static void
+test_span_oracle(void)
+{
+	static const char *atoms[] = {
+		".", "\\d", "\\D", "\\s", "\\S", "\\w", "\\W", "\\h", "\\H", "\\v",
+		"\\V", "\\N", "\\pL", "\\p{Lu}", "\\P{Ll}", "\\p{^N}", "\\p{P}", "[^,]",
+		"[^\\s,.!?]", "[^|\u2022\u00B7/]", "[\\p{L}-]", "[^\\p{Lu}]", "[^\\d]",
+		"[^\\w]", "[^\\W]", "[]a]", "[^]a]", "[a-]", "[^-a]", "[\\x41-\\x43]", "[^a-z]",
+		"[K]", "[^k]", "k", "s", "\u212A", "\u017F", "[\u212A]", "[^\u00E4]", "\\x20",
+		"[\\t ]", "[^\\h]", "[^\\v\\d]", "\\e", "[[:alpha:]]", "[^[:alpha:]]",
+	};
+	/* Patterns, and the pieces their random lines are made of. */
+	static const struct {
+		const char *pat, *parts[12];
+	} pats[] = {
+		{ "^\"?(?:(?!(?:Er|Sie|Das)\\b)\\p{Lu}[\\p{L}-]*+(?: [\\p{L}-]++){0,3}+\\. ?){2,4}\"?$",
+		  { "Xy. ", "Ab cd.", "\u00DCb-c.", "Sie ", "\"", "1", ",", " ", "Das", "e" } },
+		{ "^(?=(?>\\S*?\\p{Ll}\\p{Lu}){2}).{0,12}$",
+		  { "aB", "c", " ", "\u00E4\u00DC", ",", "1", "\t" } },
+		{ "^(?:[^|/]{1,6}\\s[|/]\\s){1,}[^|/]{1,6}$",
+		  { "Ab", " | ", " / ", "|", "c", " ", "\u00B7", "\t/ " } },
+		{ "^(?:Ab|c\\d)+$|^\\s*$", { "Ab", "c", "1", " ", "\t", "x" } },
+		{ "(?:^a|^b)(?:c$|d$)", { "a", "b", "c", "d" } },
+		{ "^[^a]{0,3}x?$", { "a", "b", "x", ",", "\u00E4" } },
+	};
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	uint8_t ascii[16];
+	char pat[64], line[128], what[160];
+	unsigned seed = 11;
+	size_t i, c, k, max;
+	int ci, bad;
+
+	for (i = 0; i < sizeof(atoms) / sizeof(atoms[0]); i++)
+		for (ci = 0; ci < 2; ci++) {
+			pcre2_code *re;
+			snprintf(pat, sizeof(pat), "^(?:%s)$", atoms[i]);
+			re = compile(pat, ci);
+			bad = re == NULL;
+			if (re != NULL && literal_span(pat, strlen(pat), ci, &max, ascii)) {
+				for (c = 0; c < 128; c++) {
+					char ch = (char)c;
+					if (matches(re, &ch, 1, md) && !(ascii[c >> 3] >> (c & 7) & 1))
+						bad = 1;
+				}
+				bad |= max != 1;
+			}
+			pcre2_code_free(re);
+			snprintf(what, sizeof(what), "span of %s%s holds all it matches",
+			    pat, ci ? " (caseless)" : "");
+			CHECK(!bad, what);
+		}
+	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		pcre2_code *re = compile(pats[i].pat, 0);
+		int n = 0, known = literal_span(pats[i].pat, strlen(pats[i].pat), 0, &max, ascii);
+		size_t np = 0;
+		while (np < 12 && pats[i].parts[np] != NULL)
+			np++;
+		bad = re == NULL || !known;
+		for (k = 0; !bad && k < 200000; k++) {
+			size_t len, chars = 0;
+			line[0] = '\0';
+			for (c = ((seed = seed * 1103515245 + 12345) >> 16) % 12; c > 0; c--)
+				strcat(line, pats[i].parts[((seed = seed * 1103515245 + 12345) >> 16) % np]);
+			len = strlen(line);
+			if (!matches(re, line, len, md))
+				continue;
+			n++;
+			for (c = 0; c < len; c++) {
+				unsigned char u = (unsigned char)line[c];
+				chars += (u & 0xC0) != 0x80;
+				if (u < 0x80 && !(ascii[u >> 3] >> (u & 7) & 1))
+					bad = 1;
+			}
+			if (chars > max)
+				bad = 1;
+			if (bad)
+				printf("# %s: \"%s\" outside its span\n", pats[i].pat, line);
+		}
+		pcre2_code_free(re);
+		snprintf(what, sizeof(what), "span of %s holds the %d random lines it matches",
+		    pats[i].pat, n);
+		CHECK(!bad && n >= 20, what);
+	}
+	pcre2_match_data_free(md);
+}
+
 int
 main(void)
 {
@@ -135,7 +274,7 @@ main(void)
 	LAST("a$b", 0, "-");
 	LAST("\\x20$", 0, "<20>");
 	LAST("\\s+$", 0, "<09><0A><0B><0C><0D><20><high>");
-	LAST("\\w$", 0, "-");
+	LAST("\\w$", 0, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz<high>");
 	LAST("[[:space:]]$", 0, "-");
 	LAST("\\p{Lu}$", 0, "ABCDEFGHIJKLMNOPQRSTUVWXYZ<high>");
 	LAST("\\p{Xan}$", 0, "-");
@@ -239,5 +378,34 @@ main(void)
 	EXACT("a\\Kb", "-");
 	EXACT("(a)\\1", "-");
 	EXACT("(?i)ab", "-");
+
+	/* What lines a whole-line pattern can match. */
+	SPAN("^Anzeige$", 0, "7 allow Aeginz");
+	SPAN("^Anzeige$", 1, "7 allow AEGINZaeginz");
+	SPAN("^(?:Foto|Bild): [^,]{1,40}$", 0, "46 deny ,");
+	SPAN("^(?=(?>\\S*?\\p{Ll}\\p{Lu}){3}).{0,160}$", 0, "160 any");
+	SPAN("^\"?(?:\\p{Lu}[\\p{L}-]*+(?: [\\p{L}-]++){0,3}+\\. ?){4,8}\"?$", 0,
+	    "inf allow <20>\"-.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+	SPAN("^a|^b$", 0, "-");			/* one way does not end at "$" */
+	SPAN("^a$|^b$", 0, "1 allow ab");
+	SPAN("^(?:a$|bc$)", 0, "2 allow abc");
+	SPAN("\\Aab?\\z", 0, "2 allow ab");
+	SPAN("^a(?:$)?", 0, "-");			/* "$" may be passed by */
+	SPAN("^a\\b.*$", 0, "inf any");
+	SPAN("^\u00E4{2,3}$", 0, "3 allow ");
+	SPAN("^\u00E4$", 1, "1 allow ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz");
+	SPAN("^[^a]$", 1, "1 any");			/* caseless: not looked into */
+	SPAN("^[^,\\d]{3}$", 0, "3 deny ,0123456789");
+	SPAN("^[^\u00B7|]$", 0, "1 deny |");
+	SPAN("^[\u00C0-\u00FF]$", 0, "1 any");	/* ranges beyond ASCII: not read */
+	SPAN("^\\w{2}$", 0, "2 allow 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz");
+	SPAN("^(a)\\1$", 0, "-");			/* back-references */
+	SPAN("^a\\Rb$", 0, "-");			/* \\R may be two characters */
+	SPAN("^(?i)a$", 0, "-");			/* inline options */
+	SPAN("^x{2,}$", 0, "inf allow x");
+	SPAN("^x{1,100000}$", 0, "-");		/* more digits than read */
+	SPAN("^(?:ab){2}c{0}$", 0, "4 allow abc");
+	SPAN("^(?=abc)$", 0, "0 allow ");
+	test_span_oracle();
 	return unit_done();
 }

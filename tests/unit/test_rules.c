@@ -116,7 +116,8 @@ test_limit(void)
 {
 	int e;
 	char line[4096];
-	rules *rs = load("drop ^(a|aa)+$\n", &e);
+	/* Not a whole-line pattern: no byte of the line rules it out. */
+	rules *rs = load("drop (a|aa)+$\n", &e);
 	rules_matcher *m = rules_matcher_new(rs);
 	rules_result res;
 
@@ -127,6 +128,14 @@ test_limit(void)
 	CHECK(res.verdict == RV_KEEP && res.limit != NULL, "match limit: line kept, rule reported");
 	rules_apply(m, line, strlen(line), 1, &res);
 	CHECK(res.verdict == RV_KEEP && res.limit == NULL, "reported once per matcher");
+	rules_matcher_free(m);
+	rules_free(rs);
+	/* A whole-line pattern has no b in it: PCRE2 need not try. */
+	rs = load("drop ^(a|aa)+$\n", &e);
+	m = rules_matcher_new(rs);
+	rules_apply(m, line, strlen(line), 1, &res);
+	CHECK(res.verdict == RV_KEEP && res.limit == NULL,
+	    "a byte a whole-line pattern cannot hold rules it out");
 	rules_matcher_free(m);
 	rules_free(rs);
 	rs = load("replace (\\w+) => $1 $1 $1 $1 $1 $1\nreplace (\\w+) => $1 $1 $1 $1 $1 $1\n"
@@ -193,7 +202,10 @@ test_prefilter(void)
 	    "drop/i ^sie sagt$\n"			/* LONG S folds to s */
 	    "drop (?<x><b>)q(?P>x)\n"			/* a call, not a named group */
 	    "drop ^(?P>y)zz(?<y>foo|bar)\n"
-	    "drop ab\\N{U+00E4}yz\n";		/* a character by its number */
+	    "drop ab\\N{U+00E4}yz\n"		/* a character by its number */
+	    "drop ^[^,]{3,5}$\n"			/* whole lines: by length and bytes */
+	    "replace ^y(\\w) => $1$1\n"
+	    "drop/i ^(?=(?>\\S*?\\p{Ll}\\p{Lu}){2}).{0,8}$\n";
 	static const char *lines[] = {
 		"ok", "OK", "o\xE2\x84\xAA", "oK ", "Mehr Stories", "More Stories ",
 		"mehr Stories", "Zitat: \xE2\x80\x9Ehallo\xE2\x80\x9C",
@@ -201,7 +213,9 @@ test_prefilter(void)
 		"\u00DCber uns", "\u00FCBER MICH", "\u00FCber alles", "Hinweis: Die Kommentare",
 		"die kommentare", "Hinweis: Kommentare", "[x] Teaser: mehr", "[x] Text",
 		"\u017Fie sagt", "SIE SAGT", "Sie sagt es", "<b>q<b>", "foozzbar",
-		"ab\u00E4yz",
+		"ab\u00E4yz", "abc,", "abcdef", "\u00E4\u00E4\u00E4\u00E4\u00E4\u00E4", "\u00E4\u00E4\u00E4",
+		"\u00E4\u00E4\u00E4\u00E4\u00E4", "y\u00E4\u00E4b", "ya,b", "aBcDeF", "aBcD\u00E4\u00E4\u00E4\u00E4",
+		"aBcD\u00E4\u00E4\u00E4\u00E4\u00E4",
 	};
 	int e1, e2;
 	rules *rs = load(text, &e1), *plain = load(text, &e2);
@@ -231,6 +245,13 @@ test_prefilter(void)
 	CHECK(dropped_by(m, lines[25], "t.rules:13"), "(?P>name) is not read as a group");
 	CHECK(dropped_by(m, lines[26], "t.rules:14"), "(?P>name) gives no prefix");
 	CHECK(dropped_by(m, lines[27], "t.rules:15"), "\\N{U+hhhh} gives no literal");
+	CHECK(!dropped_by(m, lines[28], NULL) && !dropped_by(m, lines[29], NULL) &&
+	    !dropped_by(m, lines[30], NULL), "a whole-line rule: too long, or a byte it cannot hold");
+	CHECK(dropped_by(m, lines[31], "t.rules:16") && dropped_by(m, lines[32], "t.rules:16"),
+	    "a whole-line rule counts characters, not bytes");
+	CHECK(dropped_by(m, lines[33], "t.rules:16"), "a whole-line rule on what an edit made");
+	CHECK(dropped_by(m, lines[36], "t.rules:18") && !dropped_by(m, lines[37], NULL),
+	    "eight characters in twelve bytes, but not nine");
 	rules_matcher_free(m);
 	rules_matcher_free(pm);
 	rules_free(rs);
