@@ -1026,13 +1026,15 @@ plain_next(const char *s, size_t from, size_t n, const char *lit, size_t len)
  * The substitution of a rule with plain strings, in full: every match,
  * left to right.  No string being the start of another, the first place
  * where any starts is the match PCRE2 would find there.  next[] holds
- * where each string is next, found again only once passed.  With out
- * NULL, only tells whether there is a match: 1 or 0.
+ * where each string is next, found again only once passed.  Returns how
+ * many matches it replaced, or -1 on error; with out NULL, only whether
+ * there is one.
  */
 static int
 plain_substitute(const rule *r, const char *s, size_t n, size_t max, buf *out)
 {
 	size_t next[PLAIN_MAX], at = 0, hit, k = 0, i;
+	int count = 0;
 
 	for (i = 0; i < r->plain.n; i++)
 		next[i] = plain_next(s, 0, n, r->plain.v[i], r->plain.len[i]);
@@ -1053,10 +1055,11 @@ plain_substitute(const rule *r, const char *s, size_t n, size_t max, buf *out)
 		    buf_append(out, r->plain_repl, r->plain_repl_len) != 0)
 			return -1;
 		at = hit + r->plain.len[k];
+		count++;
 	}
 	if (buf_append(out, s + at, n - at) != 0)
 		return -1;
-	return out->len > max ? -1 : 0;
+	return out->len > max ? -1 : count;
 }
 
 /* Does s[0..n) hold an ASCII byte c with bit c >> 4 set in t[c & 15]?  A
@@ -1150,8 +1153,9 @@ match(rules_matcher *m, const rule *r, const char *s, size_t n)
 	return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
-/* Applies the edit rule r, which matched s, into out, unless the result
- * would be longer than max.  0, or -1 on error. */
+/* Applies the edit rule r, which matched s (unless it is a plain edit,
+ * which looks for itself), into out, unless the result would be longer
+ * than max.  Returns how many matches it replaced, or -1 on error. */
 static int
 substitute(rules_matcher *m, const rule *r, const char *s, size_t n,
     size_t max, buf *out)
@@ -1175,7 +1179,7 @@ substitute(rules_matcher *m, const rule *r, const char *s, size_t n,
 		    (PCRE2_UCHAR *)out->data, &olen);
 		if (rc >= 0) {
 			out->len = olen;
-			return olen > max ? -1 : 0;
+			return olen > max ? -1 : rc;
 		}
 		if (rc != PCRE2_ERROR_NOMEMORY || olen > max)
 			return -1;
@@ -1239,8 +1243,7 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 		if (r->action == ACT_KEEP || (keep != NULL && r->action != ACT_STRIP &&
 		    r->action != ACT_REPLACE) || (r->action == ACT_HEAD && body > 0))
 			continue;
-		/* A plain edit finds its strings as it substitutes, and a
-		 * line it leaves as it was counts as no match below. */
+		/* A plain edit finds its strings as it substitutes. */
 		if ((r->plain.n == 0 || m->rs->no_prefilter) && (rc = match(m, r, s, n)) <= 0) {
 			if (rc < 0)
 				note_limit(m, r, res);
@@ -1256,9 +1259,10 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 			return 0;
 		}
 		buf_clear(out);
-		if (substitute(m, r, s, n, max, out) != 0) {
-			note_limit(m, r, res);
-			continue;
+		if ((rc = substitute(m, r, s, n, max, out)) <= 0) {
+			if (rc < 0)
+				note_limit(m, r, res);
+			continue;	/* or a plain edit's strings are not there */
 		}
 		out->len = norm_fold_spaces(out->data, out->len);
 		if (out->len == n && memcmp(out->data, s, n) == 0)
@@ -1306,7 +1310,7 @@ apply_one(rules_matcher *m, const rule *r, const char *s, size_t n)
 	if (rc <= 0 || (r->action != ACT_STRIP && r->action != ACT_REPLACE))
 		return rc;
 	buf_clear(&m->a);
-	if (substitute(m, r, s, n, EDIT_MAX(n), &m->a) != 0)
+	if (substitute(m, r, s, n, EDIT_MAX(n), &m->a) < 0)
 		return -1;
 	m->a.len = norm_fold_spaces(m->a.data, m->a.len);
 	return 1;

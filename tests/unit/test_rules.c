@@ -266,6 +266,7 @@ static void
 test_plain_edits(void)
 {
 	static const char *text =
+	    "strip w\n"			/* no literal: runs on every line */
 	    "replace \u201E|\u201C => \"\n"
 	    "strip x[yz]\n"
 	    "replace ab|ba => \\x41-\n"
