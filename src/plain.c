@@ -13,9 +13,8 @@
 #include "plain.h"
 
 #include <stdint.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+
+#include "swar.h"
 
 /* Can C2..CB, followed by these bytes, be mojibake (repair.c)? */
 static int
@@ -44,27 +43,6 @@ plain_char(const unsigned char *p, size_t i, size_t n)
 }
 
 #if defined(__SSE2__)
-static __m128i
-load(const unsigned char *p)
-{
-	return _mm_loadu_si128((const __m128i *)p);
-}
-
-static __m128i
-eq(__m128i v, unsigned char c)
-{
-	return _mm_cmpeq_epi8(v, _mm_set1_epi8((char)c));
-}
-
-/* The bytes of v from lo to hi. */
-static __m128i
-within(__m128i v, unsigned char lo, unsigned char hi)
-{
-	__m128i t = _mm_sub_epi8(v, _mm_set1_epi8((char)lo));
-
-	return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((char)(hi - lo))), t);
-}
-
 static unsigned
 mask(__m128i v)
 {
@@ -80,11 +58,11 @@ mask(__m128i v)
 static unsigned
 block(const unsigned char *q, unsigned *lead)
 {
-	__m128i v = load(q), v1 = load(q + 1), v2, ld, bad;
+	__m128i v = sse_load(q), v1 = sse_load(q + 1), v2, ld, bad;
 	unsigned high = mask(v), leads, cont, m;
 
-	bad = _mm_or_si128(within(v, 0x00, 0x1F), _mm_or_si128(eq(v, 0x7F), eq(v, '&')));
-	bad = _mm_or_si128(bad, _mm_and_si128(eq(v, ' '), eq(v1, ' ')));
+	bad = _mm_or_si128(sse_within(v, 0x00, 0x1F), _mm_or_si128(sse_eq(v, 0x7F), sse_eq(v, '&')));
+	bad = _mm_or_si128(bad, _mm_and_si128(sse_eq(v, ' '), sse_eq(v1, ' ')));
 	m = mask(bad);
 	if (high == 0) {
 		/* ASCII only, as most blocks are: a lead byte before q[0]
@@ -92,17 +70,17 @@ block(const unsigned char *q, unsigned *lead)
 		*lead = 0;
 		return m;
 	}
-	v2 = load(q + 2);
-	ld = within(v, 0xC2, 0xCB);
-	bad = _mm_andnot_si128(within(v1, 0x80, 0xBF), ld);
-	bad = _mm_or_si128(bad, _mm_and_si128(eq(v, 0xC2), _mm_or_si128(
-	    _mm_or_si128(within(v1, 0x80, 0xA0), eq(v1, 0xAB)),
-	    _mm_or_si128(eq(v1, 0xAD), eq(v1, 0xBB)))));
-	bad = _mm_or_si128(bad, _mm_and_si128(_mm_and_si128(eq(v, 0xC3),
-	    within(v1, 0x82, 0xB4)), _mm_or_si128(_mm_or_si128(eq(v2, 0xC2), eq(v2, 0xC5)),
-	    _mm_or_si128(eq(v2, 0xC6), eq(v2, 0xCB)))));
+	v2 = sse_load(q + 2);
+	ld = sse_within(v, 0xC2, 0xCB);
+	bad = _mm_andnot_si128(sse_within(v1, 0x80, 0xBF), ld);
+	bad = _mm_or_si128(bad, _mm_and_si128(sse_eq(v, 0xC2), _mm_or_si128(
+	    _mm_or_si128(sse_within(v1, 0x80, 0xA0), sse_eq(v1, 0xAB)),
+	    _mm_or_si128(sse_eq(v1, 0xAD), sse_eq(v1, 0xBB)))));
+	bad = _mm_or_si128(bad, _mm_and_si128(_mm_and_si128(sse_eq(v, 0xC3),
+	    sse_within(v1, 0x82, 0xB4)), _mm_or_si128(_mm_or_si128(sse_eq(v2, 0xC2), sse_eq(v2, 0xC5)),
+	    _mm_or_si128(sse_eq(v2, 0xC6), sse_eq(v2, 0xCB)))));
 	leads = mask(ld);
-	cont = mask(within(v, 0x80, 0xBF));
+	cont = mask(sse_within(v, 0x80, 0xBF));
 	m |= mask(bad);
 	/* C0, C1 and CC..FF; continuation bytes without a lead before. */
 	m |= high & ~leads & ~cont;

@@ -106,27 +106,47 @@ swar_utf8(uint64_t w)
 	return k;
 }
 
-/*
- * The number of bytes of s[0..n) in [lo, hi].  With SSE2 sixteen at a
- * time: a byte is in the range if its distance above lo, taken unsigned,
- * is at most hi - lo, which min tells; the matches (0xFF) are negated to
- * 1 and psadbw adds them up eight at a time.
- */
+#if defined(__SSE2__)
+/* Sixteen bytes at a time with SSE2: a test gives 0xFF in every byte that
+ * passes, 0 in the others. */
+static inline __m128i
+sse_load(const void *p)
+{
+	return _mm_loadu_si128((const __m128i *)p);
+}
+
+/* The bytes of v equal to c. */
+static inline __m128i
+sse_eq(__m128i v, unsigned char c)
+{
+	return _mm_cmpeq_epi8(v, _mm_set1_epi8((char)c));
+}
+
+/* The bytes of v from lo to hi: their distance above lo, taken unsigned,
+ * is at most hi - lo, which min tells. */
+static inline __m128i
+sse_within(__m128i v, unsigned char lo, unsigned char hi)
+{
+	__m128i t = _mm_sub_epi8(v, _mm_set1_epi8((char)lo));
+
+	return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((char)(hi - lo))), t);
+}
+#endif
+
+/* The number of bytes of s[0..n) in [lo, hi]; with SSE2 sixteen at a
+ * time, the matches (0xFF) negated to 1 and added up by psadbw. */
 static inline size_t
 count_in(const unsigned char *s, size_t n, unsigned char lo, unsigned char hi)
 {
 	size_t i = 0, k = 0;
 
 #if defined(__SSE2__)
-	__m128i base = _mm_set1_epi8((char)lo), width = _mm_set1_epi8((char)(hi - lo)),
-	    zero = _mm_setzero_si128(), acc = zero;
+	__m128i zero = _mm_setzero_si128(), acc = zero;
 	uint64_t sum[2];
 
-	for (; i + 16 <= n; i += 16) {
-		__m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(s + i)), base);
+	for (; i + 16 <= n; i += 16)
 		acc = _mm_add_epi64(acc, _mm_sad_epu8(_mm_sub_epi8(zero,
-		    _mm_cmpeq_epi8(_mm_min_epu8(d, width), d)), zero));
-	}
+		    sse_within(sse_load(s + i), lo, hi)), zero));
 	_mm_storeu_si128((__m128i *)sum, acc);
 	k = (size_t)(sum[0] + sum[1]);
 #endif

@@ -39,6 +39,21 @@ test_mojibake(void)
 	    "a copyright sign after a word is left alone");
 	CHECK(repaired("Ansto\xC3\x9F\xC2\xA0" "f\xC3\xBCr", "Ansto\xC3\x9F\xC2\xA0" "f\xC3\xBCr", 0),
 	    "sharp s before a no-break space is left alone");
+	/* The search takes sixteen places at a time: mojibake at every
+	 * place of a longer line, up to its very end, is found. */
+	int at, bad = 0;
+	for (at = 0; at <= 40; at++) {
+		char in[64], want[64];
+		memset(in, 'x', (size_t)at);
+		memcpy(in + at, "\xC3\x83\xC2\xA4" "ab", 7);
+		memset(want, 'x', (size_t)at);
+		memcpy(want + at, "\xC3\xA4" "ab", 5);
+		bad += !repaired(in, want, REPAIR_MOJIBAKE);
+		in[at + 4] = '\0';	/* at the very end */
+		want[at + 2] = '\0';
+		bad += !repaired(in, want, REPAIR_MOJIBAKE);
+	}
+	CHECK(bad == 0, "mojibake at every place of a line");
 }
 
 static void
