@@ -32,6 +32,7 @@
 #endif
 
 #include "literal.h"
+#include "swar.h"
 
 #define BUCKETS 8	/* the bits of a byte */
 
@@ -500,12 +501,6 @@ walk_start(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
 }
 
 #if defined(HAVE_SKIP)
-static __m128i
-load16(const void *p)
-{
-	return _mm_loadu_si128((const __m128i *)p);
-}
-
 /* Walks from u[i + k] for each bit k set in bits. */
 static inline void
 walk_bits(const aho *a, const unsigned char *u, size_t i, size_t n, uint32_t bits,
@@ -521,10 +516,7 @@ walk_bits(const aho *a, const unsigned char *u, size_t i, size_t n, uint32_t bit
 __attribute__((target("ssse3"))) static inline __m128i
 buckets(__m128i v, const uint8_t lo[16], const uint8_t hi[16])
 {
-	__m128i low = _mm_set1_epi8(0x0F);
-
-	return _mm_and_si128(_mm_shuffle_epi8(load16(lo), _mm_and_si128(v, low)),
-	    _mm_shuffle_epi8(load16(hi), _mm_and_si128(_mm_srli_epi16(v, 4), low)));
+	return sse_nibbles(v, sse_load(lo), sse_load(hi));
 }
 
 /* Walks from each byte of u[i..i+16) that the buckets allow and keep
@@ -549,10 +541,10 @@ skip_scan(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
 	size_t i;
 
 	for (i = 0; i + 17 <= n; i += 16)
-		skip_block(a, u, i, n, load16(u + i), load16(u + i + 1), 0xFFFF, tags);
+		skip_block(a, u, i, n, sse_load(u + i), sse_load(u + i + 1), 0xFFFF, tags);
 	if (i < n) {
 		memcpy(tail, u + i, n - i);
-		skip_block(a, u, i, n, load16(tail), load16(tail + 1),
+		skip_block(a, u, i, n, sse_load(tail), sse_load(tail + 1),
 		    (1u << (n - i)) - 1, tags);
 	}
 }
@@ -574,10 +566,10 @@ __attribute__((target("avx2"))) static void
 skip_scan32(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
 {
 	const skip_tab *t = &a->skip;
-	__m256i lo0 = _mm256_broadcastsi128_si256(load16(t->lo[0])),
-	    hi0 = _mm256_broadcastsi128_si256(load16(t->hi[0])),
-	    lo1 = _mm256_broadcastsi128_si256(load16(t->lo[1])),
-	    hi1 = _mm256_broadcastsi128_si256(load16(t->hi[1]));
+	__m256i lo0 = _mm256_broadcastsi128_si256(sse_load(t->lo[0])),
+	    hi0 = _mm256_broadcastsi128_si256(sse_load(t->hi[0])),
+	    lo1 = _mm256_broadcastsi128_si256(sse_load(t->lo[1])),
+	    hi1 = _mm256_broadcastsi128_si256(sse_load(t->hi[1]));
 	size_t i;
 
 	for (i = 0; i + 33 <= n; i += 32) {

@@ -11,13 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HAVE_SSSE3 1
-#elif defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "aho.h"
 #include "literal.h"
 #include "norm.h"
@@ -144,7 +137,7 @@ rules_new(void)
 {
 	rules *rs = calloc(1, sizeof(rules));
 
-#if defined(HAVE_SSSE3)
+#if defined(SWAR_SSSE3)
 	if (rs != NULL)
 		rs->ssse3 = __builtin_cpu_supports("ssse3");
 #endif
@@ -1066,17 +1059,17 @@ plain_substitute(const rule *r, const char *s, size_t n, size_t max, buf *out)
  * byte's low half picks its entry, its high half the bit: with SSSE3,
  * sixteen bytes at a time, both halves looked up with pshufb; a byte
  * beyond ASCII picks no bit. */
-#if defined(HAVE_SSSE3)
+#if defined(SWAR_SSSE3)
 __attribute__((target("ssse3"))) static int
 deny_any16(const uint8_t t[16], const unsigned char *u, size_t n)
 {
-	const __m128i tab = _mm_loadu_si128((const __m128i *)t), low = _mm_set1_epi8(0x0F),
+	const __m128i tab = sse_load(t),
 	    bits = _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0);
 	unsigned char tail[16];
 	size_t i;
 
 	for (i = 0;; i += 16) {
-		__m128i v, x;
+		__m128i x;
 		if (i + 16 > n) {
 			if (i == n)
 				return 0;
@@ -1086,9 +1079,7 @@ deny_any16(const uint8_t t[16], const unsigned char *u, size_t n)
 			i = 0;
 			n = 16;
 		}
-		v = _mm_loadu_si128((const __m128i *)(u + i));
-		x = _mm_and_si128(_mm_shuffle_epi8(tab, _mm_and_si128(v, low)),
-		    _mm_shuffle_epi8(bits, _mm_and_si128(_mm_srli_epi16(v, 4), low)));
+		x = sse_nibbles(sse_load(u + i), tab, bits);
 		if (_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128())) != 0xFFFF)
 			return 1;
 	}
@@ -1101,7 +1092,7 @@ deny_any(const rules *rs, const uint8_t t[16], const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i;
 
-#if defined(HAVE_SSSE3)
+#if defined(SWAR_SSSE3)
 	if (rs->ssse3)
 		return deny_any16(t, u, n);
 #endif

@@ -13,7 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#if defined(__SSE2__)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define SWAR_SSSE3 1	/* sse_nibbles() can be built; callers check the CPU */
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -130,6 +133,20 @@ sse_within(__m128i v, unsigned char lo, unsigned char hi)
 	__m128i t = _mm_sub_epi8(v, _mm_set1_epi8((char)lo));
 
 	return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((char)(hi - lo))), t);
+}
+#endif
+
+#if defined(SWAR_SSSE3)
+/* A table lookup for each byte of v by its two halves, with pshufb:
+ * lo[b & 15] & hi[b >> 4].  Byte sets are then bits that survive: bit k
+ * of lo[c & 15] and of hi[c >> 4] both set for each byte c of set k. */
+__attribute__((target("ssse3"))) static inline __m128i
+sse_nibbles(__m128i v, __m128i lo, __m128i hi)
+{
+	__m128i low = _mm_set1_epi8(0x0F);
+
+	return _mm_and_si128(_mm_shuffle_epi8(lo, _mm_and_si128(v, low)),
+	    _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(v, 4), low)));
 }
 #endif
 
