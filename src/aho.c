@@ -35,6 +35,7 @@
 #include "swar.h"
 
 #define BUCKETS 8	/* the bits of a byte */
+#define WALK4_MIN 32	/* shorter texts take one walk */
 
 #define AHO_MAX_CELLS ((size_t)1 << 22)	/* 16 MiB of transitions (32 with the gap) */
 
@@ -68,6 +69,8 @@ struct aho {
 	uint32_t *delta;	/* states * nclass entries: target row offsets */
 	uint32_t hits;		/* entries from here on end some literal */
 	uint32_t *old;		/* a state's number in the output lists */
+	uint32_t *depth;	/* how many bytes a state's prefix has */
+	uint64_t recip;		/* an entry times this, >> 32: its state */
 	uint32_t *outoff;	/* a state's tags: outtag[outoff[s]..outoff[s+1]) */
 	uint32_t *outtag;
 	/* With the skip scan (skip.n > 0), the literals are a trie walked
@@ -108,6 +111,7 @@ aho_free(aho *a)
 	free(a->lits);
 	free(a->delta);
 	free(a->old);
+	free(a->depth);
 	free(a->outoff);
 	free(a->outtag);
 	free(a);
@@ -170,20 +174,23 @@ make_classes(aho *a)
 }
 
 /* Lays the literals out as a trie in a->delta (0: no edge; no edge leads
- * back to the root) and records which literal ends where.  Returns the
- * number of states, or 0 if out of memory. */
+ * back to the root), records which literal ends where and how deep each
+ * state is.  Returns the number of states. */
 static size_t
 make_trie(aho *a, uint32_t *end_of)
 {
 	size_t i, j, nstates = 1;
 
+	a->depth[0] = 0;
 	for (i = 0; i < a->nlits; i++) {
 		uint32_t s = 0;
 		for (j = 0; j < a->lits[i].n; j++) {
 			uint32_t *e = &a->delta[s * a->nclass +
 			    a->cls[(unsigned char)a->lits[i].s[j]]];
-			if (*e == 0)
+			if (*e == 0) {
+				a->depth[nstates] = a->depth[s] + 1;
 				*e = (uint32_t)nstates++;
+			}
 			s = *e;
 		}
 		end_of[i] = s;
@@ -271,7 +278,7 @@ static int
 renumber(aho *a, size_t nstates, uint32_t *order)
 {
 	size_t nc = a->nclass, i, c, k = 0, quiet = 0, gap, hits = 1, rows;
-	uint32_t *d, *old;
+	uint32_t *d, *old, *depth;
 
 	for (i = 0; i < nstates; i++)
 		quiet += a->outoff[i + 1] == a->outoff[i];
@@ -281,9 +288,11 @@ renumber(aho *a, size_t nstates, uint32_t *order)
 	rows = nstates + gap;
 	d = calloc(rows * nc, sizeof(*d));
 	old = calloc(rows, sizeof(*old));
-	if (d == NULL || old == NULL) {
+	depth = calloc(rows, sizeof(*depth));
+	if (d == NULL || old == NULL || depth == NULL) {
 		free(d);
 		free(old);
+		free(depth);
 		return -1;
 	}
 	for (int hit = 0; hit < 2; hit++)
@@ -296,10 +305,16 @@ renumber(aho *a, size_t nstates, uint32_t *order)
 	for (i = 0; i < rows; i++)
 		for (c = 0; c < nc && (i < quiet || i >= quiet + gap); c++)
 			d[i * nc + c] = (uint32_t)(order[a->delta[old[i] * nc + c]] * nc);
+	for (i = 0; i < rows; i++)
+		depth[i] = i < quiet || i >= quiet + gap ? a->depth[old[i]] : 0;
 	a->hits = (uint32_t)hits;
+	/* Entries are multiples of nc below 2^22 * nc: the product is exact. */
+	a->recip = (((uint64_t)1 << 32) + nc - 1) / nc;
 	free(a->delta);
+	free(a->depth);
 	a->delta = d;
 	a->old = old;
+	a->depth = depth;
 	return 0;
 }
 
@@ -399,10 +414,12 @@ aho_build(aho *a)
 		return -1;
 	a->trie = a->anchored || make_skip(a);
 	a->delta = calloc(maxstates * a->nclass, sizeof(*a->delta));
+	a->depth = malloc(maxstates * sizeof(*a->depth));
 	end_of = malloc((a->nlits + 1) * sizeof(*end_of));
 	order = malloc(maxstates * sizeof(*order));
 	fail = calloc(maxstates, sizeof(*fail));
-	if (a->delta != NULL && end_of != NULL && order != NULL && fail != NULL) {
+	if (a->delta != NULL && a->depth != NULL && end_of != NULL && order != NULL &&
+	    fail != NULL) {
 		nstates = make_trie(a, end_of);
 		make_dfa(a, order, fail);
 		if (make_outputs(a, end_of, order, fail, nstates) == 0 &&
@@ -442,12 +459,32 @@ run(const aho *a, const unsigned char *u, size_t n, size_t v, uint64_t *tags)
 }
 
 /*
+ * Runs the automaton on from the end of a piece, u[0..n) being what
+ * follows it, from state v, for as long as a literal that began inside
+ * the piece may still be under way: while the state's prefix is longer
+ * than what has been read past the end.  Literals that begin later are
+ * the next piece's.
+ */
+static void
+run_out(const aho *a, const unsigned char *u, size_t n, size_t v, uint64_t *tags)
+{
+	size_t i;
+
+	for (i = 0; i < n && v != 0 && a->depth[v * a->recip >> 32] > i; i++) {
+		v = a->delta[v + a->cls[u[i]]];
+		if (v >= a->hits)
+			emit(a, v, tags);
+	}
+}
+
+/*
  * A table walk waits for each load before it can start the next, so one
- * walk leaves the core mostly idle.  A long text is cut into four pieces
- * walked side by side, each piece starting maxlen - 1 bytes early
- * so that a literal across a cut is still seen whole by the piece it ends
- * in.  The states live in variables of their own (in an array, the
- * compiler would store and reload them at every step).
+ * walk leaves the core mostly idle.  A text is cut into four pieces
+ * walked side by side, each from the start state; each but the last runs
+ * on past its end until no literal that began in it can still be under
+ * way (run_out), which is rarely more than a byte or two.  The states
+ * live in variables of their own (in an array, the compiler would store
+ * and reload them at every step).
  */
 #define STEP(v, p) v = d[v + cls[*(p)++]]
 #define EMIT(v)                                     \
@@ -457,16 +494,15 @@ run(const aho *a, const unsigned char *u, size_t n, size_t v, uint64_t *tags)
 	} while (0)
 
 static void
-walk4(const aho *a, const unsigned char *u, size_t n, size_t back, uint64_t *tags)
+walk4(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
 {
 	const uint32_t *d = a->delta;
 	const uint8_t *cls = a->cls;
 	const size_t hits = a->hits, chunk = n / 4;
-	const unsigned char *p0 = u, *p1 = u + chunk - back, *p2 = u + 2 * chunk - back,
-	    *p3 = u + 3 * chunk - back, *end = u + chunk;
+	const unsigned char *p0 = u, *p1 = u + chunk, *p2 = u + 2 * chunk,
+	    *p3 = u + 3 * chunk, *end = u + chunk;
 	size_t v0 = 0, v1 = 0, v2 = 0, v3 = 0;
 
-	/* Every piece is at least chunk long: the first is exactly that. */
 	while (p0 < end) {
 		STEP(v0, p0);
 		STEP(v1, p1);
@@ -479,8 +515,9 @@ walk4(const aho *a, const unsigned char *u, size_t n, size_t back, uint64_t *tag
 			EMIT(v3);
 		}
 	}
-	run(a, p1, back, v1, tags);
-	run(a, p2, back, v2, tags);
+	run_out(a, p0, (size_t)(u + n - p0), v0, tags);
+	run_out(a, p1, (size_t)(u + n - p1), v1, tags);
+	run_out(a, p2, (size_t)(u + n - p2), v2, tags);
 	run(a, p3, (size_t)(u + n - p3), v3, tags);
 }
 
@@ -588,7 +625,6 @@ void
 aho_scan(const aho *a, const char *s, size_t n, uint64_t *tags)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t back = a->maxlen > 0 ? a->maxlen - 1 : 0;
 
 	if (a->anchored) {
 		walk_start(a, u, n, tags);
@@ -603,9 +639,9 @@ aho_scan(const aho *a, const char *s, size_t n, uint64_t *tags)
 		return;
 	}
 #endif
-	/* Pieces pay while each is long next to the overlap. */
-	if (n / 4 >= back + 16)
-		walk4(a, u, n, back, tags);
+	/* Pieces pay while each is long next to what run_out may add. */
+	if (n >= WALK4_MIN)
+		walk4(a, u, n, tags);
 	else
 		run(a, u, n, 0, tags);
 }
