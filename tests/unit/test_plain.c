@@ -5,6 +5,7 @@
 #include "norm.h"
 #include "plain.h"
 #include "repair.h"
+#include "swar.h"
 #include "unit.h"
 #include "utf8.h"
 
@@ -143,10 +144,41 @@ test_differential(void)
 	repair_free(rc);
 }
 
+/* count_in (swar.h), which the prose features and the rules' span test
+ * use, against a plain count: at every length and alignment, so that the
+ * 32- and 16-byte loops and the byte-by-byte tail all take part. */
+static void
+test_count_in(void)
+{
+	static const unsigned char range[][2] = {
+		{ ' ', ' ' }, { 0x80, 0xBF }, { 0x70, 0x90 }, { 0x00, 0xFF }, { 'a', 'z' },
+	};
+	unsigned char s[320];
+	unsigned long x = 7;
+	size_t i, n, at, r, want;
+	int ok = 1;
+
+	for (i = 0; i < sizeof(s); i++) {
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		s[i] = (unsigned char)(x >> 56);
+		if (x >> 40 & 1)
+			s[i] = ' ';
+	}
+	for (r = 0; r < sizeof(range) / sizeof(range[0]); r++)
+		for (at = 0; at < 8; at++)
+			for (n = 0; at + n <= sizeof(s); n++) {
+				for (want = 0, i = at; i < at + n; i++)
+					want += s[i] >= range[r][0] && s[i] <= range[r][1];
+				ok &= count_in(s + at, n, range[r][0], range[r][1]) == want;
+			}
+	CHECK(ok, "count_in agrees with a plain count at every length and offset");
+}
+
 int
 main(void)
 {
 	test_cases();
 	test_differential();
+	test_count_in();
 	return unit_done();
 }
