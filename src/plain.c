@@ -8,7 +8,8 @@
  * ends the prefix.  Tests that look at the bytes after a position use
  * loads one and two bytes further on; the one that looks back (a
  * continuation byte needs its lead) shifts the lead mask, carrying its top
- * bit into the next block.
+ * bit into the next block.  Where the machine has AVX2 (chosen at run
+ * time), the same tests take 32 bytes at a time first.
  */
 #include "plain.h"
 
@@ -89,23 +90,128 @@ block(const unsigned char *q, unsigned *lead)
 	return m & 0xFFFF;
 }
 
+#if defined(SWAR_SSSE3)
+/* The same tests for 32 bytes with AVX2, where the machine has it: q[32]
+ * and q[33] can be read. */
+__attribute__((target("avx2"))) static inline __m256i
+avx_eq(__m256i v, unsigned char c)
+{
+	return _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)c));
+}
+
+__attribute__((target("avx2"))) static inline __m256i
+avx_within(__m256i v, unsigned char lo, unsigned char hi)
+{
+	__m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8((char)lo));
+
+	return _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((char)(hi - lo))), t);
+}
+
+__attribute__((target("avx2"))) static inline uint32_t
+avx_mask(__m256i v)
+{
+	return (uint32_t)_mm256_movemask_epi8(v);
+}
+
+__attribute__((target("avx2"))) static inline __m256i
+avx_load(const unsigned char *q)
+{
+	return _mm256_loadu_si256((const __m256i *)q);
+}
+
+__attribute__((target("avx2"))) static inline uint32_t
+block32(const unsigned char *q, unsigned *lead)
+{
+	__m256i v = avx_load(q), v1 = avx_load(q + 1), v2, ld, bad;
+	uint32_t high = avx_mask(v), leads, cont, m;
+
+	bad = _mm256_or_si256(avx_within(v, 0x00, 0x1F),
+	    _mm256_or_si256(avx_eq(v, 0x7F), avx_eq(v, '&')));
+	bad = _mm256_or_si256(bad, _mm256_and_si256(avx_eq(v, ' '), avx_eq(v1, ' ')));
+	m = avx_mask(bad);
+	if (high == 0) {
+		*lead = 0;
+		return m;
+	}
+	v2 = avx_load(q + 2);
+	ld = avx_within(v, 0xC2, 0xCB);
+	bad = _mm256_andnot_si256(avx_within(v1, 0x80, 0xBF), ld);
+	bad = _mm256_or_si256(bad, _mm256_and_si256(avx_eq(v, 0xC2), _mm256_or_si256(
+	    _mm256_or_si256(avx_within(v1, 0x80, 0xA0), avx_eq(v1, 0xAB)),
+	    _mm256_or_si256(avx_eq(v1, 0xAD), avx_eq(v1, 0xBB)))));
+	bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_and_si256(avx_eq(v, 0xC3),
+	    avx_within(v1, 0x82, 0xB4)), _mm256_or_si256(_mm256_or_si256(avx_eq(v2, 0xC2),
+	    avx_eq(v2, 0xC5)), _mm256_or_si256(avx_eq(v2, 0xC6), avx_eq(v2, 0xCB)))));
+	leads = avx_mask(ld);
+	cont = avx_mask(avx_within(v, 0x80, 0xBF));
+	m |= avx_mask(bad);
+	m |= high & ~leads & ~cont;
+	m |= cont & ~(leads << 1 | *lead);
+	*lead = leads >> 31;
+	return m;
+}
+
+/* Thirty-two bytes at a time while 34 are left: returns where the prefix
+ * ends, with *found set, or else the offset the blocks stopped at. */
+__attribute__((target("avx2"))) static size_t
+wide_blocks(const unsigned char *p, size_t n, unsigned *lead, int *found)
+{
+	size_t i;
+	uint32_t m;
+
+	for (i = 0; i + 34 <= n; i += 32)
+		if ((m = block32(p + i, lead)) != 0) {
+			*found = 1;
+			return i + (size_t)__builtin_ctz(m);
+		}
+	*found = 0;
+	return i;
+}
+#endif
+
+/* The sixteen-byte blocks from offset i on, then the last few bytes one
+ * character at a time, from the start of the character a lead byte at the
+ * end of the last block began. */
+static size_t
+narrow_from(const unsigned char *p, size_t i, size_t n, unsigned lead)
+{
+	unsigned m;
+	size_t k;
+
+	for (; i + 18 <= n; i += 16)
+		if ((m = block(p + i, &lead)) != 0)
+			return i + (size_t)__builtin_ctz(m);
+	for (i -= lead; i < n && (k = plain_char(p, i, n)) > 0; i += k)
+		;
+	return i;
+}
+
+size_t
+plain_prefix_narrow(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (n == 0 || p[0] == ' ')
+		return 0;
+	return narrow_from(p, 0, n, 0);
+}
+
 size_t
 plain_prefix(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned lead = 0, m;
-	size_t i, k;
 
 	if (n == 0 || p[0] == ' ')
 		return 0;
-	for (i = 0; i + 18 <= n; i += 16)
-		if ((m = block(p + i, &lead)) != 0)
-			return i + (size_t)__builtin_ctz(m);
-	/* The last few bytes one character at a time, from the start of
-	 * the character a lead byte at the end of the last block began. */
-	for (i -= lead; i < n && (k = plain_char(p, i, n)) > 0; i += k)
-		;
-	return i;
+#if defined(SWAR_SSSE3)
+	if (n >= 34 && __builtin_cpu_supports("avx2")) {
+		unsigned lead = 0;
+		int found;
+		size_t i = wide_blocks(p, n, &lead, &found);
+		return found ? i : narrow_from(p, i, n, lead);
+	}
+#endif
+	return narrow_from(p, 0, n, 0);
 }
 #else
 size_t
@@ -117,5 +223,11 @@ plain_prefix(const char *s, size_t n)
 	for (i = 0; i < n && (k = plain_char(p, i, n)) > 0; i += k)
 		;
 	return i;
+}
+
+size_t
+plain_prefix_narrow(const char *s, size_t n)
+{
+	return plain_prefix(s, n);
 }
 #endif

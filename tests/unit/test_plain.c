@@ -62,14 +62,24 @@ test_cases(void)
 		{ "0123456789abcde\xC3\xA4" "0123456789abcdef", 33 },
 		{ "0123456789abcdef\xA4" "0123456789abcdef", 16 },
 		{ "0123456789abcd\xC3\x83\xC2\xBC" "0123456789abcdef", 14 },
+		/* Across the ends of 32-byte blocks. */
+		{ "0123456789abcdef0123456789abcde\xC3\xA4" "0123456789abcdef", 49 },
+		{ "0123456789abcdef0123456789abcdef\xA4" "0123456789abcdef", 32 },
+		{ "0123456789abcdef0123456789abcd\xC3\x83\xC2\xBC" "0123456789abcdef", 30 },
+		{ "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde "
+		    " 0123", 63 },
+		{ "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\xC3"
+		    "\xA4&", 65 },
 	};
 	size_t i;
 	int ok = 1;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		size_t got = plain_prefix(v[i].s, strlen(v[i].s));
-		if (got != v[i].want) {
-			printf("# case %zu: got %zu want %zu\n", i, got, v[i].want);
+		size_t narrow = plain_prefix_narrow(v[i].s, strlen(v[i].s));
+		if (got != v[i].want || narrow != v[i].want) {
+			printf("# case %zu: got %zu (narrow %zu) want %zu\n", i, got, narrow,
+			    v[i].want);
 			ok = 0;
 		}
 	}
@@ -78,7 +88,8 @@ test_cases(void)
 }
 
 /* Random lines cut from plain and other pieces, at every length and
- * alignment: the sixteen-byte pass agrees with the definition; and every
+ * alignment: the 32- and the sixteen-byte pass agree with the definition;
+ * and every
  * line it calls plain is valid, free of NUL bytes, and left as it is by
  * every repair and normalisation. */
 static void
@@ -92,12 +103,12 @@ test_differential(void)
 	};
 	norm_ctx *nc = norm_new(NORM_ALL), *nc2 = norm_new(NORM_ALL);
 	repair_ctx *rc = repair_new(REPAIR_ALL);
-	char s[80];
+	char s[200];
 	unsigned long x = 11;
 	int ok = 1, prop = 1, hint = 1, plain = 0, t;
 
 	for (t = 0; t < 200000 && ok && prop && hint; t++) {
-		size_t n = 0, len = (size_t)t % 60, got, want, on;
+		size_t n = 0, len = (size_t)t % 160, got, want, on;
 		const char *o, *o2;
 		size_t on2;
 		unsigned did;
@@ -114,8 +125,9 @@ test_differential(void)
 		}
 		got = plain_prefix(s, n);
 		want = reference((const unsigned char *)s, n);
-		if (got != want) {
-			printf("# test %d: got %zu want %zu\n", t, got, want);
+		if (got != want || plain_prefix_narrow(s, n) != want) {
+			printf("# test %d: got %zu (narrow %zu) want %zu\n", t, got,
+			    plain_prefix_narrow(s, n), want);
 			ok = 0;
 		}
 		/* Normalisation told the plain prefix of well-formed text
@@ -136,7 +148,7 @@ test_differential(void)
 		if (!prop)
 			printf("# test %d: a plain line is changed\n", t);
 	}
-	CHECK(ok, "the sixteen-byte pass agrees with the definition");
+	CHECK(ok, "the 32- and the sixteen-byte passes agree with the definition");
 	CHECK(prop && plain > 10000, "plain lines are valid and every step keeps them");
 	CHECK(hint, "norm_line given the plain prefix gives what it gives without");
 	norm_free(nc);
