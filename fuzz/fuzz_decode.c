@@ -56,7 +56,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (a.len > 0 && utf8_valid_prefix(a.data, a.len) != a.len)
 		abort();	/* not UTF-8 */
 	if (a.len > 0) {
-		if (repair_line(rc, a.data, a.len, &o, &on, &did) != 0)
+		if (repair_line(rc, a.data, a.len, 0, &o, &on, &did) != 0)
 			abort();
 		if (on > 0 && utf8_valid_prefix(o, on) != on)
 			abort();

@@ -379,8 +379,11 @@ prepare(cleaner *c, const char *p, size_t n, const char **t, size_t *tn)
 		n = c->fix.len;
 		c->st.repaired_lines++;
 	}
+	/* What repair gave anew, or NUL bytes removed, is not known plain. */
+	if (p != in)
+		k = 0;
 	/* NUL bytes are never text, whatever the normalisation: they go. */
-	if (n > 0 && memchr(p, '\0', n) != NULL) {
+	if (n > k && memchr(p + k, '\0', n - k) != NULL) {
 		if (p != c->fix.data) {
 			buf_clear(&c->fix);
 			if (buf_append(&c->fix, p, n) != 0)
@@ -389,10 +392,11 @@ prepare(cleaner *c, const char *p, size_t n, const char **t, size_t *tn)
 		c->st.nul_lines++;
 		n = c->fix.len = strip_nul(c->fix.data, c->fix.len);
 		p = c->fix.data;
+		k = 0;
 	}
 	if (c->o.repair) {
 		unsigned did;
-		if (repair_line(c->rp, p, n, &p, &n, &did) != 0)
+		if (repair_line(c->rp, p, n, k, &p, &n, &did) != 0)
 			return -1;
 		c->st.mojibake_lines += (did & REPAIR_MOJIBAKE) != 0;
 		c->st.entity_lines += (did & REPAIR_ENTITIES) != 0;

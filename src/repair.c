@@ -293,17 +293,20 @@ unescape(const char *s, size_t n, buf *out)
 }
 
 int
-repair_line(repair_ctx *rc, const char *in, size_t n, const char **out,
+repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char **out,
     size_t *outn, unsigned *did)
 {
 	const char *s = in;
 	buf *dst = &rc->a;
+	/* Mojibake can start in the last character of a plain prefix, when a
+	 * three-byte character follows it; an entity cannot start in it. */
+	size_t from = plain > 2 ? plain - 2 : 0;
 	int k, pass;
 
 	*did = 0;
 	/* Twice at most: text can be mis-decoded twice, rarely more. */
 	for (pass = 0; pass < 2 && (rc->flags & REPAIR_MOJIBAKE) &&
-	    maybe_mojibake(s, n); pass++) {
+	    maybe_mojibake(s + from, n - from); pass++) {
 		buf_clear(dst);
 		if ((k = unbake(s, n, dst)) < 0)
 			return -1;
@@ -313,8 +316,9 @@ repair_line(repair_ctx *rc, const char *in, size_t n, const char **out,
 		s = dst->data;
 		n = dst->len;
 		dst = dst == &rc->a ? &rc->b : &rc->a;
+		from = plain = 0;
 	}
-	if ((rc->flags & REPAIR_ENTITIES) && n > 0 && memchr(s, '&', n) != NULL) {
+	if ((rc->flags & REPAIR_ENTITIES) && n > plain && memchr(s + plain, '&', n - plain) != NULL) {
 		buf_clear(dst);
 		if ((k = unescape(s, n, dst)) < 0)
 			return -1;

@@ -33,9 +33,11 @@ void repair_free(repair_ctx *rc);
 
 /* Repairs in[0..n), well-formed UTF-8, and points *out and *outn at the
  * result: in itself when nothing changed, else the context's buffer (valid
- * until the next call).  *did gets the REPAIR_* flags of the repairs made.
- * Returns 0, or -1 if out of memory. */
-int repair_line(repair_ctx *rc, const char *in, size_t n, const char **out,
+ * until the next call).  in[0..plain) is known to be plain (plain.h), or
+ * plain is 0: no repair can start there, but for mojibake in its last
+ * character, so the search starts near its end.  *did gets the REPAIR_*
+ * flags of the repairs made.  Returns 0, or -1 if out of memory. */
+int repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char **out,
     size_t *outn, unsigned *did);
 
 #endif

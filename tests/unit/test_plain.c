@@ -102,7 +102,7 @@ test_differential(void)
 		"\xCC\x88", "\t", "\x7F", "\xFF", "&amp;", "\0",
 	};
 	norm_ctx *nc = norm_new(NORM_ALL), *nc2 = norm_new(NORM_ALL);
-	repair_ctx *rc = repair_new(REPAIR_ALL);
+	repair_ctx *rc = repair_new(REPAIR_ALL), *rc2 = repair_new(REPAIR_ALL);
 	char s[200];
 	unsigned long x = 11;
 	int ok = 1, prop = 1, hint = 1, plain = 0, t;
@@ -111,7 +111,7 @@ test_differential(void)
 		size_t n = 0, len = (size_t)t % 160, got, want, on;
 		const char *o, *o2;
 		size_t on2;
-		unsigned did;
+		unsigned did, did2;
 		while (n < len) {
 			const char *p;
 			x = x * 6364136223846793005UL + 1442695040888963407UL;
@@ -138,11 +138,18 @@ test_differential(void)
 			printf("# test %d: the plain prefix changes normalisation\n", t);
 			hint = 0;
 		}
+		/* And so does repair. */
+		if (utf8_valid_prefix(s, n) == n && (repair_line(rc, s, n, got, &o, &on, &did) != 0 ||
+		    repair_line(rc2, s, n, 0, &o2, &on2, &did2) != 0 || on != on2 ||
+		    did != did2 || memcmp(o, o2, on) != 0)) {
+			printf("# test %d: the plain prefix changes repair\n", t);
+			hint = 0;
+		}
 		if (got != n || n == 0)
 			continue;
 		plain++;
 		prop = utf8_valid_prefix(s, n) == n && memchr(s, '\0', n) == NULL &&
-		    repair_line(rc, s, n, &o, &on, &did) == 0 && did == 0 &&
+		    repair_line(rc, s, n, 0, &o, &on, &did) == 0 && did == 0 &&
 		    on == n && memcmp(o, s, n) == 0 &&
 		    norm_line(nc, s, n, 0, &o, &on) == 0 && on == n && memcmp(o, s, n) == 0;
 		if (!prop)
@@ -150,10 +157,11 @@ test_differential(void)
 	}
 	CHECK(ok, "the 32- and the sixteen-byte passes agree with the definition");
 	CHECK(prop && plain > 10000, "plain lines are valid and every step keeps them");
-	CHECK(hint, "norm_line given the plain prefix gives what it gives without");
+	CHECK(hint, "norm_line and repair_line given the plain prefix give what they give without");
 	norm_free(nc);
 	norm_free(nc2);
 	repair_free(rc);
+	repair_free(rc2);
 }
 
 /* count_in (swar.h), which the prose features and the rules' span test

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "decode.h"
+#include "plain.h"
 #include "repair.h"
 #include "unit.h"
 
@@ -14,16 +15,37 @@ repaired(const char *in, const char *want, unsigned want_did)
 	size_t n;
 	unsigned did;
 
-	if (repair_line(rc, in, strlen(in), &o, &n, &did) != 0)
+	if (repair_line(rc, in, strlen(in), 0, &o, &n, &did) != 0)
 		return 0;
 	if (!SAME(o, n, want) || did != want_did)
 		printf("# \"%s\" -> \"%.*s\" (did %u)\n", in, (int)n, o, did);
 	return SAME(o, n, want) && did == want_did;
 }
 
+/* The same, told the plain prefix as the cleaner tells it; the prefix
+ * must reach past want_past for the case to test what it says. */
+static int
+repaired_plain(const char *in, size_t want_past, const char *want, unsigned want_did)
+{
+	size_t plain = plain_prefix(in, strlen(in)), n;
+	const char *o;
+	unsigned did;
+
+	if (plain <= want_past || repair_line(rc, in, strlen(in), plain, &o, &n, &did) != 0)
+		return 0;
+	return SAME(o, n, want) && did == want_did;
+}
+
 static void
 test_mojibake(void)
 {
+	/* "Er sagte " and the mojibake's first character, C3 A2, are plain;
+	 * its E2 is not: the search starts in the prefix's last character. */
+	CHECK(repaired_plain("Er sagte \xC3\xA2\xE2\x82\xAC\xC5\xBE" "Zitat", 9,
+	    "Er sagte \xE2\x80\x9EZitat", REPAIR_MOJIBAKE),
+	    "mojibake that starts inside the plain prefix");
+	CHECK(repaired_plain("Fish &amp; Chips", 4, "Fish & Chips", REPAIR_ENTITIES),
+	    "an entity right after the plain prefix");
 	CHECK(repaired("Gespr\xC3\x83\xC2\xA4" "ch", "Gespr\xC3\xA4" "ch", REPAIR_MOJIBAKE),
 	    "UTF-8 read as Windows-1252");
 	CHECK(repaired("\xC3\xA2\xE2\x82\xAC\xC5\xBE" "Zitat\xC3\xA2\xE2\x82\xAC\xC5\x93",
