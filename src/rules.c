@@ -26,7 +26,10 @@
 #define EDIT_MAX(n) (4 * (n) + 1024)
 #define PLAIN_MAX 16	/* strings of a plain edit rule */
 
-enum { RULE_CASELESS = 1 };
+/* RULE_CASELESS: the rule's /i flag.  RULE_FOLDS: the prefilter must
+ * compare without regard to case, because of /i or because the pattern
+ * turns caseless matching on itself ("(?i)", "(?i:...)"). */
+enum { RULE_CASELESS = 1, RULE_FOLDS = 2 };
 
 typedef struct example {
 	char kind;		/* '+' or '-' */
@@ -348,6 +351,31 @@ check_replacement(loader *ld, rule *r, unsigned col)
 	return 0;
 }
 
+/* Does pat[0..n) have an option setting with 'i' in it, "(?i)", "(?mi:"
+ * and the like?  PCRE2 does not say whether the first code unit it
+ * reports is caseless, so such a pattern is taken to be caseless
+ * throughout (only more lines pass the prefilter). */
+static int
+inline_caseless(const char *pat, size_t n)
+{
+	const char *p = pat, *end = pat + n, *q;
+
+	while ((p = memchr(p, '(', (size_t)(end - p))) != NULL) {
+		int ci = 0;
+		if (end - p < 3 || p[1] != '?') {
+			p++;
+			continue;
+		}
+		for (q = p + 2; q < end && (((*q | 32) >= 'a' && (*q | 32) <= 'z') ||
+		    *q == '-' || *q == '^'); q++)
+			ci |= *q == 'i';
+		if (ci && q < end && (*q == ':' || *q == ')'))
+			return 1;
+		p = q;
+	}
+	return 0;
+}
+
 /* Sets up r->span, where the pattern pat[0..n) tells something of the
  * lines it can match. */
 static void
@@ -356,7 +384,7 @@ span_of(rule *r, const char *pat, size_t n)
 	uint8_t ascii[16];
 	unsigned c;
 
-	if (!literal_span(pat, n, (r->flags & RULE_CASELESS) != 0, &r->maxchars, ascii))
+	if (!literal_span(pat, n, (r->flags & RULE_FOLDS) != 0, &r->maxchars, ascii))
 		return;
 	for (c = 0; c < 128; c++)
 		if (!(ascii[c >> 3] >> (c & 7) & 1) && c != '\n') {
@@ -376,6 +404,8 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 
 	if (r->flags & RULE_CASELESS)
 		opts |= PCRE2_CASELESS;
+	if ((r->flags & RULE_CASELESS) || inline_caseless(pat, plen))
+		r->flags |= RULE_FOLDS;
 	r->re = pcre2_compile((PCRE2_SPTR)pat, plen, opts, &err, &off, NULL);
 	if (r->re == NULL) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
@@ -399,7 +429,7 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 	if (type == 1) {
 		pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTCODEUNIT, &unit);
 		/* Caseless: only ASCII letters have a case we can compare. */
-		if (!(r->flags & RULE_CASELESS) || unit < 0x80)
+		if (!(r->flags & RULE_FOLDS) || unit < 0x80)
 			r->first = (int)unit;
 	} else if (type == 0 && pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTBITMAP, &map) == 0 &&
 	    map != NULL) {
@@ -409,11 +439,11 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 	/* PCRE2 gives up on \d and \p in UCP mode; an anchored pattern's
 	 * first byte can still often be told from its text. */
 	if (r->anchored && r->first < 0 && !r->has_map)
-		r->has_map = literal_first(pat, plen, (r->flags & RULE_CASELESS) != 0, r->map);
-	r->has_last = literal_last(pat, plen, (r->flags & RULE_CASELESS) != 0, r->last);
+		r->has_map = literal_first(pat, plen, (r->flags & RULE_FOLDS) != 0, r->map);
+	r->has_last = literal_last(pat, plen, (r->flags & RULE_FOLDS) != 0, r->last);
 	span_of(r, pat, plen);
-	if (literal_extract(pat, plen, (r->flags & RULE_CASELESS) != 0, &r->lits) != 0 ||
-	    (r->anchored && literal_prefix(pat, plen, (r->flags & RULE_CASELESS) != 0,
+	if (literal_extract(pat, plen, (r->flags & RULE_FOLDS) != 0, &r->lits) != 0 ||
+	    (r->anchored && literal_prefix(pat, plen, (r->flags & RULE_FOLDS) != 0,
 	    &r->pre) != 0)) {
 		report(ld, 0, "%s", "out of memory");
 		return -1;
@@ -434,7 +464,7 @@ plain_edit(rule *r, const char *pat, size_t n)
 	size_t i, j;
 	int rc;
 
-	if ((r->flags & RULE_CASELESS) || (r->repl != NULL &&
+	if ((r->flags & RULE_FOLDS) || (r->repl != NULL &&
 	    memchr(r->repl, '$', r->repl_len) != NULL))
 		return 0;
 	if (literal_exact(pat, n, &r->plain) != 0)
@@ -678,7 +708,7 @@ static int
 first_fits(const rule *r, unsigned c)
 {
 	if (r->first >= 0) {
-		if (r->flags & RULE_CASELESS) {
+		if (r->flags & RULE_FOLDS) {
 			unsigned a = c >= 'A' && c <= 'Z' ? c + 32 : c;
 			int b = r->first >= 'A' && r->first <= 'Z' ? r->first + 32 : r->first;
 			return (int)a == b;
@@ -732,7 +762,7 @@ build_prefilter(rules *rs)
 		const rule *r = &rs->v[i];
 		if (rs->ac == NULL || !r->scanned)
 			bit_set(rs->always, i);
-		else if (r->flags & RULE_CASELESS)
+		else if (r->flags & RULE_FOLDS)
 			bit_set(rs->folding, i);
 		if (r->action == ACT_KEEP)
 			bit_set(rs->keeps, i);

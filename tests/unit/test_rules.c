@@ -205,7 +205,9 @@ test_prefilter(void)
 	    "drop ab\\N{U+00E4}yz\n"		/* a character by its number */
 	    "drop ^[^,]{3,5}$\n"			/* whole lines: by length and bytes */
 	    "replace ^y(\\w) => $1$1\n"
-	    "drop/i ^(?=(?>\\S*?\\p{Ll}\\p{Lu}){2}).{0,8}$\n";
+	    "drop/i ^(?=(?>\\S*?\\p{Ll}\\p{Lu}){2}).{0,8}$\n"
+	    "drop (?i:^dieser beitrag|^sonne)\n"	/* caseless inside, not /i */
+	    "drop ^(?i)werbung\\b\n";
 	static const char *lines[] = {
 		"ok", "OK", "o\xE2\x84\xAA", "oK ", "Mehr Stories", "More Stories ",
 		"mehr Stories", "Zitat: \xE2\x80\x9Ehallo\xE2\x80\x9C",
@@ -215,7 +217,8 @@ test_prefilter(void)
 		"\u017Fie sagt", "SIE SAGT", "Sie sagt es", "<b>q<b>", "foozzbar",
 		"ab\u00E4yz", "abc,", "abcdef", "\u00E4\u00E4\u00E4\u00E4\u00E4\u00E4", "\u00E4\u00E4\u00E4",
 		"\u00E4\u00E4\u00E4\u00E4\u00E4", "y\u00E4\u00E4b", "ya,b", "aBcDeF", "aBcD\u00E4\u00E4\u00E4\u00E4",
-		"aBcD\u00E4\u00E4\u00E4\u00E4\u00E4",
+		"aBcD\u00E4\u00E4\u00E4\u00E4\u00E4", "Dieser Beitrag ist gut.", "\u017Fonnenschein",
+		"WERBUNG hier",
 	};
 	int e1, e2;
 	rules *rs = load(text, &e1), *plain = load(text, &e2);
@@ -252,6 +255,9 @@ test_prefilter(void)
 	CHECK(dropped_by(m, lines[33], "t.rules:16"), "a whole-line rule on what an edit made");
 	CHECK(dropped_by(m, lines[36], "t.rules:18") && !dropped_by(m, lines[37], NULL),
 	    "eight characters in twelve bytes, but not nine");
+	CHECK(dropped_by(m, lines[38], "t.rules:19") && dropped_by(m, lines[39], "t.rules:19") &&
+	    dropped_by(m, lines[40], "t.rules:20"),
+	    "a pattern that is caseless inside is filtered caselessly");
 	rules_matcher_free(m);
 	rules_matcher_free(pm);
 	rules_free(rs);
