@@ -39,26 +39,34 @@ static const char *const stops[] = {
 };
 
 #define NSTOPS (sizeof(stops) / sizeof(stops[0]))
-#define TABLE 1024	/* a power of two, several times NSTOPS */
+#define TABLE 512	/* slots in each of the two tables, a power of two */
 #define STOP_MAX 8	/* no stop word is longer (in bytes) */
 
 /*
- * Open-addressing hash of the stop words, built once for all threads.  A
- * word of up to eight bytes is its own key: the bytes in one 64-bit word,
- * zero-padded, which no stop word can be confused with since none holds a
- * NUL byte.
+ * The stop words in two hash tables, built once for all threads, each
+ * word in one of its two slots (cuckoo hashing), so that a look-up is two
+ * loads and two compares with no branch: whether a word is a stop word is
+ * a coin toss for the branch predictor.  A word of up to eight bytes is
+ * its own key: the bytes in one 64-bit word, zero-padded, which no stop
+ * word can be confused with since none holds a NUL byte; 0 is an empty
+ * slot.  One multiply gives both slots; should the words not fit, another
+ * multiplier is tried.
  */
-static uint64_t table[TABLE];	/* 0: empty */
+static uint64_t table[2][TABLE];
+static uint64_t mult = 0x9E3779B97F4A7C15ULL;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
 /* What a byte can be in a token. */
 enum { K_WORD = 1, K_CONT = 2 };
 static unsigned char kind[256];
 
+/* The slot of key in table t: two fields of one product. */
 static size_t
-slot(uint64_t key)
+slot(uint64_t key, int t)
 {
-	return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 54);	/* 10 bits */
+	uint64_t p = key * mult;
+
+	return (size_t)(t == 0 ? p >> 55 : (p >> 46) & (TABLE - 1));
 }
 
 /*
@@ -84,33 +92,45 @@ key_of(const unsigned char *w, size_t n, size_t avail)
 	return (k | SWAR_ONES * 0x20) & keep;
 }
 
+/* Puts key in one of its slots, moving the words in its way to their
+ * other ones; 0 if the moves go round in circles. */
+static int
+cuckoo_put(uint64_t key)
+{
+	int t = 0, moves;
+
+	for (moves = 0; moves < 64; moves++, t ^= 1) {
+		uint64_t *at = &table[t][slot(key, t)], was = *at;
+		*at = key;
+		if (was == 0 || was == key)
+			return 1;
+		key = was;
+	}
+	return 0;
+}
+
 static void
 build_table(void)
 {
-	size_t i, h;
+	size_t i;
 
 	for (i = 0; i < 256; i++)
 		kind[i] = (unsigned char)((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') ||
 		    (i >= '0' && i <= '9') || i >= 0xC0 ? K_WORD : 0);
 	for (i = 0x80; i < 0xC0; i++)
 		kind[i] = K_CONT;
-	for (i = 0; i < NSTOPS; i++) {
-		uint64_t key = key_of((const unsigned char *)stops[i], strlen(stops[i]), 0);
-		for (h = slot(key); table[h] != 0; h = (h + 1) & (TABLE - 1))
-			;
-		table[h] = key;
-	}
+	for (i = 0; i < NSTOPS; i++)
+		if (!cuckoo_put(key_of((const unsigned char *)stops[i], strlen(stops[i]), 0))) {
+			memset(table, 0, sizeof(table));
+			mult += 2 * 0x61C8864680B583EBULL;	/* another odd multiplier */
+			i = (size_t)-1;
+		}
 }
 
 static int
 stop_key(uint64_t key)
 {
-	size_t h;
-
-	for (h = slot(key); table[h] != 0; h = (h + 1) & (TABLE - 1))
-		if (table[h] == key)
-			return 1;
-	return 0;
+	return (table[0][slot(key, 0)] == key) | (table[1][slot(key, 1)] == key);
 }
 
 int
@@ -230,8 +250,9 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 			for (b = e - 1; !(kind[u[b]] & (K_WORD | K_CONT)); b--)
 				;
 			f->words++;
-			f->stops += b - a < STOP_MAX &&
-			    stop_key(key_of(u + a, b + 1 - a, n - a));
+			/* No branch: stop word or not is a coin toss. */
+			f->stops += (unsigned)((b - a < STOP_MAX) &
+			    stop_key(key_of(u + a, b + 1 - a, n - a)));
 			if (early && f->words >= 8) {
 				/* Each word still to come has a space before it. */
 				size_t most = f->words + spaces;
