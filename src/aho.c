@@ -438,7 +438,7 @@ aho_build(aho *a)
 static void
 emit(const aho *a, size_t v, uint64_t *tags)
 {
-	uint32_t st = a->old[v / a->nclass], k;
+	uint32_t st = a->old[v * a->recip >> 32], k;
 
 	for (k = a->outoff[st]; k < a->outoff[st + 1]; k++)
 		tags[a->outtag[k] >> 6] |= (uint64_t)1 << (a->outtag[k] & 63);
