@@ -177,11 +177,13 @@ has_digit(const unsigned char *s, size_t n)
 static int
 ends_sentence(const char *s, size_t n)
 {
-	while (n > 0 && strchr("\"')]*", s[n - 1]) != NULL)
+	/* Compares, not strchr(): this runs on every line. */
+	while (n > 0 && (s[n - 1] == '"' || s[n - 1] == '\'' || s[n - 1] == ')' ||
+	    s[n - 1] == ']' || s[n - 1] == '*'))
 		n--;
 	if (n == 0)
 		return 0;
-	if (strchr(".!?", s[n - 1]) != NULL)
+	if (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?')
 		return 1;
 	/* U+2026 HORIZONTAL ELLIPSIS */
 	return n >= 3 && memcmp(s + n - 3, "\xE2\x80\xA6", 3) == 0;
@@ -221,7 +223,7 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 	memset(f, 0, sizeof(*f));
 	f->terminal = ends_sentence(s, n);
 	f->question = n > 0 && s[n - 1] == '?';
-	f->bullet = n >= 2 && strchr("-*+", s[0]) != NULL && s[1] == ' ';
+	f->bullet = n >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ';
 	if (n >= 4 && (memcmp(s, "\xE2\x80\xA2 ", 4) == 0 ||
 	    memcmp(s, "\xE2\x80\x93 ", 4) == 0))
 		f->bullet = 1;	/* bullet, en dash */
