@@ -57,12 +57,65 @@ utf8_seq_len(const unsigned char *p, size_t n)
 	return 0;
 }
 
+#if defined(SWAR_SSSE3)
+/* The bytes of v in [lo, hi], as a bit mask. */
+__attribute__((target("avx2"))) static inline uint32_t
+within32(__m256i v, unsigned char lo, unsigned char hi)
+{
+	__m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8((char)lo));
+
+	return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(t,
+	    _mm256_set1_epi8((char)(hi - lo))), t));
+}
+
+/*
+ * The fast path of utf8_valid_prefix() 32 bytes at a time with AVX2 (the
+ * caller checks the CPU): while a block holds only ASCII, two-byte
+ * characters and the three-byte ones whose lead needs no check of the
+ * next byte (E1..EC, EE, EF), it is well-formed if its continuation bytes
+ * are exactly those the leads before them ask for, including those a
+ * character from the block before still owes.  Returns the offset, a
+ * character boundary, up to which p[0..n) is well-formed; the caller goes
+ * on from there one character at a time.
+ */
+__attribute__((target("avx2"))) static size_t
+valid_blocks(const unsigned char *p, size_t n)
+{
+	uint32_t owed = 0, back = 0;	/* back: bytes of a character begun */
+	size_t i;
+
+	for (i = 0; i + 32 <= n; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+		uint32_t high = (uint32_t)_mm256_movemask_epi8(v), cont, two, three;
+		uint64_t want;
+
+		if (high == 0 && owed == 0) {
+			back = 0;
+			continue;
+		}
+		cont = within32(v, 0x80, 0xBF);
+		two = within32(v, 0xC2, 0xDF);
+		three = within32(v, 0xE1, 0xEC) | within32(v, 0xEE, 0xEF);
+		want = (uint64_t)(two | three) << 1 | (uint64_t)three << 2 | owed;
+		if ((high & ~(cont | two | three)) != 0 || cont != (uint32_t)want)
+			break;
+		owed = (uint32_t)(want >> 32);
+		back = (two | three) >> 31 ? 1 : three >> 30 & 1 ? 2 : 0;
+	}
+	return i - back;
+}
+#endif
+
 size_t
 utf8_valid_prefix(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
 
+#if defined(SWAR_SSSE3)
+	if (n >= 64 && __builtin_cpu_supports("avx2"))
+		i = valid_blocks(p, n);
+#endif
 	while (i < n) {
 		/* Eight bytes at a time while they are ASCII, Latin letters
 		 * and the common three-byte characters. */

@@ -41,9 +41,9 @@ test_valid(void)
 	    "invalid byte after an ASCII run of 16");
 }
 
-/* utf8_valid_prefix takes eight bytes at a time where it can: it must agree
- * with a byte-by-byte walk on text cut from well-formed and broken pieces
- * at every alignment. */
+/* utf8_valid_prefix takes 32 bytes (with AVX2) or eight at a time where
+ * it can: it must agree with a byte-by-byte walk on text cut from
+ * well-formed and broken pieces at every alignment, over several blocks. */
 static void
 test_valid_differential(void)
 {
@@ -53,13 +53,13 @@ test_valid_differential(void)
 		"\xF0\x9F\x98\x80", "\x80", "\xC3", "\xE2\x80", "\xC0\xAF",
 		"\xE0\x80\xAF", "\xED\xA0\x80", "\xFF", "\xE2\x28\xA1", "\xE1\x80",
 	};
-	char s[96];
+	char s[240];
 	unsigned long x = 7;
 	int ok = 1, t;
 
 	for (t = 0; t < 300000 && ok; t++) {
 		size_t n = 0, i = 0, k, want;
-		while (n < 80) {
+		while (n < (t % 2 ? 80 : 200)) {
 			const char *p;
 			x = x * 6364136223846793005UL + 1442695040888963407UL;
 			p = parts[(x >> 33) % (t % 3 == 0 ? 20 : 11)];	/* often valid only */
