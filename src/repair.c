@@ -113,18 +113,34 @@ maybe_mojibake(const char *s, size_t n)
 	return 0;
 }
 
-/* One pass of mojibake repair of s[0..n) into out; returns the number of
- * sequences repaired, or -1 if out of memory. */
+/*
+ * One pass of mojibake repair of s[0..n) into out; returns the number of
+ * sequences repaired, or -1 if out of memory.  A repair starts at a
+ * character from U+00C2 to U+00F4, whose UTF-8 starts with C3 (never a
+ * continuation byte), so the text up to the next C3 is copied whole.  A
+ * repair reads at least two bytes for each byte it gives back, so out
+ * needs n bytes at most.
+ */
 static int
 unbake(const char *s, size_t n, buf *out)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *c3;
 	unsigned char bytes[4];
-	size_t i = 0, j, need, got, len, l2;
+	size_t i = 0, j, need, got, len, l2, run;
 	uint32_t cp, c2;
 	int fixed = 0, b;
+	char *o;
 
+	if (buf_reserve(out, n) != 0)
+		return -1;
+	o = out->data + out->len;
 	while (i < n) {
+		c3 = memchr(p + i, 0xC3, n - i);
+		run = c3 != NULL ? (size_t)(c3 - (p + i)) : n - i;
+		memcpy(o, p + i, run);
+		o += run;
+		if ((i += run) == n)
+			break;
 		len = utf8_decode(p + i, &cp);
 		need = cp >= 0xC2 && cp <= 0xDF ? 1 : cp >= 0xE0 && cp <= 0xEF ? 2 :
 		    cp >= 0xF0 && cp <= 0xF4 ? 3 : 0;
@@ -138,16 +154,17 @@ unbake(const char *s, size_t n, buf *out)
 		}
 		if (need > 0 && got == need && utf8_seq_len(bytes, need + 1) == need + 1 &&
 		    utf8_decode(bytes, &c2) > 0 && plausible(c2)) {
-			if (buf_append(out, bytes, need + 1) != 0)
-				return -1;
+			memcpy(o, bytes, need + 1);
+			o += need + 1;
 			fixed++;
 			i = j;
 			continue;
 		}
-		if (buf_append(out, s + i, len) != 0)
-			return -1;
+		memcpy(o, p + i, len);
+		o += len;
 		i += len;
 	}
+	out->len = (size_t)(o - out->data);
 	return fixed;
 }
 
