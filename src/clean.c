@@ -52,6 +52,7 @@ struct cleaner {
 	rules_matcher *m;
 	clean_event_fn on_event;
 	void *ev_ctx;
+	int ev_lines;		/* on_event wants the events of every line */
 	clean_stats st;
 	buf line;		/* a line split across pieces */
 	buf fix;		/* a repaired line */
@@ -119,10 +120,11 @@ cleaner_free(cleaner *c)
 }
 
 void
-cleaner_set_events(cleaner *c, clean_event_fn fn, void *ctx)
+cleaner_set_events(cleaner *c, clean_event_fn fn, void *ctx, int lines)
 {
 	c->on_event = fn;
 	c->ev_ctx = ctx;
+	c->ev_lines = fn != NULL && lines;
 }
 
 const clean_stats *
@@ -155,7 +157,7 @@ event_at(cleaner *c, uint64_t line, clean_ev kind, const char *id,
 {
 	clean_event ev;
 
-	if (c->on_event == NULL)
+	if (c->on_event == NULL || (kind <= EV_BLANK && !c->ev_lines))
 		return;
 	ev.kind = kind;
 	ev.doc = c->doc;
@@ -263,7 +265,7 @@ flush_lines(cleaner *c, size_t n, buf *out)
 					c->body_started = 1;
 				if (id == NULL && c->o.layout)
 					id = w->prose == BODY_PROSE ? "body:prose" : "body:near";
-				if (w->edited && c->on_event != NULL) {
+				if (w->edited && c->ev_lines) {
 					clean_event ev = { EV_EDIT, c->doc, w->lineno, id, t,
 					    w->len, t + w->len, w->blen };
 					c->on_event(c->ev_ctx, &ev);
@@ -327,10 +329,10 @@ wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
     int prose, const char *before, size_t bn, buf *out)
 {
 	wline *w;
-	int store = what == W_CAND || c->on_event != NULL;
+	int store = what == W_CAND || c->ev_lines;
 	int edited = before != NULL;
 
-	if (c->on_event == NULL)
+	if (!c->ev_lines)
 		bn = 0;
 	if (c->nwin == WINDOW_LINES || c->arena.len + n + bn > WINDOW_BYTES) {
 		if (flush(c, 0, 1, out) != 0)

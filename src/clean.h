@@ -80,7 +80,11 @@ typedef struct cleaner cleaner;
 /* NULL if out of memory. */
 cleaner *cleaner_new(const rules *rs, const clean_opts *o);
 void cleaner_free(cleaner *c);
-void cleaner_set_events(cleaner *c, clean_event_fn fn, void *ctx);
+/* Events go to fn (NULL: none).  EV_LONG, EV_LIMIT, EV_VALVE and EV_EMPTY
+ * always do; the events of every line (EV_KEEP, EV_EDIT, EV_DROP, EV_CUT,
+ * EV_BLANK) only with lines set, as keeping their text until the document
+ * is judged costs a copy of every line. */
+void cleaner_set_events(cleaner *c, clean_event_fn fn, void *ctx, int lines);
 
 void cleaner_begin(cleaner *c, uint64_t doc);
 /* Consumes all of p[0..n) and appends output to out.  0, or -1 if out of

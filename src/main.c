@@ -689,6 +689,14 @@ write_slot(run *r, pool_slot *sl)
 		write_all(r);
 }
 
+/* Does on_event need the events of every line: for --explain and the
+ * audit trail, not for the warnings it also gives? */
+static int
+line_events(const run *r)
+{
+	return r->opt->explain || r->rej_f != NULL;
+}
+
 /* Cleans a waiting document on this thread rather than wait for the
  * workers; returns 1, or 0 if none was waiting. */
 static int
@@ -696,7 +704,7 @@ help_clean(run *r)
 {
 	int did = pool_help(r->pool, r->c, r->j);
 
-	cleaner_set_events(r->c, on_event, &r->main_sink);
+	cleaner_set_events(r->c, on_event, &r->main_sink, line_events(r));
 	return did;
 }
 
@@ -1045,14 +1053,14 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 		}
 		r->main_sink.rej = &r->rej;
 	}
-	cleaner_set_events(r->c, on_event, &r->main_sink);
+	cleaner_set_events(r->c, on_event, &r->main_sink, line_events(r));
 	if (opt->jobs > 1) {
 		r->nslots = SLOTS_PER_JOB * opt->jobs;
 		r->sinks = calloc((size_t)r->nslots, sizeof(*r->sinks));
 		/* This thread reads, writes and cleans too, when it would
 		 * otherwise wait: one worker fewer than jobs. */
 		r->pool = pool_new(rs, &opt->co, opt->jobs - 1, r->nslots, on_event,
-		    opt->jsonl ? opt->field : NULL);
+		    line_events(r), opt->jsonl ? opt->field : NULL);
 		if (r->sinks == NULL || r->pool == NULL)
 			oom();
 	}

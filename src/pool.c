@@ -47,6 +47,7 @@ struct pool {
 	int nw;
 	int quit;
 	clean_event_fn fn;
+	int lines;		/* fn wants the events of every line */
 	int text;		/* clean_opts.text: write the records */
 };
 
@@ -83,7 +84,7 @@ clean_slot(pool *p, cleaner *c, jsonl *j, pool_slot *s)
 {
 	int rc;
 
-	cleaner_set_events(c, p->fn, s->ctx);
+	cleaner_set_events(c, p->fn, s->ctx, p->lines);
 	if (j != NULL) {
 		const char *why;
 		rc = jsonl_clean(j, c, s->doc, s->in.data ? s->in.data : "",
@@ -162,7 +163,7 @@ pool_help(pool *p, cleaner *c, jsonl *j)
 
 pool *
 pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
-    clean_event_fn fn, const char *field)
+    clean_event_fn fn, int lines, const char *field)
 {
 	pool *p = calloc(1, sizeof(*p));
 	int i;
@@ -173,6 +174,7 @@ pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
 		nslots = nthreads;
 	p->nslots = nslots;
 	p->fn = fn;
+	p->lines = lines;
 	p->text = o->text;
 	p->slots = calloc((size_t)nslots, sizeof(*p->slots));
 	p->w = calloc((size_t)nthreads, sizeof(*p->w));

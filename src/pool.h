@@ -35,12 +35,13 @@ typedef struct pool_slot {
 	int state;
 } pool_slot;
 
-/* nthreads workers sharing rs, nslots slots (at least nthreads).  With a
+/* nthreads workers sharing rs, nslots slots (at least nthreads); lines
+ * is passed to cleaner_set_events() for each worker's cleaner.  With a
  * field (not NULL), a slot holds one JSON Lines record whose field is
  * cleaned (jsonl.h); a bad record leaves the output empty and says why.
  * NULL if out of memory or threads cannot be made. */
 pool *pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
-    clean_event_fn fn, const char *field);
+    clean_event_fn fn, int lines, const char *field);
 /* Joins the workers and frees everything; all slots must be given back. */
 void pool_free(pool *p);
 

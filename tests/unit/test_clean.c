@@ -7,6 +7,7 @@
 
 static rules *rs;
 static char events[4096];
+static int line_events = 1;	/* clean() asks for the events of every line */
 
 static void
 on_event(void *ctx, const clean_event *ev)
@@ -30,7 +31,7 @@ clean(const char *in, size_t n, size_t step, size_t max_line, buf *out)
 
 	buf_clear(out);
 	events[0] = '\0';
-	cleaner_set_events(c, on_event, NULL);
+	cleaner_set_events(c, on_event, NULL, line_events);
 	cleaner_begin(c, 1);
 	for (i = 0; i < n; i += step)
 		cleaner_feed(c, in + i, n - i < step ? n - i : step, out);
@@ -67,6 +68,13 @@ test_document(void)
 	CHECK(strcmp(clean("Gespr\xE4" "ch\n", 9, 1, 0, &out), "Gespr\xC3\xA4" "ch\n") == 0,
 	    "an invalid byte is repaired as Windows-1252");
 	CHECK(strcmp(clean("a\0b\n", 4, 1, 0, &out), "ab\n") == 0, "a NUL byte is removed");
+	line_events = 0;
+	CHECK(strcmp(clean(in, strlen(in), 7, 0, &out), want) == 0 && events[0] == '\0',
+	    "without line events: the same output, and no event of any line");
+	CHECK(strcmp(clean("kurz\n0123456789abcdefghij\nAnzeige\n", 34, 5, 16, &out),
+	    "kurz\n0123456789abcdefghij\n") == 0 && strcmp(events, "2:long:- ") == 0,
+	    "without line events: a long line is still reported");
+	line_events = 1;
 	buf_free(&out);
 }
 
