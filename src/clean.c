@@ -60,6 +60,7 @@ struct cleaner {
 	size_t nheld;
 	wline *win;		/* lines waiting for the structural layer */
 	size_t nwin;
+	size_t ncand;		/* of which W_CAND */
 	buf arena;		/* their text */
 	unsigned char *prose, *verdict;	/* scratch for body_decide */
 	/* document state */
@@ -187,7 +188,7 @@ cleaner_begin(cleaner *c, uint64_t doc)
 	c->valve_used = 0;
 	c->text_lines = 0;
 	c->nheld = 0;
-	c->nwin = 0;
+	c->nwin = c->ncand = 0;
 	buf_clear(&c->arena);
 	buf_clear(&c->line);
 	c->st.docs++;
@@ -228,6 +229,37 @@ emit(cleaner *c, const char *t, size_t n, buf *out)
 	return 0;
 }
 
+/* Writes out a candidate line the structural layer keeps (verdict
+ * BODY_KEEP or BODY_VALVE): t[0..n), edited by rule by from
+ * before[0..bn) if edited. */
+static int
+keep_line(cleaner *c, uint64_t lineno, const rule *by, int prose, int verdict, int edited,
+    const char *t, size_t n, const char *before, size_t bn, buf *out)
+{
+	const char *id = by != NULL ? rule_id(by) : NULL;
+
+	if (verdict == BODY_VALVE) {
+		c->st.valve_lines++;
+		if (!c->valve_used) {
+			c->valve_used = 1;
+			c->st.docs_valve++;
+			event_at(c, lineno, EV_VALVE, NULL, "", 0);
+		}
+		if (id == NULL)
+			id = body_ids[BODY_VALVE];
+	}
+	if (prose == BODY_PROSE)
+		c->body_started = 1;
+	if (id == NULL && c->o.layout)
+		id = prose == BODY_PROSE ? "body:prose" : "body:near";
+	if (edited && c->ev_lines) {
+		clean_event ev = { EV_EDIT, c->doc, lineno, id, t, n, before, bn };
+		c->on_event(c->ev_ctx, &ev);
+	} else
+		event_at(c, lineno, EV_KEEP, id, t, n);
+	return emit(c, t, n, out);
+}
+
 /* Decides and writes out the first n lines of the window. */
 static int
 flush_lines(cleaner *c, size_t n, buf *out)
@@ -251,27 +283,8 @@ flush_lines(cleaner *c, size_t n, buf *out)
 			break;
 		case W_CAND:
 			if (c->verdict[k] == BODY_KEEP || c->verdict[k] == BODY_VALVE) {
-				if (c->verdict[k] == BODY_VALVE) {
-					c->st.valve_lines++;
-					if (!c->valve_used) {
-						c->valve_used = 1;
-						c->st.docs_valve++;
-						event_at(c, w->lineno, EV_VALVE, NULL, "", 0);
-					}
-					if (id == NULL)
-						id = body_ids[BODY_VALVE];
-				}
-				if (w->prose == BODY_PROSE)
-					c->body_started = 1;
-				if (id == NULL && c->o.layout)
-					id = w->prose == BODY_PROSE ? "body:prose" : "body:near";
-				if (w->edited && c->ev_lines) {
-					clean_event ev = { EV_EDIT, c->doc, w->lineno, id, t,
-					    w->len, t + w->len, w->blen };
-					c->on_event(c->ev_ctx, &ev);
-				} else
-					event_at(c, w->lineno, EV_KEEP, id, t, w->len);
-				if (emit(c, t, w->len, out) != 0)
+				if (keep_line(c, w->lineno, w->by, w->prose, c->verdict[k], w->edited,
+				    t, w->len, t + w->len, w->blen, out) != 0)
 					return -1;
 			} else {
 				c->st.dropped++;
@@ -312,6 +325,7 @@ flush(cleaner *c, int final, int force, buf *out)
 		return -1;
 	memmove(c->win, c->win + upto, (c->nwin - upto) * sizeof(*c->win));
 	c->nwin -= upto;
+	c->ncand -= decided;
 	/* Compact the arena: the remaining lines' text moves to the front. */
 	base = c->nwin > 0 ? c->win[0].off : c->arena.len;
 	if (base > 0) {
@@ -334,6 +348,15 @@ wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
 
 	if (!c->ev_lines)
 		bn = 0;
+	/* A candidate that no undecided candidate waits before is decided
+	 * at once when it is prose (or without the structural layer): what
+	 * waits before it goes out, and it follows without being stored. */
+	if (what == W_CAND && c->ncand == 0 && (!c->o.layout || prose == BODY_PROSE)) {
+		if (c->nwin > 0 && flush(c, 0, 0, out) != 0)
+			return -1;
+		return keep_line(c, c->lineno, by, prose, BODY_KEEP, edited, t, n, before, bn,
+		    out);
+	}
 	if (c->nwin == WINDOW_LINES || c->arena.len + n + bn > WINDOW_BYTES) {
 		if (flush(c, 0, 1, out) != 0)
 			return -1;
@@ -343,6 +366,7 @@ wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
 			return -1;
 	}
 	w = &c->win[c->nwin++];
+	c->ncand += what == W_CAND;
 	w->what = (unsigned char)what;
 	w->prose = (unsigned char)prose;
 	w->edited = (unsigned char)edited;
