@@ -1226,18 +1226,22 @@ note_limit(rules_matcher *m, const rule *r, rules_result *res)
 static const rule *
 protecting_rule(rules_matcher *m, const char *s, size_t n, rules_result *res)
 {
-	size_t i;
+	size_t w, i;
+	uint64_t x;
 	int rc;
 
-	for (i = next_cand(m, 0); i < m->rs->n; i = next_cand(m, i + 1)) {
-		const rule *r = &m->rs->v[i];
-		if (!bit_test(m->rs->keeps, i))
-			continue;
-		if ((rc = match(m, r, s, n)) > 0)
-			return r;
-		if (rc < 0)
-			note_limit(m, r, res);
-	}
+	/* Only the keep rules among the candidates: most lines have none. */
+	for (w = 0; w < m->rs->nw; w++)
+		for (x = m->cand[w] & m->rs->keeps[w]; x != 0; x &= x - 1) {
+			const rule *r;
+			if ((i = w * 64 + (size_t)__builtin_ctzll(x)) >= m->rs->n)
+				return NULL;
+			r = &m->rs->v[i];
+			if ((rc = match(m, r, s, n)) > 0)
+				return r;
+			if (rc < 0)
+				note_limit(m, r, res);
+		}
 	return NULL;
 }
 
