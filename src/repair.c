@@ -80,10 +80,45 @@ mojibake_at(const unsigned char *p, size_t n)
 	    p[2] == 0xC5 || p[2] == 0xC6 || p[2] == 0xCB || p[2] == 0xE2);
 }
 
+#if defined(SWAR_SSSE3)
+/* The bytes of v equal to c, with AVX2. */
+__attribute__((target("avx2"))) static inline __m256i
+eq32(__m256i v, unsigned char c)
+{
+	return _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)c));
+}
+
+/* The test of maybe_mojibake() for 32 places at a time with AVX2 (the
+ * caller checks the CPU), while every place has three bytes after it:
+ * whether a place passed, and in *done how far it looked. */
+__attribute__((target("avx2"))) static int
+mojibake32(const unsigned char *p, size_t n, size_t *done)
+{
+	const __m256i lo = _mm256_set1_epi8((char)0x82), span = _mm256_set1_epi8(0xB4 - 0x82);
+	size_t i;
+
+	for (i = 0; i + 35 <= n; i += 32) {
+		__m256i v1 = _mm256_loadu_si256((const __m256i *)(p + i + 1)),
+		    v2 = _mm256_loadu_si256((const __m256i *)(p + i + 2)),
+		    t = _mm256_sub_epi8(v1, lo);
+		__m256i m = _mm256_and_si256(_mm256_and_si256(
+		    eq32(_mm256_loadu_si256((const __m256i *)(p + i)), 0xC3),
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(t, span), t)),
+		    _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(eq32(v2, 0xC2),
+		    eq32(v2, 0xC5)), _mm256_or_si256(eq32(v2, 0xC6), eq32(v2, 0xCB))),
+		    eq32(v2, 0xE2)));
+		if (_mm256_movemask_epi8(m) != 0)
+			return 1;
+	}
+	*done = i;
+	return 0;
+}
+#endif
+
 /* Could s[0..n) hold mojibake?  German text has a C3 every few words, so
- * all three bytes of mojibake_at() are tested for sixteen places at a
- * time with SSE2 (the next two from loads one and two further on), then
- * eight C3 at a time. */
+ * all three bytes of mojibake_at() are tested for 32 places at a time
+ * with AVX2 where the machine has it, sixteen with SSE2 (the next two
+ * from loads one and two further on), then eight C3 at a time. */
 static int
 maybe_mojibake(const char *s, size_t n)
 {
@@ -91,6 +126,10 @@ maybe_mojibake(const char *s, size_t n)
 	size_t i = 0, k;
 	uint64_t m;
 
+#if defined(SWAR_SSSE3)
+	if (n >= 35 && __builtin_cpu_supports("avx2") && mojibake32(p, n, &i))
+		return 1;
+#endif
 #if defined(__SSE2__)
 	for (; i + 19 <= n; i += 16) {	/* every place here has three after it */
 		__m128i v1 = sse_load(p + i + 1), v2 = sse_load(p + i + 2);

@@ -61,11 +61,11 @@ test_mojibake(void)
 	    "a copyright sign after a word is left alone");
 	CHECK(repaired("Ansto\xC3\x9F\xC2\xA0" "f\xC3\xBCr", "Ansto\xC3\x9F\xC2\xA0" "f\xC3\xBCr", 0),
 	    "sharp s before a no-break space is left alone");
-	/* The search takes sixteen places at a time: mojibake at every
-	 * place of a longer line, up to its very end, is found. */
+	/* The search takes 32 or sixteen places at a time: mojibake at
+	 * every place of a longer line, up to its very end, is found. */
 	int at, bad = 0;
-	for (at = 0; at <= 40; at++) {
-		char in[64], want[64];
+	for (at = 0; at <= 100; at++) {
+		char in[128], want[128];
 		memset(in, 'x', (size_t)at);
 		memcpy(in + at, "\xC3\x83\xC2\xA4" "ab", 7);
 		memset(want, 'x', (size_t)at);
@@ -73,6 +73,10 @@ test_mojibake(void)
 		bad += !repaired(in, want, REPAIR_MOJIBAKE);
 		in[at + 4] = '\0';	/* at the very end */
 		want[at + 2] = '\0';
+		bad += !repaired(in, want, REPAIR_MOJIBAKE);
+		/* A quote's mojibake, whose second character starts with E2. */
+		memcpy(in + at, "\xC3\xA2\xE2\x82\xAC\xC5\xBE" "ab", 10);
+		memcpy(want + at, "\xE2\x80\x9E" "ab", 6);
 		bad += !repaired(in, want, REPAIR_MOJIBAKE);
 	}
 	CHECK(bad == 0, "mojibake at every place of a line");
