@@ -80,7 +80,7 @@ struct rules {
 	size_t n, cap;
 	size_t max_captures;
 	int no_prefilter;	/* tests: always run PCRE2 */
-	int ssse3;		/* the machine has it (see deny_any) */
+	int ssse3, avx2;	/* the machine has them (see deny_any) */
 	/* The literals of all rules, tagged with the rule's index, compared
 	 * without regard to ASCII case (for a case-sensitive rule a hit is
 	 * then only likely, which is all a prefilter needs); EXOTIC(rs) tags
@@ -141,8 +141,10 @@ rules_new(void)
 	rules *rs = calloc(1, sizeof(rules));
 
 #if defined(SWAR_SSSE3)
-	if (rs != NULL)
+	if (rs != NULL) {
 		rs->ssse3 = __builtin_cpu_supports("ssse3");
+		rs->avx2 = __builtin_cpu_supports("avx2");
+	}
 #endif
 	return rs;
 }
@@ -1116,13 +1118,43 @@ deny_any16(const uint8_t t[16], const unsigned char *u, size_t n)
 }
 #endif
 
+#if defined(SWAR_SSSE3)
+/* The same 32 bytes at a time with AVX2, while 32 are left; *done gets
+ * how far it looked. */
+__attribute__((target("avx2"))) static int
+deny_any32(const uint8_t t[16], const unsigned char *u, size_t n, size_t *done)
+{
+	const __m256i tab = _mm256_broadcastsi128_si256(sse_load(t)),
+	    bits = _mm256_broadcastsi128_si256(_mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128,
+	    0, 0, 0, 0, 0, 0, 0, 0)), low = _mm256_set1_epi8(0x0F);
+	size_t i;
+
+	for (i = 0; i + 32 <= n; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(u + i));
+		__m256i x = _mm256_and_si256(_mm256_shuffle_epi8(tab, _mm256_and_si256(v, low)),
+		    _mm256_shuffle_epi8(bits, _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
+		if ((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x,
+		    _mm256_setzero_si256())) != 0xFFFFFFFFu)
+			return 1;
+	}
+	*done = i;
+	return 0;
+}
+#endif
+
 static int
 deny_any(const rules *rs, const uint8_t t[16], const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i;
+	size_t i = 0;
 
 #if defined(SWAR_SSSE3)
+	if (rs->avx2 && n >= 32) {
+		if (deny_any32(t, u, n, &i))
+			return 1;
+		u += i;
+		n -= i;
+	}
 	if (rs->ssse3)
 		return deny_any16(t, u, n);
 #endif

@@ -264,6 +264,85 @@ test_prefilter(void)
 	rules_free(plain);
 }
 
+/* A rule set loaded twice, the second time with the prefilter off, and a
+ * matcher for each: PCRE2 alone, to hold the prefilter to. */
+typedef struct twin {
+	rules *rs, *ref;
+	rules_matcher *m, *pm;
+	int errors;
+} twin;
+
+static void
+twin_load(twin *t, const char *text)
+{
+	int e1, e2;
+
+	t->rs = load(text, &e1);
+	t->ref = load(text, &e2);
+	rules_set_prefilter(t->ref, 0);
+	t->m = rules_matcher_new(t->rs);
+	t->pm = rules_matcher_new(t->ref);
+	t->errors = e1 + e2;
+}
+
+/* Do both give line the same verdict and text?  *b gets PCRE2's. */
+static int
+twin_agree(twin *t, const char *line, rules_result *b)
+{
+	rules_result a;
+
+	rules_apply(t->m, line, strlen(line), 1, &a);
+	rules_apply(t->pm, line, strlen(line), 1, b);
+	if (a.verdict == b->verdict && a.len == b->len && memcmp(a.text, b->text, a.len) == 0)
+		return 1;
+	printf("# \"%s\": %d \"%.*s\" against %d \"%.*s\"\n", line, a.verdict,
+	    (int)a.len, a.text, b->verdict, (int)b->len, b->text);
+	return 0;
+}
+
+static void
+twin_free(twin *t)
+{
+	rules_matcher_free(t->m);
+	rules_matcher_free(t->pm);
+	rules_free(t->rs);
+	rules_free(t->ref);
+}
+
+/* Whole-line rules are skipped on lines holding an ASCII byte they cannot
+ * match, looked for 32, sixteen or one byte at a time: on lines of every
+ * length up to a few blocks, the prefilter must agree with PCRE2 alone. */
+static void
+test_span_deny(void)
+{
+	static const char *parts[] = {
+		"a", "haus", " ", "foto: ", "Bild: ", ".", ",", "!", "7", ";", "\xC3\xA4",
+		"X", "zz", "ende",
+	};
+	int bad = 0, dropped = 0, i;
+	unsigned seed = 11;
+	char line[512];
+	rules_result b;
+	twin t;
+
+	twin_load(&t, "drop ^[a-z ]+$\n"
+	    "drop ^[^.,!?0-9]{0,300}$\n"
+	    "drop/i ^(?:foto|bild): [^,;]+$\n");
+	CHECK(t.errors == 0, "whole-line rules load");
+	for (i = 0; i < 20000 && bad < 3; i++) {
+		size_t len = (size_t)(i % 150);
+		line[0] = '\0';
+		/* Mostly the letters the first rule allows, so that it matches. */
+		while (strlen(line) < len)
+			strcat(line, parts[((seed = seed * 1103515245 + 12345) >> 16) %
+			    (i % 3 == 0 ? 3 : sizeof(parts) / sizeof(parts[0]))]);
+		bad += !twin_agree(&t, line, &b);
+		dropped += b.verdict == RV_DROP;
+	}
+	CHECK(bad == 0 && dropped > 1000, "whole-line rules: the byte test agrees with PCRE2");
+	twin_free(&t);
+}
+
 /* Edit rules whose patterns are plain strings are applied without PCRE2;
  * with the prefilter off, PCRE2 does all: the two must agree, on
  * neighbouring, overlapping and repeated matches and on what the edits
@@ -286,41 +365,30 @@ test_plain_edits(void)
 		"a", "b", "x", "y", "z", "q", " ", "\u201E", "\u201C", "&", "quot;",
 		"amp;", " (Symbolbild)", "(Symbolbild)", "ab", "zz",
 	};
-	int e1, e2, bad = 0, i, k;
-	rules *rs = load(text, &e1), *ref = load(text, &e2);
-	rules_matcher *m, *pm;
-	rules_result a, b;
+	int bad = 0, i, k;
 	unsigned seed = 7;
 	char line[256];
+	rules_result b;
+	twin t;
 
-	rules_set_prefilter(ref, 0);
-	m = rules_matcher_new(rs);
-	pm = rules_matcher_new(ref);
-	CHECK(e1 == 0 && e2 == 0, "plain edit rules load");
-	for (i = 0; i < 3000; i++) {
+	twin_load(&t, text);
+	CHECK(t.errors == 0, "plain edit rules load");
+	for (i = 0; i < 3000 && bad < 3; i++) {
 		line[0] = '\0';
 		for (k = (int)((seed = seed * 1103515245 + 12345) >> 16) % 14; k > 0; k--)
 			strcat(line, parts[((seed = seed * 1103515245 + 12345) >> 16) %
 			    (sizeof(parts) / sizeof(parts[0]))]);
-		rules_apply(m, line, strlen(line), 1, &a);
-		rules_apply(pm, line, strlen(line), 1, &b);
-		if (a.verdict != b.verdict || a.len != b.len || memcmp(a.text, b.text, a.len) != 0) {
-			if (bad++ == 0)
-				printf("# \"%s\": \"%.*s\" against \"%.*s\"\n", line,
-				    (int)a.len, a.text, (int)b.len, b.text);
-		}
+		bad += !twin_agree(&t, line, &b);
 	}
 	CHECK(bad == 0, "plain edits agree with PCRE2 on 3000 lines");
-	rules_matcher_free(m);
-	rules_matcher_free(pm);
-	rules_free(rs);
-	rules_free(ref);
+	twin_free(&t);
 }
 
 int
 main(void)
 {
 	test_prefilter();
+	test_span_deny();
 	test_plain_edits();
 	test_errors();
 	test_actions();
