@@ -2,8 +2,9 @@
  * plain.c - see plain.h.  Any bytes at all may come in; what is not
  * plain, well-formed or not, only ends the prefix.
  *
- * The definition is plain_char() below, one character at a time.  With
- * SSE2 (every x86-64) the same is found sixteen bytes at a time: each test
+ * The definition is plain_char() below, one character at a time, which
+ * is what machines without SSE2 run.  With SSE2 (every x86-64) the same
+ * is found sixteen bytes at a time, to the line's very end: each test
  * gives a mask of the bytes that fail it, and the first byte of any mask
  * ends the prefix.  Tests that look at the bytes after a position use
  * loads one and two bytes further on; the one that looks back (a
@@ -14,9 +15,11 @@
 #include "plain.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "swar.h"
 
+#if !defined(__SSE2__)
 /* Can C2..CB, followed by these bytes, be mojibake (repair.c)? */
 static int
 baked(const unsigned char *p, size_t i, size_t n)
@@ -42,6 +45,7 @@ plain_char(const unsigned char *p, size_t i, size_t n)
 		return 0;	/* C1 controls, NBSP, quotes, soft hyphen */
 	return baked(p, i, n) ? 0 : 2;
 }
+#endif
 
 #if defined(__SSE2__)
 static unsigned
@@ -175,15 +179,27 @@ wide_blocks(const unsigned char *p, size_t n, unsigned *lead, int *found)
 static size_t
 narrow_from(const unsigned char *p, size_t i, size_t n, unsigned lead)
 {
+	unsigned char tail[16 + 18];
 	unsigned m;
-	size_t k;
+	size_t k, j;
 
 	for (; i + 18 <= n; i += 16)
 		if ((m = block(p + i, &lead)) != 0)
 			return i + (size_t)__builtin_ctz(m);
-	for (i -= lead; i < n && (k = plain_char(p, i, n)) > 0; i += k)
-		;
-	return i;
+	/* The last bytes (fewer than eighteen) in blocks too, copied before
+	 * spaces: a space at the end is then followed by another and fails,
+	 * as it should, and a lead byte at the end has no continuation.
+	 * What the blocks say of the spaces themselves is not looked at. */
+	memset(tail, ' ', sizeof(tail));
+	memcpy(tail, p + i, n - i);
+	for (j = 0, k = n - i; j < k; j += 16) {
+		m = block(tail + j, &lead);
+		if (k - j < 16)
+			m &= (1u << (k - j)) - 1;
+		if (m != 0)
+			return i + j + (size_t)__builtin_ctz(m);
+	}
+	return n;
 }
 
 size_t
