@@ -470,7 +470,16 @@ run_out(const aho *a, const unsigned char *u, size_t n, size_t v, uint64_t *tags
 {
 	size_t i;
 
-	for (i = 0; i < n && v != 0 && a->depth[v * a->recip >> 32] > i; i++) {
+	/* The first two bytes are walked whatever the state: most pieces end
+	 * inside a word, so the test would nearly always say go on, and when
+	 * it would not, a step too many only finds again what the next piece
+	 * finds.  The test after them mostly says stop, predictably. */
+	for (i = 0; i < n && i < 2; i++) {
+		v = a->delta[v + a->cls[u[i]]];
+		if (v >= a->hits)
+			emit(a, v, tags);
+	}
+	for (; i < n && a->depth[v * a->recip >> 32] > i; i++) {
 		v = a->delta[v + a->cls[u[i]]];
 		if (v >= a->hits)
 			emit(a, v, tags);
