@@ -434,11 +434,19 @@ aho_build(aho *a)
 	return rc;
 }
 
+/* The state an entry leads to, by its row: the entry over the number of
+ * byte classes, by the reciprocal. */
+static size_t
+state_of(const aho *a, size_t v)
+{
+	return (size_t)(v * a->recip >> 32);
+}
+
 /* Sets the tags of the literals that end in the state an entry leads to. */
 static void
 emit(const aho *a, size_t v, uint64_t *tags)
 {
-	uint32_t st = a->old[v * a->recip >> 32], k;
+	uint32_t st = a->old[state_of(a, v)], k;
 
 	for (k = a->outoff[st]; k < a->outoff[st + 1]; k++)
 		tags[a->outtag[k] >> 6] |= (uint64_t)1 << (a->outtag[k] & 63);
@@ -474,12 +482,9 @@ run_out(const aho *a, const unsigned char *u, size_t n, size_t v, uint64_t *tags
 	 * inside a word, so the test would nearly always say go on, and when
 	 * it would not, a step too many only finds again what the next piece
 	 * finds.  The test after them mostly says stop, predictably. */
-	for (i = 0; i < n && i < 2; i++) {
-		v = a->delta[v + a->cls[u[i]]];
-		if (v >= a->hits)
-			emit(a, v, tags);
-	}
-	for (; i < n && a->depth[v * a->recip >> 32] > i; i++) {
+	i = n < 2 ? n : 2;
+	v = run(a, u, i, v, tags);
+	for (; i < n && a->depth[state_of(a, v)] > i; i++) {
 		v = a->delta[v + a->cls[u[i]]];
 		if (v >= a->hits)
 			emit(a, v, tags);
@@ -595,17 +600,6 @@ skip_scan(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
 	}
 }
 
-/* The same lookups for 32 bytes (AVX2 looks up each 16-byte half in its
- * own copy of a table). */
-__attribute__((target("avx2"))) static inline __m256i
-buckets32(__m256i v, __m256i lo, __m256i hi)
-{
-	__m256i low = _mm256_set1_epi8(0x0F);
-
-	return _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(v, low)),
-	    _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
-}
-
 /* Thirty-two bytes at a time where the machine has AVX2; the rest as
  * above. */
 __attribute__((target("avx2"))) static void
@@ -619,9 +613,8 @@ skip_scan32(const aho *a, const unsigned char *u, size_t n, uint64_t *tags)
 	size_t i;
 
 	for (i = 0; i + 33 <= n; i += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(u + i)),
-		    w = _mm256_loadu_si256((const __m256i *)(u + i + 1));
-		__m256i m = _mm256_and_si256(buckets32(v, lo0, hi0), buckets32(w, lo1, hi1));
+		__m256i v = avx_load(u + i), w = avx_load(u + i + 1);
+		__m256i m = _mm256_and_si256(avx_nibbles(v, lo0, hi0), avx_nibbles(w, lo1, hi1));
 		walk_bits(a, u, i, n, ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m,
 		    _mm256_setzero_si256())), tags);
 	}

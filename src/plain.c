@@ -97,32 +97,6 @@ block(const unsigned char *q, unsigned *lead)
 #if defined(SWAR_SSSE3)
 /* The same tests for 32 bytes with AVX2, where the machine has it: q[32]
  * and q[33] can be read. */
-__attribute__((target("avx2"))) static inline __m256i
-avx_eq(__m256i v, unsigned char c)
-{
-	return _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)c));
-}
-
-__attribute__((target("avx2"))) static inline __m256i
-avx_within(__m256i v, unsigned char lo, unsigned char hi)
-{
-	__m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8((char)lo));
-
-	return _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((char)(hi - lo))), t);
-}
-
-__attribute__((target("avx2"))) static inline uint32_t
-avx_mask(__m256i v)
-{
-	return (uint32_t)_mm256_movemask_epi8(v);
-}
-
-__attribute__((target("avx2"))) static inline __m256i
-avx_load(const unsigned char *q)
-{
-	return _mm256_loadu_si256((const __m256i *)q);
-}
-
 __attribute__((target("avx2"))) static inline uint32_t
 block32(const unsigned char *q, unsigned *lead)
 {

@@ -81,33 +81,22 @@ mojibake_at(const unsigned char *p, size_t n)
 }
 
 #if defined(SWAR_SSSE3)
-/* The bytes of v equal to c, with AVX2. */
-__attribute__((target("avx2"))) static inline __m256i
-eq32(__m256i v, unsigned char c)
-{
-	return _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)c));
-}
-
 /* The test of maybe_mojibake() for 32 places at a time with AVX2 (the
  * caller checks the CPU), while every place has three bytes after it:
  * whether a place passed, and in *done how far it looked. */
 __attribute__((target("avx2"))) static int
 mojibake32(const unsigned char *p, size_t n, size_t *done)
 {
-	const __m256i lo = _mm256_set1_epi8((char)0x82), span = _mm256_set1_epi8(0xB4 - 0x82);
 	size_t i;
 
 	for (i = 0; i + 35 <= n; i += 32) {
-		__m256i v1 = _mm256_loadu_si256((const __m256i *)(p + i + 1)),
-		    v2 = _mm256_loadu_si256((const __m256i *)(p + i + 2)),
-		    t = _mm256_sub_epi8(v1, lo);
-		__m256i m = _mm256_and_si256(_mm256_and_si256(
-		    eq32(_mm256_loadu_si256((const __m256i *)(p + i)), 0xC3),
-		    _mm256_cmpeq_epi8(_mm256_min_epu8(t, span), t)),
-		    _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(eq32(v2, 0xC2),
-		    eq32(v2, 0xC5)), _mm256_or_si256(eq32(v2, 0xC6), eq32(v2, 0xCB))),
-		    eq32(v2, 0xE2)));
-		if (_mm256_movemask_epi8(m) != 0)
+		__m256i v2 = avx_load(p + i + 2);
+		__m256i m = _mm256_and_si256(_mm256_and_si256(avx_eq(avx_load(p + i), 0xC3),
+		    avx_within(avx_load(p + i + 1), 0x82, 0xB4)),
+		    _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(avx_eq(v2, 0xC2),
+		    avx_eq(v2, 0xC5)), _mm256_or_si256(avx_eq(v2, 0xC6), avx_eq(v2, 0xCB))),
+		    avx_eq(v2, 0xE2)));
+		if (avx_mask(m) != 0)
 			return 1;
 	}
 	*done = i;

@@ -1126,17 +1126,13 @@ deny_any32(const uint8_t t[16], const unsigned char *u, size_t n, size_t *done)
 {
 	const __m256i tab = _mm256_broadcastsi128_si256(sse_load(t)),
 	    bits = _mm256_broadcastsi128_si256(_mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128,
-	    0, 0, 0, 0, 0, 0, 0, 0)), low = _mm256_set1_epi8(0x0F);
+	    0, 0, 0, 0, 0, 0, 0, 0));
 	size_t i;
 
-	for (i = 0; i + 32 <= n; i += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(u + i));
-		__m256i x = _mm256_and_si256(_mm256_shuffle_epi8(tab, _mm256_and_si256(v, low)),
-		    _mm256_shuffle_epi8(bits, _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
-		if ((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x,
+	for (i = 0; i + 32 <= n; i += 32)
+		if (avx_mask(_mm256_cmpeq_epi8(avx_nibbles(avx_load(u + i), tab, bits),
 		    _mm256_setzero_si256())) != 0xFFFFFFFFu)
 			return 1;
-	}
 	*done = i;
 	return 0;
 }

@@ -148,6 +148,43 @@ sse_nibbles(__m128i v, __m128i lo, __m128i hi)
 	return _mm_and_si128(_mm_shuffle_epi8(lo, _mm_and_si128(v, low)),
 	    _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(v, 4), low)));
 }
+
+/* The same with AVX2, 32 bytes at a time (the caller checks the CPU); a
+ * byte set to look up by halves is in both 16-byte lanes of lo and hi. */
+__attribute__((target("avx2"))) static inline __m256i
+avx_load(const void *p)
+{
+	return _mm256_loadu_si256((const __m256i *)p);
+}
+
+__attribute__((target("avx2"))) static inline uint32_t
+avx_mask(__m256i v)
+{
+	return (uint32_t)_mm256_movemask_epi8(v);
+}
+
+__attribute__((target("avx2"))) static inline __m256i
+avx_eq(__m256i v, unsigned char c)
+{
+	return _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)c));
+}
+
+__attribute__((target("avx2"))) static inline __m256i
+avx_within(__m256i v, unsigned char lo, unsigned char hi)
+{
+	__m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8((char)lo));
+
+	return _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((char)(hi - lo))), t);
+}
+
+__attribute__((target("avx2"))) static inline __m256i
+avx_nibbles(__m256i v, __m256i lo, __m256i hi)
+{
+	__m256i low = _mm256_set1_epi8(0x0F);
+
+	return _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(v, low)),
+	    _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
+}
 #endif
 
 #if defined(SWAR_SSSE3)
@@ -157,17 +194,14 @@ sse_nibbles(__m128i v, __m128i lo, __m128i hi)
 __attribute__((target("avx2"))) static inline size_t
 count_in32(const unsigned char *s, size_t n, unsigned char lo, unsigned char hi, size_t *done)
 {
-	const __m256i zero = _mm256_setzero_si256(), l = _mm256_set1_epi8((char)lo),
-	    w = _mm256_set1_epi8((char)(hi - lo));
+	const __m256i zero = _mm256_setzero_si256();
 	__m256i acc = zero;
 	uint64_t sum[4];
 	size_t i;
 
-	for (i = 0; i + 32 <= n; i += 32) {
-		__m256i t = _mm256_sub_epi8(_mm256_loadu_si256((const __m256i *)(s + i)), l);
+	for (i = 0; i + 32 <= n; i += 32)
 		acc = _mm256_add_epi64(acc, _mm256_sad_epu8(_mm256_sub_epi8(zero,
-		    _mm256_cmpeq_epi8(_mm256_min_epu8(t, w), t)), zero));
-	}
+		    avx_within(avx_load(s + i), lo, hi)), zero));
 	_mm256_storeu_si256((__m256i *)sum, acc);
 	*done = i;
 	return (size_t)(sum[0] + sum[1] + sum[2] + sum[3]);

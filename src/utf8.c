@@ -62,10 +62,7 @@ utf8_seq_len(const unsigned char *p, size_t n)
 __attribute__((target("avx2"))) static inline uint32_t
 within32(__m256i v, unsigned char lo, unsigned char hi)
 {
-	__m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8((char)lo));
-
-	return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(t,
-	    _mm256_set1_epi8((char)(hi - lo))), t));
+	return avx_mask(avx_within(v, lo, hi));
 }
 
 /*
@@ -85,8 +82,8 @@ valid_blocks(const unsigned char *p, size_t n)
 	size_t i;
 
 	for (i = 0; i + 32 <= n; i += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
-		uint32_t high = (uint32_t)_mm256_movemask_epi8(v), cont, two, three;
+		__m256i v = avx_load(p + i);
+		uint32_t high = avx_mask(v), cont, two, three;
 		uint64_t want;
 
 		/* No shortcut for ASCII blocks: in German text about every
