@@ -147,9 +147,8 @@ wide_blocks(const unsigned char *p, size_t n, unsigned *lead, int *found)
 }
 #endif
 
-/* The sixteen-byte blocks from offset i on, then the last few bytes one
- * character at a time, from the start of the character a lead byte at the
- * end of the last block began. */
+/* The sixteen-byte blocks from offset i on, lead carrying in whether the
+ * byte before p[i] is a lead byte; the last bytes too, from a copy. */
 static size_t
 narrow_from(const unsigned char *p, size_t i, size_t n, unsigned lead)
 {
