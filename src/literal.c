@@ -492,7 +492,14 @@ enum { G_PLAIN, G_AROUND, G_NOT };
  * Moves past the opening of the group at ps->p: "(", "(?:", "(?>", "(?|",
  * a name, or a look-around.  Returns G_PLAIN, G_AROUND for a positive
  * look-around (what it holds must be there) or G_NOT for a negative one;
- * -1 (and ps->fail) for backtracking verbs, inline options and comments.
+ * -1 (and ps->fail) for backtracking verbs, comments and inline options
+ * other than case.
+ *
+ * The case options "(?i:", "(?-i:" are plain groups, and "(?i)", "(?-i)"
+ * empty ones (the option holds to the end of the group it is in).  Caseless
+ * matching only lets more text match, so once "i" turns it on the rest of
+ * the pattern is read caselessly, beyond the option's reach, and "-i" is
+ * not looked at: what is found then holds for a superset of the matches.
  */
 static int
 group_open(parser *ps)
@@ -512,6 +519,15 @@ group_open(parser *ps)
 			kind = *q == '=' ? G_AROUND : G_NOT, q++;
 		else if (q < e && (*q == ':' || *q == '>' || *q == '|'))
 			q++;
+		else if (q + 1 < e && (*q == 'i' || (*q == '-' && q[1] == 'i'))) {
+			ps->caseless |= *q == 'i';
+			q += *q == 'i' ? 1 : 2;
+			if (q >= e || (*q != ':' && *q != ')')) {
+				ps->fail = 1;
+				return -1;
+			}
+			q += *q == ':';
+		}
 		else if (q < e && (*q == '<' || *q == '\'' || (*q == 'P' && q + 1 < e &&
 		    q[1] == '<'))) {
 			/* A named group: (?<name>, (?'name', (?P<name>; but
@@ -718,7 +734,8 @@ literal_exact(const char *pat, size_t n, literal_set *out)
 	if (parse_alt(&ps, &s, &ex) != 0)
 		return -1;
 	set_free(&s);
-	if (ps.fail || ps.p != ps.end) {
+	/* Exact strings are compared as written: a caseless part has none. */
+	if (ps.fail || ps.p != ps.end || ps.caseless) {
 		set_free(&ex);
 		return 0;
 	}

@@ -5,10 +5,10 @@
  *
  * The analysis is conservative: it understands the common constructs
  * (literal characters and escapes, classes, groups, alternation,
- * quantifiers, assertions) and gives up, saying "no literal", on anything
- * else (inline options, backtracking verbs, \Q...\E, extended mode).  A
- * literal set is only returned when every way the pattern can match
- * contains one of the literals.
+ * quantifiers, assertions, case options) and gives up, saying "no
+ * literal", on anything else (other inline options, backtracking verbs,
+ * \Q...\E, extended mode).  A literal set is only returned when every
+ * way the pattern can match contains one of the literals.
  */
 #ifndef UNBOIL_LITERAL_H
 #define UNBOIL_LITERAL_H

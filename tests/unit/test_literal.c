@@ -160,6 +160,7 @@ test_span_oracle(void)
 		{ "^(?:Ab|c\\d)+$|^\\s*$", { "Ab", "c", "1", " ", "\t", "x" } },
 		{ "(?:^a|^b)(?:c$|d$)", { "a", "b", "c", "d" } },
 		{ "^[^a]{0,3}x?$", { "a", "b", "x", ",", "\u00E4" } },
+		{ "^(?:ab|(?i:c)d)$", { "ab", "c", "C", "d", "D", "x" } },
 	};
 	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
 	uint8_t ascii[16];
@@ -242,7 +243,12 @@ main(void)
 	LITS("Gespr\xC3\xA4" "chsrunde", 1,		/* caseless: both cases of a letter */
 	    "gespr\xC3\xA4" "chsrunde|gespr\xC3\x84" "chsrunde");
 	LITS("\xC3\x85" "ngstr\xC3\xB6m", 1, "ngstr\xC3\xB6m|ngstr\xC3\x96m");	/* but Å has three */
-	LITS("(?i)anzeige", 0, "-");
+	LITS("(?i)anzeige", 0, "anzeige");		/* case options: caseless from there on */
+	LITS("Gespr(?i:\xC3\xA4" "ch)", 0, "Gespr\xC3\xA4" "ch|Gespr\xC3\x84" "ch");
+	LITS("(?-i:Anzeige)", 1, "anzeige");		/* turning it off is not looked at */
+	LITS("ab(?i)c|de", 0, "abc|de");
+	LITS("(?im:anzeige)", 0, "-");			/* other options are not read */
+	LITS("(?s)anzeige", 0, "-");
 	LITS("\\Qa.b\\E", 0, "-");
 	LITS("\\x41\\x{42}C", 0, "ABC");
 	LITS("a\\.b\\+c", 0, "a.b+c");
@@ -304,7 +310,9 @@ main(void)
 	FIRST("^\\p{Latin}", 0, "-");			/* scripts: not known */
 	FIRST("^\\p{Lu", 0, "-");			/* unclosed */
 	FIRST("^[\\p{Greek}x]", 0, "-");
-	FIRST("^(?i)a", 0, "-");				/* inline options */
+	FIRST("^(?i)a", 0, "Aa");			/* case options */
+	FIRST("^(?i:x)|^y", 0, "XYxy");			/* caseless from there on */
+	FIRST("^(?m)a", 0, "-");				/* other inline options */
 	FIRST("^(a|", 0, "-");				/* not understood */
 
 	LITS("^(?:[^|/]{1,40}\\s[|/\xE2\x80\xA2]\\s){2,}", 0, "||/|\xE2\x80\xA2");
@@ -355,7 +363,10 @@ main(void)
 	PREFIX("^(?:xy|)z~", 0, "xyz~|z~");
 	PREFIX("^(?:Foto|\\d+)", 0, "-");		/* one branch has none */
 	PREFIX("^.", 0, "-");
-	PREFIX("^(?i)Mehr", 0, "-");			/* inline options */
+	PREFIX("^(?i)Mehr", 0, "mehr");			/* case options */
+	PREFIX("^(?:Anzeige|Werbung):|(?i:^dieser (?:beitrag|artikel) ist)", 0,
+	    "Anzeige:|Werbung:|dieser beitrag ist|dieser artikel ist");
+	PREFIX("^(?x)Mehr", 0, "-");			/* other inline options */
 	PREFIX("^(Mehr", 0, "-");			/* not understood */
 	PREFIX("^(?:a|b|c|d|e|f|g|h)(?:i|j|k|l|m|n|o|p)(?:q|r)", 0,
 	    "ai|aj|ak|al|am|an|ao|ap|bi|bj|bk|bl|bm|bn|bo|bp|ci|cj|ck|cl|cm|cn|co|cp|"
@@ -378,6 +389,8 @@ main(void)
 	EXACT("a\\Kb", "-");
 	EXACT("(a)\\1", "-");
 	EXACT("(?i)ab", "-");
+	EXACT("x(?i:ab)", "-");		/* caseless parts are not exact */
+	EXACT("a(?-i:b)", "ab");
 
 	/* What lines a whole-line pattern can match. */
 	SPAN("^Anzeige$", 0, "7 allow Aeginz");
@@ -401,7 +414,8 @@ main(void)
 	SPAN("^\\w{2}$", 0, "2 allow 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz");
 	SPAN("^(a)\\1$", 0, "-");			/* back-references */
 	SPAN("^a\\Rb$", 0, "-");			/* \\R may be two characters */
-	SPAN("^(?i)a$", 0, "-");			/* inline options */
+	SPAN("^(?i)a$", 0, "1 allow Aa");		/* case options */
+	SPAN("^(?x)a$", 0, "-");			/* other inline options */
 	SPAN("^x{2,}$", 0, "inf allow x");
 	SPAN("^x{1,100000}$", 0, "-");		/* more digits than read */
 	SPAN("^(?:ab){2}c{0}$", 0, "4 allow abc");

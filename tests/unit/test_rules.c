@@ -207,7 +207,9 @@ test_prefilter(void)
 	    "replace ^y(\\w) => $1$1\n"
 	    "drop/i ^(?=(?>\\S*?\\p{Ll}\\p{Lu}){2}).{0,8}$\n"
 	    "drop (?i:^dieser beitrag|^sonne)\n"	/* caseless inside, not /i */
-	    "drop ^(?i)werbung\\b\n";
+	    "drop ^(?i)werbung\\b\n"
+	    "drop ^(?:Anzeige|Werbung):|(?i:^gespr\u00E4ch (?:heute|morgen))\n"
+	    "drop ^x(?i)yz|^ab(?-i:Cd)\n";
 	static const char *lines[] = {
 		"ok", "OK", "o\xE2\x84\xAA", "oK ", "Mehr Stories", "More Stories ",
 		"mehr Stories", "Zitat: \xE2\x80\x9Ehallo\xE2\x80\x9C",
@@ -218,7 +220,9 @@ test_prefilter(void)
 		"ab\u00E4yz", "abc,", "abcdef", "\u00E4\u00E4\u00E4\u00E4\u00E4\u00E4", "\u00E4\u00E4\u00E4",
 		"\u00E4\u00E4\u00E4\u00E4\u00E4", "y\u00E4\u00E4b", "ya,b", "aBcDeF", "aBcD\u00E4\u00E4\u00E4\u00E4",
 		"aBcD\u00E4\u00E4\u00E4\u00E4\u00E4", "Dieser Beitrag ist gut.", "\u017Fonnenschein",
-		"WERBUNG hier",
+		"WERBUNG hier", "GESPR\u00C4CH HEUTE", "Gespr\u00E4ch Morgen", "anzeige: x",
+		"Anzeige: x", "xYZ und mehr", "XYZ und mehr", "abCd und mehr",
+		"abcd und mehr",
 	};
 	int e1, e2;
 	rules *rs = load(text, &e1), *plain = load(text, &e2);
@@ -258,6 +262,12 @@ test_prefilter(void)
 	CHECK(dropped_by(m, lines[38], "t.rules:19") && dropped_by(m, lines[39], "t.rules:19") &&
 	    dropped_by(m, lines[40], "t.rules:20"),
 	    "a pattern that is caseless inside is filtered caselessly");
+	CHECK(dropped_by(m, lines[41], "t.rules:21") && dropped_by(m, lines[42], "t.rules:21") &&
+	    !dropped_by(m, lines[43], NULL) && dropped_by(m, lines[44], "t.rules:21"),
+	    "prefixes of a pattern with a caseless group, in its cases");
+	CHECK(dropped_by(m, lines[45], "t.rules:22") && !dropped_by(m, lines[46], NULL) &&
+	    dropped_by(m, lines[47], "t.rules:22") && !dropped_by(m, lines[48], NULL),
+	    "(?i) and (?-i:...) inside a pattern");
 	rules_matcher_free(m);
 	rules_matcher_free(pm);
 	rules_free(rs);
