@@ -228,6 +228,10 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, a, b, e, spaces = 0;
+	/* Counted in locals, not in *f: the compiler must assume a call
+	 * might read *f, and would keep them in memory for it. */
+	unsigned words = 0, nstop = 0;
+	int inner, sure = 0;
 
 	pthread_once(&table_once, build_table);
 	memset(f, 0, sizeof(*f));
@@ -239,8 +243,7 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 		f->bullet = 1;	/* bullet, en dash */
 	if (n >= 3 && s[0] == '[' && s[1] >= '0' && s[1] <= '9')
 		f->bullet = 1;	/* [1] */
-	if (n > 0 && s[n - 1] == ':')
-		f->inner_punct = 1;
+	inner = n > 0 && s[n - 1] == ':';
 	/* Token by token: a word runs from its first letter or digit to its
 	 * last (or the continuation bytes after it), so that the punctuation
 	 * around it does not spoil the stop word look-up. */
@@ -253,32 +256,37 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 			break;
 		e = next_space(u, i, n);
 		/* ", " and ": " can only be where a token ends. */
-		if ((s[e - 1] == ',' || s[e - 1] == ':') && e < n && !f->inner_punct &&
+		if ((s[e - 1] == ',' || s[e - 1] == ':') && e < n && !inner &&
 		    (s[e - 1] == ',' || !headline_colon(s + e + 1, n - e - 1)))
-			f->inner_punct = 1;
+			inner = 1;
 		for (a = i; a < e && !(kind[u[a]] & K_WORD); a++)
 			;
 		if (a < e) {
 			for (b = e - 1; !(kind[u[b]] & (K_WORD | K_CONT)); b--)
 				;
-			f->words++;
+			words++;
 			/* No branch: stop word or not is a coin toss. */
-			f->stops += (unsigned)((b - a < STOP_MAX) &
+			nstop += (unsigned)((b - a < STOP_MAX) &
 			    stop_key(key_of(u + a, b + 1 - a, n - a)));
-			if (early && f->words >= 8) {
+			if (early && words >= 8) {
 				/* Each word still to come has a space before it. */
-				size_t most = f->words + spaces;
-				if ((f->words >= 16 && 10 * (size_t)f->stops >= most) ||
-				    (f->terminal && 8 * (size_t)f->stops >= most))
-					return 1;
+				size_t most = words + spaces;
+				if ((words >= 16 && 10 * (size_t)nstop >= most) ||
+				    (f->terminal && 8 * (size_t)nstop >= most)) {
+					sure = 1;
+					break;
+				}
 			}
 		}
 		i = e;
 	}
 	/* Every digit is in some word, so the line as a whole will do; a
 	 * line found to be running text above has no need to know. */
-	f->digits = has_digit(u, n);
-	return 0;
+	f->digits = !sure && has_digit(u, n);
+	f->words = words;
+	f->stops = nstop;
+	f->inner_punct = inner;
+	return sure;
 }
 
 void
