@@ -46,7 +46,9 @@ literal_free(literal_set *s)
 		set_free(s);
 }
 
-/* Adds t[0..n) to s unless it is there already. */
+/* Adds t[0..n) to s unless it is there already.  The arrays only ever
+ * grow here, to the next power of two when they are full (n is one), so
+ * their size need not be kept. */
 static int
 set_add(literal_set *s, const char *t, size_t n)
 {
@@ -56,15 +58,17 @@ set_add(literal_set *s, const char *t, size_t n)
 	for (i = 0; i < s->n; i++)
 		if (s->len[i] == n && memcmp(s->v[i], t, n) == 0)
 			return 0;
-	v = realloc(s->v, (s->n + 1) * sizeof(*v));
-
-	if (v == NULL)
-		return -1;
-	s->v = v;
-	if ((l = realloc(s->len, (s->n + 1) * sizeof(*l))) == NULL)
-		return -1;
-	s->len = l;
-	l[s->n] = n;
+	if ((s->n & (s->n - 1)) == 0) {
+		size_t cap = s->n ? 2 * s->n : 1;
+		if ((v = realloc(s->v, cap * sizeof(*v))) == NULL)
+			return -1;
+		s->v = v;
+		if ((l = realloc(s->len, cap * sizeof(*l))) == NULL)
+			return -1;
+		s->len = l;
+	}
+	v = s->v;
+	s->len[s->n] = n;
 	if ((v[s->n] = malloc(n + 1)) == NULL)
 		return -1;
 	memcpy(v[s->n], t, n);
