@@ -6,6 +6,9 @@
 #define _GNU_SOURCE	/* memmem */
 #include "literal.h"
 
+#include <ctype.h>
+#include <stddef.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -1324,7 +1327,23 @@ typedef struct span {
 	size_t max;		/* characters at most (LITERAL_UNBOUNDED) */
 	uint8_t map[32];	/* the ASCII characters it can consume */
 	int head, tail;		/* every way through passes "^" / "$" */
+	int needs;		/* whether need has any: */
+	uint32_t need[128];	/* each ASCII character, at least this often */
 } span;
+
+#define NEED_MAX 0xFFFF	/* needs are counted up to this */
+
+static uint32_t
+need_add(uint32_t a, uint32_t b)
+{
+	return a + b < NEED_MAX ? a + b : NEED_MAX;
+}
+
+static uint32_t
+need_times(uint32_t a, size_t k)
+{
+	return k == 0 ? 0 : a != 0 && k >= NEED_MAX / a ? NEED_MAX : a * (uint32_t)k;
+}
 
 static size_t
 span_add(size_t a, size_t b)
@@ -1380,8 +1399,14 @@ span_seq(parser *ps, span *sp)
 	while (ps->p < ps->end && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
 		unsigned char c = (unsigned char)*ps->p;
 		char e = ps->p + 1 < ps->end ? ps->p[1] : 0;
-		span it = { 1, { 0 }, 0, 0 };	/* most items: one character */
+		span it;
 		size_t lo, hi, i;
+		int one = -1;	/* the ASCII character it must be, if one */
+
+		/* Most items are one character; only a group's needs are
+		 * looked at (need is not cleared for the others). */
+		memset(&it, 0, offsetof(span, need));
+		it.max = 1;
 
 		if (c == '(') {
 			int kind = group_open(ps);
@@ -1394,7 +1419,7 @@ span_seq(parser *ps, span *sp)
 			}
 			ps->p++;
 			if (kind != G_PLAIN)	/* a look-around takes no room */
-				memset(&it, 0, sizeof(it));
+				memset(&it, 0, offsetof(span, need));
 		} else if (c == '[') {
 			span_class(ps, it.map);
 		} else if (c == '^' || c == '$' || (c == '\\' && e && strchr("bBAzZG", e))) {
@@ -1407,6 +1432,9 @@ span_seq(parser *ps, span *sp)
 				ps->fail = 1;	/* perhaps more than one character */
 				break;
 			}
+			/* "\." and the like: that character and no other. */
+			if (e > ' ' && e < 0x7F && !isalnum((unsigned char)e))
+				one = (unsigned char)e;
 		} else if (c == '.') {
 			ps->p++;
 			span_any(it.map);
@@ -1418,6 +1446,10 @@ span_seq(parser *ps, span *sp)
 					map_byte(it.map, (unsigned)i);
 		} else {
 			map_set(it.map, c, ps->caseless, 1);
+			/* Caseless, a letter is either case (or, for k and s,
+			 * a character beyond ASCII). */
+			if (!ps->caseless || !isalpha(c))
+				one = c;
 			ps->p++;
 		}
 		if (quantifier_range(ps, &lo, &hi) != 0) {
@@ -1428,6 +1460,11 @@ span_seq(parser *ps, span *sp)
 		sp->max = span_add(sp->max, it.max);
 		for (i = 0; i < 16; i++)
 			sp->map[i] |= it.map[i];
+		if (one >= 0 && lo > 0)
+			sp->need[one] = need_add(sp->need[one], need_times(1, lo));
+		for (i = 0; it.needs && lo > 0 && i < 128; i++)
+			sp->need[i] = need_add(sp->need[i], need_times(it.need[i], lo));
+		sp->needs |= (one >= 0 || it.needs) && lo > 0;
 		sp->head |= it.head;
 		sp->tail |= it.tail;
 	}
@@ -1448,21 +1485,39 @@ span_alt(parser *ps, span *out)
 			out->max = br.max;
 		for (i = 0; i < 16; i++)
 			out->map[i] |= br.map[i];
+		if (!br.needs && out->needs)
+			memset(out->need, 0, sizeof(out->need));
+		for (i = 0; br.needs && out->needs && i < 128; i++)
+			if (br.need[i] < out->need[i])
+				out->need[i] = br.need[i];
+		out->needs &= br.needs;
 		out->head &= br.head;
 		out->tail &= br.tail;
 	}
 }
 
 int
-literal_span(const char *pat, size_t n, int caseless, size_t *max, uint8_t ascii[16])
+literal_span(const char *pat, size_t n, int caseless, literal_shape *out)
 {
 	parser ps = { pat, pat + n, caseless, 0, 1 };
 	span sp;
+	unsigned c;
 
 	span_alt(&ps, &sp);
 	if (ps.fail || ps.p != ps.end || !sp.head || !sp.tail)
 		return 0;
-	*max = sp.max;
-	memcpy(ascii, sp.map, 16);
+	memset(out, 0, sizeof(*out));
+	out->max = sp.max;
+	memcpy(out->ascii, sp.map, 16);
+	/* The byte most needed, uncommon ones first: one ':' says more
+	 * about a line than two 'e's. */
+	for (c = 0; c < 128; c++) {
+		int rare = !literal_common_byte(c), had = !literal_common_byte(out->need);
+		if (sp.need[c] > 0 && (out->times == 0 || rare > had ||
+		    (rare == had && sp.need[c] > out->times))) {
+			out->need = (unsigned char)c;
+			out->times = sp.need[c];
+		}
+	}
 	return 1;
 }

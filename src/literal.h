@@ -44,15 +44,25 @@ int literal_last(const char *pat, size_t n, int caseless, uint8_t map[32]);
 
 #define LITERAL_UNBOUNDED ((size_t)-1)
 
+/* What the lines a whole-line pattern matches are like. */
+typedef struct literal_shape {
+	size_t max;		/* characters at most (LITERAL_UNBOUNDED) */
+	uint8_t ascii[16];	/* the ASCII characters they can hold:
+				   bit c & 7 of ascii[c >> 3] */
+	unsigned char need;	/* an ASCII character each of them holds, */
+	size_t times;		/* at least this many times (0: none known);
+				   uncommon ones (literal_common_byte) first */
+} literal_shape;
+
 /*
  * For a pattern that can only match a whole line (every way through it
- * passes "^" and "$": "^(?:Foto|Bild): [^,]{1,40}$"), sets *max to the
- * most characters such a line can have (LITERAL_UNBOUNDED: no limit) and
- * in ascii the ASCII characters it can hold (bit c & 7 of ascii[c >> 3]),
- * and returns 1; returns 0 when that is not known.  A line longer than
- * that, or with any other ASCII character, cannot match.
+ * passes "^" and "$": "^(?:Foto|Bild): [^,]{1,40}$"), fills in *out and
+ * returns 1; returns 0 when that is not known.  A line longer than
+ * out->max, with any ASCII character not in out->ascii, or with fewer
+ * than out->times of out->need ("^(?:\\w+\\. ){4}$": four full stops)
+ * cannot match.
  */
-int literal_span(const char *pat, size_t n, int caseless, size_t *max, uint8_t ascii[16]);
+int literal_span(const char *pat, size_t n, int caseless, literal_shape *out);
 
 /* Is byte c in most lines of text (space, '.', ',', ASCII letters and
  * digits)?  As a rule's only clue it would filter next to nothing. */

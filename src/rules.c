@@ -67,11 +67,14 @@ struct rule {
 	int scanned;		/* has literals in the automata: run only
 				   on lines where one of them was found */
 	/* A pattern that matches whole lines only: the most characters such
-	 * a line can have (LITERAL_UNBOUNDED: any number), and the ASCII
-	 * bytes it cannot hold, ASCII c as bit c >> 4 of deny[c & 15]. */
+	 * a line can have (LITERAL_UNBOUNDED: any number), the ASCII bytes it
+	 * cannot hold, ASCII c as bit c >> 4 of deny[c & 15], and a byte it
+	 * holds at least times times (none if 0). */
 	int span, has_deny;
 	size_t maxchars;
 	uint8_t deny[16];
+	unsigned char need;
+	size_t times;
 	int jit;		/* compiled to machine code */
 };
 
@@ -383,17 +386,23 @@ inline_caseless(const char *pat, size_t n)
 static void
 span_of(rule *r, const char *pat, size_t n)
 {
-	uint8_t ascii[16];
+	literal_shape sh;
 	unsigned c;
 
-	if (!literal_span(pat, n, (r->flags & RULE_FOLDS) != 0, &r->maxchars, ascii))
+	if (!literal_span(pat, n, (r->flags & RULE_FOLDS) != 0, &sh))
 		return;
+	r->maxchars = sh.max;
 	for (c = 0; c < 128; c++)
-		if (!(ascii[c >> 3] >> (c & 7) & 1) && c != '\n') {
+		if (!(sh.ascii[c >> 3] >> (c & 7) & 1) && c != '\n') {
 			r->deny[c & 15] |= (uint8_t)(1u << (c >> 4));
 			r->has_deny = 1;
 		}
-	r->span = r->has_deny || r->maxchars != LITERAL_UNBOUNDED;
+	/* Fewer than three of a common byte are in most lines anyway. */
+	if (!literal_common_byte(sh.need) || sh.times >= 3) {
+		r->need = sh.need;
+		r->times = sh.times;
+	}
+	r->span = r->has_deny || r->maxchars != LITERAL_UNBOUNDED || r->times > 0;
 }
 
 static int
@@ -1177,7 +1186,10 @@ span_fits(rules_matcher *m, const rule *r, const char *s, size_t n)
 		if (m->chars > r->maxchars)
 			return 0;
 	}
-	return !r->has_deny || !deny_any(m->rs, r->deny, s, n);
+	if (r->has_deny && deny_any(m->rs, r->deny, s, n))
+		return 0;
+	return r->times == 0 || (n >= r->times &&
+	    count_in((const unsigned char *)s, n, r->need, r->need) >= r->times);
 }
 
 /* Runs candidate r on s: 1 on a match, 0 on none, -1 when a limit was

@@ -91,12 +91,15 @@ static const char *
 span_of(const char *pat, int caseless)
 {
 	static char out[1100];
-	uint8_t ascii[16], map[32] = { 0 };
+	uint8_t map[32] = { 0 }, *ascii;
+	literal_shape sh;
 	size_t max, c, k = 0;
 	int deny;
 
-	if (!literal_span(pat, strlen(pat), caseless, &max, ascii))
+	if (!literal_span(pat, strlen(pat), caseless, &sh))
 		return "-";
+	ascii = sh.ascii;
+	max = sh.max;
 	for (c = 0; c < 128; c++)
 		k += ascii[c >> 3] >> (c & 7) & 1;
 	deny = k > 64;
@@ -112,6 +115,10 @@ span_of(const char *pat, int caseless)
 	    deny ? "deny" : "allow", show(map));
 	if (strcmp(out + k, " deny ") == 0)
 		strcpy(out + k, " any");
+	if (sh.times > 0) {
+		k = strlen(out);
+		snprintf(out + k, sizeof(out) - k, ", %zu %c", sh.times, sh.need);
+	}
 	return out;
 }
 
@@ -161,12 +168,15 @@ test_span_oracle(void)
 		{ "(?:^a|^b)(?:c$|d$)", { "a", "b", "c", "d" } },
 		{ "^[^a]{0,3}x?$", { "a", "b", "x", ",", "\u00E4" } },
 		{ "^(?:ab|(?i:c)d)$", { "ab", "c", "C", "d", "D", "x" } },
+		{ "^(?:(?!No)\\p{Lu}\\w*\\. ?){2,3}-?$", { "Ab", ". ", ".", "No", "C", "-", "x" } },
+		{ "^(?:a-b|c--|-{3})+$", { "a", "-", "b", "c", "--" } },
 	};
 	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-	uint8_t ascii[16];
+	literal_shape sh;
+	const uint8_t *ascii = sh.ascii;
 	char pat[64], line[128], what[160];
 	unsigned seed = 11;
-	size_t i, c, k, max;
+	size_t i, c, k;
 	int ci, bad;
 
 	for (i = 0; i < sizeof(atoms) / sizeof(atoms[0]); i++)
@@ -175,13 +185,14 @@ test_span_oracle(void)
 			snprintf(pat, sizeof(pat), "^(?:%s)$", atoms[i]);
 			re = compile(pat, ci);
 			bad = re == NULL;
-			if (re != NULL && literal_span(pat, strlen(pat), ci, &max, ascii)) {
+			if (re != NULL && literal_span(pat, strlen(pat), ci, &sh)) {
 				for (c = 0; c < 128; c++) {
 					char ch = (char)c;
-					if (matches(re, &ch, 1, md) && !(ascii[c >> 3] >> (c & 7) & 1))
+					if (matches(re, &ch, 1, md) && (!(ascii[c >> 3] >> (c & 7) & 1) ||
+					    (sh.times > 0 && (sh.times > 1 || sh.need != c))))
 						bad = 1;
 				}
-				bad |= max != 1;
+				bad |= sh.max != 1;
 			}
 			pcre2_code_free(re);
 			snprintf(what, sizeof(what), "span of %s%s holds all it matches",
@@ -190,13 +201,13 @@ test_span_oracle(void)
 		}
 	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
 		pcre2_code *re = compile(pats[i].pat, 0);
-		int n = 0, known = literal_span(pats[i].pat, strlen(pats[i].pat), 0, &max, ascii);
+		int n = 0, known = literal_span(pats[i].pat, strlen(pats[i].pat), 0, &sh);
 		size_t np = 0;
 		while (np < 12 && pats[i].parts[np] != NULL)
 			np++;
 		bad = re == NULL || !known;
 		for (k = 0; !bad && k < 200000; k++) {
-			size_t len, chars = 0;
+			size_t len, chars = 0, times = 0;
 			line[0] = '\0';
 			for (c = ((seed = seed * 1103515245 + 12345) >> 16) % 12; c > 0; c--)
 				strcat(line, pats[i].parts[((seed = seed * 1103515245 + 12345) >> 16) % np]);
@@ -209,8 +220,9 @@ test_span_oracle(void)
 				chars += (u & 0xC0) != 0x80;
 				if (u < 0x80 && !(ascii[u >> 3] >> (u & 7) & 1))
 					bad = 1;
+				times += u == sh.need;
 			}
-			if (chars > max)
+			if (chars > sh.max || times < sh.times)
 				bad = 1;
 			if (bad)
 				printf("# %s: \"%s\" outside its span\n", pats[i].pat, line);
@@ -393,18 +405,18 @@ main(void)
 	EXACT("a(?-i:b)", "ab");
 
 	/* What lines a whole-line pattern can match. */
-	SPAN("^Anzeige$", 0, "7 allow Aeginz");
+	SPAN("^Anzeige$", 0, "7 allow Aeginz, 2 e");
 	SPAN("^Anzeige$", 1, "7 allow AEGINZaeginz");
-	SPAN("^(?:Foto|Bild): [^,]{1,40}$", 0, "46 deny ,");
+	SPAN("^(?:Foto|Bild): [^,]{1,40}$", 0, "46 deny ,, 1 :");	/* rare bytes first */
 	SPAN("^(?=(?>\\S*?\\p{Ll}\\p{Lu}){3}).{0,160}$", 0, "160 any");
 	SPAN("^\"?(?:\\p{Lu}[\\p{L}-]*+(?: [\\p{L}-]++){0,3}+\\. ?){4,8}\"?$", 0,
-	    "inf allow <20>\"-.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+	    "inf allow <20>\"-.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz, 4 .");
 	SPAN("^a|^b$", 0, "-");			/* one way does not end at "$" */
 	SPAN("^a$|^b$", 0, "1 allow ab");
 	SPAN("^(?:a$|bc$)", 0, "2 allow abc");
-	SPAN("\\Aab?\\z", 0, "2 allow ab");
+	SPAN("\\Aab?\\z", 0, "2 allow ab, 1 a");
 	SPAN("^a(?:$)?", 0, "-");			/* "$" may be passed by */
-	SPAN("^a\\b.*$", 0, "inf any");
+	SPAN("^a\\b.*$", 0, "inf any, 1 a");
 	SPAN("^\u00E4{2,3}$", 0, "3 allow ");
 	SPAN("^\u00E4$", 1, "1 allow ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz");
 	SPAN("^[^a]$", 1, "1 any");			/* caseless: not looked into */
@@ -416,9 +428,17 @@ main(void)
 	SPAN("^a\\Rb$", 0, "-");			/* \\R may be two characters */
 	SPAN("^(?i)a$", 0, "1 allow Aa");		/* case options */
 	SPAN("^(?x)a$", 0, "-");			/* other inline options */
-	SPAN("^x{2,}$", 0, "inf allow x");
+	SPAN("^x{2,}$", 0, "inf allow x, 2 x");
 	SPAN("^x{1,100000}$", 0, "-");		/* more digits than read */
-	SPAN("^(?:ab){2}c{0}$", 0, "4 allow abc");
+	SPAN("^(?:ab){2}c{0}$", 0, "4 allow abc, 2 a");
+	/* What every line holds: the fewest of one byte over the branches. */
+	SPAN("^(?:a:b:|:c)$", 0, "4 allow :abc, 1 :");
+	SPAN("^(?:[a-z]+\\. ?){3,5}$", 0, "inf allow <20>.abcdefghijklmnopqrstuvwxyz, 3 .");
+	SPAN("^(?:x\\.)?y$", 0, "3 allow .xy, 1 y");		/* an optional part holds none */
+	SPAN("^(?=a\\.b)..$", 0, "2 any");				/* a look-ahead takes no room */
+	SPAN("^[.]{3}$", 0, "3 allow .");				/* a class is not looked into */
+	SPAN("^Kiss$", 1, "4 allow IKSiks");				/* caseless letters count for none */
+	SPAN("^a{70000}$", 0, "70000 allow a, 65535 a");	/* counts stop at 65535 */
 	SPAN("^(?=abc)$", 0, "0 allow ");
 	test_span_oracle();
 	return unit_done();

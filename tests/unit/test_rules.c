@@ -209,7 +209,8 @@ test_prefilter(void)
 	    "drop (?i:^dieser beitrag|^sonne)\n"	/* caseless inside, not /i */
 	    "drop ^(?i)werbung\\b\n"
 	    "drop ^(?:Anzeige|Werbung):|(?i:^gespr\u00E4ch (?:heute|morgen))\n"
-	    "drop ^x(?i)yz|^ab(?-i:Cd)\n";
+	    "drop ^x(?i)yz|^ab(?-i:Cd)\n"
+	    "drop ^(?:[a-z]+\\. ?){3}$\n";			/* three full stops */
 	static const char *lines[] = {
 		"ok", "OK", "o\xE2\x84\xAA", "oK ", "Mehr Stories", "More Stories ",
 		"mehr Stories", "Zitat: \xE2\x80\x9Ehallo\xE2\x80\x9C",
@@ -222,7 +223,7 @@ test_prefilter(void)
 		"aBcD\u00E4\u00E4\u00E4\u00E4\u00E4", "Dieser Beitrag ist gut.", "\u017Fonnenschein",
 		"WERBUNG hier", "GESPR\u00C4CH HEUTE", "Gespr\u00E4ch Morgen", "anzeige: x",
 		"Anzeige: x", "xYZ und mehr", "XYZ und mehr", "abCd und mehr",
-		"abcd und mehr",
+		"abcd und mehr", "ab. cd. efgh.", "ab. cd efgh.",
 	};
 	int e1, e2;
 	rules *rs = load(text, &e1), *plain = load(text, &e2);
@@ -268,6 +269,8 @@ test_prefilter(void)
 	CHECK(dropped_by(m, lines[45], "t.rules:22") && !dropped_by(m, lines[46], NULL) &&
 	    dropped_by(m, lines[47], "t.rules:22") && !dropped_by(m, lines[48], NULL),
 	    "(?i) and (?-i:...) inside a pattern");
+	CHECK(dropped_by(m, lines[49], "t.rules:23") && !dropped_by(m, lines[50], NULL),
+	    "a whole-line rule needs its full stops");
 	rules_matcher_free(m);
 	rules_matcher_free(pm);
 	rules_free(rs);
