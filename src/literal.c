@@ -493,12 +493,13 @@ after_group(literal_set *run, literal_set *best, literal_set *sub, literal_set *
 	return rc;
 }
 
-enum { G_PLAIN, G_AROUND, G_NOT };
+enum { G_PLAIN, G_AROUND, G_BEHIND, G_NOT };
 
 /*
  * Moves past the opening of the group at ps->p: "(", "(?:", "(?>", "(?|",
  * a name, or a look-around.  Returns G_PLAIN, G_AROUND for a positive
- * look-around (what it holds must be there) or G_NOT for a negative one;
+ * look-ahead, G_BEHIND for a positive look-behind (what they hold must be
+ * there) or G_NOT for a negative one;
  * -1 (and ps->fail) for backtracking verbs, comments and inline options
  * other than case.
  *
@@ -521,7 +522,7 @@ group_open(parser *ps)
 	if (q < e && *q == '?') {
 		q++;
 		if (q < e && *q == '<' && q + 1 < e && (q[1] == '=' || q[1] == '!'))
-			kind = q[1] == '=' ? G_AROUND : G_NOT, q += 2;
+			kind = q[1] == '=' ? G_BEHIND : G_NOT, q += 2;
 		else if (q < e && (*q == '=' || *q == '!'))
 			kind = *q == '=' ? G_AROUND : G_NOT, q++;
 		else if (q < e && (*q == ':' || *q == '>' || *q == '|'))
@@ -1327,11 +1328,13 @@ typedef struct span {
 	size_t max;		/* characters at most (LITERAL_UNBOUNDED) */
 	uint8_t map[32];	/* the ASCII characters it can consume */
 	int head, tail;		/* every way through passes "^" / "$" */
+	size_t min;		/* characters at least */
+	size_t lead;		/* the first this many are not ASCII white space */
 	int needs;		/* whether need has any: */
 	uint32_t need[128];	/* each ASCII character, at least this often */
 } span;
 
-#define NEED_MAX 0xFFFF	/* needs are counted up to this */
+#define NEED_MAX 0xFFFF	/* needs and least lengths are counted up to this */
 
 static uint32_t
 need_add(uint32_t a, uint32_t b)
@@ -1343,6 +1346,13 @@ static uint32_t
 need_times(uint32_t a, size_t k)
 {
 	return k == 0 ? 0 : a != 0 && k >= NEED_MAX / a ? NEED_MAX : a * (uint32_t)k;
+}
+
+/* Can an item with this map of ASCII characters consume white space? */
+static int
+takes_space(const uint8_t map[32])
+{
+	return (map[1] & 0x3E) != 0 || (map[4] & 1) != 0;	/* \t..\r, ' ' */
 }
 
 static size_t
@@ -1395,6 +1405,9 @@ static void span_alt(parser *ps, span *out);
 static void
 span_seq(parser *ps, span *sp)
 {
+	size_t run = 0, best = 0;	/* the run so far; the longest known */
+	int run_on = 1;			/* nothing so far takes white space */
+
 	memset(sp, 0, sizeof(*sp));
 	while (ps->p < ps->end && *ps->p != '|' && *ps->p != ')' && !ps->fail) {
 		unsigned char c = (unsigned char)*ps->p;
@@ -1402,11 +1415,12 @@ span_seq(parser *ps, span *sp)
 		span it;
 		size_t lo, hi, i;
 		int one = -1;	/* the ASCII character it must be, if one */
+		int ahead = 0;	/* a look-ahead: its lead holds, here */
 
 		/* Most items are one character; only a group's needs are
 		 * looked at (need is not cleared for the others). */
 		memset(&it, 0, offsetof(span, need));
-		it.max = 1;
+		it.max = it.min = 1;
 
 		if (c == '(') {
 			int kind = group_open(ps);
@@ -1418,13 +1432,19 @@ span_seq(parser *ps, span *sp)
 				break;
 			}
 			ps->p++;
-			if (kind != G_PLAIN)	/* a look-around takes no room */
+			if (kind != G_PLAIN) {	/* a look-around takes no room */
+				size_t lead = it.lead;
 				memset(&it, 0, offsetof(span, need));
+				if (kind == G_AROUND) {
+					it.lead = lead;
+					ahead = 1;
+				}
+			}
 		} else if (c == '[') {
 			span_class(ps, it.map);
 		} else if (c == '^' || c == '$' || (c == '\\' && e && strchr("bBAzZG", e))) {
 			ps->p += c == '\\' ? 2 : 1;
-			it.max = 0;
+			it.max = it.min = 0;
 			it.head = c == '^' || (c == '\\' && e == 'A');
 			it.tail = c == '$' || (c == '\\' && (e == 'z' || e == 'Z'));
 		} else if (c == '\\') {
@@ -1457,6 +1477,20 @@ span_seq(parser *ps, span *sp)
 			if (lo == 0)
 				it.head = it.tail = 0;
 		}
+		/* The white-space-free run the branch starts with: what the
+		 * items so far consumed, all of it not white space, and after
+		 * that, the run this one starts with, if it must be there. */
+		if (run_on) {
+			if (!ahead && !takes_space(it.map) && it.lead < it.min)
+				it.lead = it.min;	/* all it consumes */
+			if (lo > 0 && need_add((uint32_t)run, (uint32_t)it.lead) > best)
+				best = need_add((uint32_t)run, (uint32_t)it.lead);
+			if (ahead || !takes_space(it.map))
+				run = need_add((uint32_t)run, need_times((uint32_t)it.min, lo));
+			else
+				run_on = 0;
+		}
+		sp->min = need_add((uint32_t)sp->min, need_times((uint32_t)it.min, lo));
 		sp->max = span_add(sp->max, it.max);
 		for (i = 0; i < 16; i++)
 			sp->map[i] |= it.map[i];
@@ -1468,6 +1502,7 @@ span_seq(parser *ps, span *sp)
 		sp->head |= it.head;
 		sp->tail |= it.tail;
 	}
+	sp->lead = best > run ? best : run;
 }
 
 /* The span of the alternatives up to ')' or the end: the widest. */
@@ -1491,6 +1526,10 @@ span_alt(parser *ps, span *out)
 			if (br.need[i] < out->need[i])
 				out->need[i] = br.need[i];
 		out->needs &= br.needs;
+		if (br.min < out->min)
+			out->min = br.min;
+		if (br.lead < out->lead)
+			out->lead = br.lead;
 		out->head &= br.head;
 		out->tail &= br.tail;
 	}
@@ -1508,6 +1547,7 @@ literal_span(const char *pat, size_t n, int caseless, literal_shape *out)
 		return 0;
 	memset(out, 0, sizeof(*out));
 	out->max = sp.max;
+	out->lead = sp.lead;
 	memcpy(out->ascii, sp.map, 16);
 	/* The byte most needed, uncommon ones first: one ':' says more
 	 * about a line than two 'e's. */

@@ -52,15 +52,18 @@ typedef struct literal_shape {
 	unsigned char need;	/* an ASCII character each of them holds, */
 	size_t times;		/* at least this many times (0: none known);
 				   uncommon ones (literal_common_byte) first */
+	size_t lead;		/* they start with at least this many
+				   characters that are not ASCII white space */
 } literal_shape;
 
 /*
  * For a pattern that can only match a whole line (every way through it
  * passes "^" and "$": "^(?:Foto|Bild): [^,]{1,40}$"), fills in *out and
  * returns 1; returns 0 when that is not known.  A line longer than
- * out->max, with any ASCII character not in out->ascii, or with fewer
- * than out->times of out->need ("^(?:\\w+\\. ){4}$": four full stops)
- * cannot match.
+ * out->max, with any ASCII character not in out->ascii, with fewer than
+ * out->times of out->need ("^(?:\\w+\\. ){4}$": four full stops), or
+ * with white space in its first out->lead bytes ("^(?=(?:\\S*\\p{Lu}){3})":
+ * three) cannot match.
  */
 int literal_span(const char *pat, size_t n, int caseless, literal_shape *out);
 

@@ -75,6 +75,7 @@ struct rule {
 	uint8_t deny[16];
 	unsigned char need;
 	size_t times;
+	size_t lead;		/* and white space in none of its first lead bytes */
 	int jit;		/* compiled to machine code */
 };
 
@@ -402,7 +403,9 @@ span_of(rule *r, const char *pat, size_t n)
 		r->need = sh.need;
 		r->times = sh.times;
 	}
-	r->span = r->has_deny || r->maxchars != LITERAL_UNBOUNDED || r->times > 0;
+	r->lead = sh.lead;
+	r->span = r->has_deny || r->maxchars != LITERAL_UNBOUNDED || r->times > 0 ||
+	    r->lead > 0;
 }
 
 static int
@@ -1175,6 +1178,8 @@ deny_any(const rules *rs, const uint8_t t[16], const char *s, size_t n)
 static int
 span_fits(rules_matcher *m, const rule *r, const char *s, size_t n)
 {
+	size_t i;
+
 	if (n > r->maxchars) {
 		if (n / 4 > r->maxchars)
 			return 0;
@@ -1186,6 +1191,13 @@ span_fits(rules_matcher *m, const rule *r, const char *s, size_t n)
 		if (m->chars > r->maxchars)
 			return 0;
 	}
+	/* The cheapest first: a few bytes, then the line's bytes as a set,
+	 * then a count of one of them. */
+	if (n < r->lead)
+		return 0;
+	for (i = 0; i < r->lead; i++)
+		if (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))
+			return 0;
 	if (r->has_deny && deny_any(m->rs, r->deny, s, n))
 		return 0;
 	return r->times == 0 || (n >= r->times &&

@@ -119,6 +119,10 @@ span_of(const char *pat, int caseless)
 		k = strlen(out);
 		snprintf(out + k, sizeof(out) - k, ", %zu %c", sh.times, sh.need);
 	}
+	if (sh.lead > 0) {
+		k = strlen(out);
+		snprintf(out + k, sizeof(out) - k, ", lead %zu", sh.lead);
+	}
 	return out;
 }
 
@@ -170,6 +174,8 @@ test_span_oracle(void)
 		{ "^(?:ab|(?i:c)d)$", { "ab", "c", "C", "d", "D", "x" } },
 		{ "^(?:(?!No)\\p{Lu}\\w*\\. ?){2,3}-?$", { "Ab", ". ", ".", "No", "C", "-", "x" } },
 		{ "^(?:a-b|c--|-{3})+$", { "a", "-", "b", "c", "--" } },
+		{ "^(?=(?>\\S*?\\p{Ll}\\p{Lu}){2}).{0,12}$", { "aB", "c", " ", "D", "\t", "\u00E4\u00DC" } },
+		{ "^(?:\\w+(?=\\S{2})|x)\\S*(?: \\w)*$", { "ab", "x", " ", "c", "-", " d" } },
 	};
 	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
 	literal_shape sh;
@@ -222,8 +228,11 @@ test_span_oracle(void)
 					bad = 1;
 				times += u == sh.need;
 			}
-			if (chars > sh.max || times < sh.times)
+			if (chars > sh.max || times < sh.times || len < sh.lead)
 				bad = 1;
+			for (c = 0; c < sh.lead && c < len; c++)
+				if (strchr(" \t\n\v\f\r", line[c]) != NULL)
+					bad = 1;
 			if (bad)
 				printf("# %s: \"%s\" outside its span\n", pats[i].pat, line);
 		}
@@ -405,41 +414,48 @@ main(void)
 	EXACT("a(?-i:b)", "ab");
 
 	/* What lines a whole-line pattern can match. */
-	SPAN("^Anzeige$", 0, "7 allow Aeginz, 2 e");
-	SPAN("^Anzeige$", 1, "7 allow AEGINZaeginz");
-	SPAN("^(?:Foto|Bild): [^,]{1,40}$", 0, "46 deny ,, 1 :");	/* rare bytes first */
-	SPAN("^(?=(?>\\S*?\\p{Ll}\\p{Lu}){3}).{0,160}$", 0, "160 any");
+	SPAN("^Anzeige$", 0, "7 allow Aeginz, 2 e, lead 7");
+	SPAN("^Anzeige$", 1, "7 allow AEGINZaeginz, lead 7");
+	SPAN("^(?:Foto|Bild): [^,]{1,40}$", 0, "46 deny ,, 1 :, lead 5");	/* rare bytes first */
+	SPAN("^(?=(?>\\S*?\\p{Ll}\\p{Lu}){3}).{0,160}$", 0, "160 any, lead 6");
 	SPAN("^\"?(?:\\p{Lu}[\\p{L}-]*+(?: [\\p{L}-]++){0,3}+\\. ?){4,8}\"?$", 0,
-	    "inf allow <20>\"-.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz, 4 .");
+	    "inf allow <20>\"-.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz, 4 ., lead 1");
 	SPAN("^a|^b$", 0, "-");			/* one way does not end at "$" */
-	SPAN("^a$|^b$", 0, "1 allow ab");
-	SPAN("^(?:a$|bc$)", 0, "2 allow abc");
-	SPAN("\\Aab?\\z", 0, "2 allow ab, 1 a");
+	SPAN("^a$|^b$", 0, "1 allow ab, lead 1");
+	SPAN("^(?:a$|bc$)", 0, "2 allow abc, lead 1");
+	SPAN("\\Aab?\\z", 0, "2 allow ab, 1 a, lead 1");
 	SPAN("^a(?:$)?", 0, "-");			/* "$" may be passed by */
-	SPAN("^a\\b.*$", 0, "inf any, 1 a");
-	SPAN("^\u00E4{2,3}$", 0, "3 allow ");
-	SPAN("^\u00E4$", 1, "1 allow ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz");
+	SPAN("^a\\b.*$", 0, "inf any, 1 a, lead 1");
+	SPAN("^\u00E4{2,3}$", 0, "3 allow , lead 2");
+	SPAN("^\u00E4$", 1, "1 allow ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz, lead 1");
 	SPAN("^[^a]$", 1, "1 any");			/* caseless: not looked into */
 	SPAN("^[^,\\d]{3}$", 0, "3 deny ,0123456789");
 	SPAN("^[^\u00B7|]$", 0, "1 deny |");
 	SPAN("^[\u00C0-\u00FF]$", 0, "1 any");	/* ranges beyond ASCII: not read */
-	SPAN("^\\w{2}$", 0, "2 allow 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz");
+	SPAN("^\\w{2}$", 0, "2 allow 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz, lead 2");
 	SPAN("^(a)\\1$", 0, "-");			/* back-references */
 	SPAN("^a\\Rb$", 0, "-");			/* \\R may be two characters */
-	SPAN("^(?i)a$", 0, "1 allow Aa");		/* case options */
+	SPAN("^(?i)a$", 0, "1 allow Aa, lead 1");		/* case options */
 	SPAN("^(?x)a$", 0, "-");			/* other inline options */
-	SPAN("^x{2,}$", 0, "inf allow x, 2 x");
+	SPAN("^x{2,}$", 0, "inf allow x, 2 x, lead 2");
 	SPAN("^x{1,100000}$", 0, "-");		/* more digits than read */
-	SPAN("^(?:ab){2}c{0}$", 0, "4 allow abc, 2 a");
+	SPAN("^(?:ab){2}c{0}$", 0, "4 allow abc, 2 a, lead 4");
 	/* What every line holds: the fewest of one byte over the branches. */
-	SPAN("^(?:a:b:|:c)$", 0, "4 allow :abc, 1 :");
-	SPAN("^(?:[a-z]+\\. ?){3,5}$", 0, "inf allow <20>.abcdefghijklmnopqrstuvwxyz, 3 .");
-	SPAN("^(?:x\\.)?y$", 0, "3 allow .xy, 1 y");		/* an optional part holds none */
-	SPAN("^(?=a\\.b)..$", 0, "2 any");				/* a look-ahead takes no room */
-	SPAN("^[.]{3}$", 0, "3 allow .");				/* a class is not looked into */
-	SPAN("^Kiss$", 1, "4 allow IKSiks");				/* caseless letters count for none */
-	SPAN("^a{70000}$", 0, "70000 allow a, 65535 a");	/* counts stop at 65535 */
-	SPAN("^(?=abc)$", 0, "0 allow ");
+	SPAN("^(?:a:b:|:c)$", 0, "4 allow :abc, 1 :, lead 2");
+	SPAN("^(?:[a-z]+\\. ?){3,5}$", 0, "inf allow <20>.abcdefghijklmnopqrstuvwxyz, 3 ., lead 2");
+	SPAN("^(?:x\\.)?y$", 0, "3 allow .xy, 1 y, lead 1");		/* an optional part holds none */
+	SPAN("^(?=a\\.b)..$", 0, "2 any, lead 3");		/* a look-ahead takes no room */
+	SPAN("^[.]{3}$", 0, "3 allow ., lead 3");				/* a class is not looked into */
+	SPAN("^Kiss$", 1, "4 allow IKSiks, lead 4");				/* caseless letters count for none */
+	/* The run without white space every line starts with. */
+	SPAN("^(?:ab|c d)x$", 0, "4 allow <20>abcdx, 1 x, lead 1");	/* the shorter branch */
+	SPAN("^\\S*\\d \\S+$", 0, "inf deny <09><0A><0B><0C><0D>, 1  , lead 1");		/* \S* may be empty */
+	SPAN("^(?<=ab)c$", 0, "1 allow c, 1 c, lead 1");		/* no look-behind */
+	SPAN("^(?=\\S{4})\\w.*$", 0, "inf any, lead 4");
+	SPAN("^\\w+(?=\\S{3})", 0, "-");
+	SPAN("^\\w+(?=\\S{3}).*$", 0, "inf any, lead 4");		/* after a run, the look-ahead adds */
+	SPAN("^a{70000}$", 0, "70000 allow a, 65535 a, lead 65535");	/* counts stop at 65535 */
+	SPAN("^(?=abc)$", 0, "0 allow , lead 3");
 	test_span_oracle();
 	return unit_done();
 }
