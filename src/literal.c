@@ -1543,17 +1543,21 @@ literal_span(const char *pat, size_t n, int caseless, literal_shape *out)
 	unsigned c;
 
 	span_alt(&ps, &sp);
-	if (ps.fail || ps.p != ps.end || !sp.head || !sp.tail)
+	if (ps.fail || ps.p != ps.end)
 		return 0;
 	memset(out, 0, sizeof(*out));
-	out->max = sp.max;
-	out->lead = sp.lead;
-	memcpy(out->ascii, sp.map, 16);
-	/* The byte most needed, uncommon ones first: one ':' says more
-	 * about a line than two 'e's. */
+	out->whole = sp.head && sp.tail;
+	out->max = out->whole ? sp.max : LITERAL_UNBOUNDED;
+	memset(out->ascii, 0xFF, sizeof(out->ascii));
+	if (out->whole)
+		memcpy(out->ascii, sp.map, 16);
+	out->lead = sp.head ? sp.lead : 0;
+	/* The punctuation most needed, uncommon first: one ':' says more
+	 * about a line than two '.'s.  Letters, digits and spaces are in
+	 * most lines of text, however many a pattern needs. */
 	for (c = 0; c < 128; c++) {
 		int rare = !literal_common_byte(c), had = !literal_common_byte(out->need);
-		if (sp.need[c] > 0 && (out->times == 0 || rare > had ||
+		if (sp.need[c] > 0 && ispunct((int)c) && (out->times == 0 || rare > had ||
 		    (rare == had && sp.need[c] > out->times))) {
 			out->need = (unsigned char)c;
 			out->times = sp.need[c];

@@ -44,26 +44,28 @@ int literal_last(const char *pat, size_t n, int caseless, uint8_t map[32]);
 
 #define LITERAL_UNBOUNDED ((size_t)-1)
 
-/* What the lines a whole-line pattern matches are like. */
+/* What the lines a pattern matches are like. */
 typedef struct literal_shape {
-	size_t max;		/* characters at most (LITERAL_UNBOUNDED) */
-	uint8_t ascii[16];	/* the ASCII characters they can hold:
-				   bit c & 7 of ascii[c >> 3] */
-	unsigned char need;	/* an ASCII character each of them holds, */
-	size_t times;		/* at least this many times (0: none known);
-				   uncommon ones (literal_common_byte) first */
-	size_t lead;		/* they start with at least this many
-				   characters that are not ASCII white space */
+	int whole;		/* it can only match a whole line: every way
+				   through it passes "^" and "$" */
+	size_t max;		/* whole: characters at most (LITERAL_UNBOUNDED) */
+	uint8_t ascii[16];	/* whole: the ASCII characters they can hold,
+				   bit c & 7 of ascii[c >> 3]; else all */
+	unsigned char need;	/* an ASCII punctuation character each of
+				   them holds, uncommon ones first */
+	size_t times;		/* at least this many times (0: none known) */
+	size_t lead;		/* anchored at the start: they start with at
+				   least this many characters that are not
+				   ASCII white space; else 0 */
 } literal_shape;
 
 /*
- * For a pattern that can only match a whole line (every way through it
- * passes "^" and "$": "^(?:Foto|Bild): [^,]{1,40}$"), fills in *out and
- * returns 1; returns 0 when that is not known.  A line longer than
- * out->max, with any ASCII character not in out->ascii, with fewer than
- * out->times of out->need ("^(?:\\w+\\. ){4}$": four full stops), or
- * with white space in its first out->lead bytes ("^(?=(?:\\S*\\p{Lu}){3})":
- * three) cannot match.
+ * Fills in *out for pat and returns 1, or returns 0 when the pattern is
+ * not understood.  A line longer than out->max, with any ASCII character
+ * not in out->ascii ("^(?:Foto|Bild): [^,]{1,40}$" holds no comma), with
+ * fewer than out->times of out->need ("^(?:\\w+\\. ){4}$": four full
+ * stops), or with white space in its first out->lead bytes
+ * ("^(?=(?:\\S*\\p{Lu}){3})": three) cannot match.
  */
 int literal_span(const char *pat, size_t n, int caseless, literal_shape *out);
 

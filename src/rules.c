@@ -66,16 +66,18 @@ struct rule {
 	uint8_t last[32];
 	int scanned;		/* has literals in the automata: run only
 				   on lines where one of them was found */
-	/* A pattern that matches whole lines only: the most characters such
-	 * a line can have (LITERAL_UNBOUNDED: any number), the ASCII bytes it
-	 * cannot hold, ASCII c as bit c >> 4 of deny[c & 15], and a byte it
-	 * holds at least times times (none if 0). */
+	/* What a line the pattern matches is like (span: something is
+	 * known).  If it matches whole lines only: the most characters such
+	 * a line can have (else LITERAL_UNBOUNDED) and the ASCII bytes it
+	 * cannot hold, ASCII c as bit c >> 4 of deny[c & 15].  A byte it
+	 * holds at least times times (none if 0); and, anchored at the start,
+	 * white space in none of its first lead bytes. */
 	int span, has_deny;
 	size_t maxchars;
 	uint8_t deny[16];
 	unsigned char need;
 	size_t times;
-	size_t lead;		/* and white space in none of its first lead bytes */
+	size_t lead;
 	int jit;		/* compiled to machine code */
 };
 
@@ -390,6 +392,7 @@ span_of(rule *r, const char *pat, size_t n)
 	literal_shape sh;
 	unsigned c;
 
+	r->maxchars = LITERAL_UNBOUNDED;
 	if (!literal_span(pat, n, (r->flags & RULE_FOLDS) != 0, &sh))
 		return;
 	r->maxchars = sh.max;
@@ -398,7 +401,7 @@ span_of(rule *r, const char *pat, size_t n)
 			r->deny[c & 15] |= (uint8_t)(1u << (c >> 4));
 			r->has_deny = 1;
 		}
-	/* Fewer than three of a common byte are in most lines anyway. */
+	/* Fewer than three full stops or commas are in most lines anyway. */
 	if (!literal_common_byte(sh.need) || sh.times >= 3) {
 		r->need = sh.need;
 		r->times = sh.times;

@@ -211,7 +211,8 @@ test_prefilter(void)
 	    "drop ^(?:Anzeige|Werbung):|(?i:^gespr\u00E4ch (?:heute|morgen))\n"
 	    "drop ^x(?i)yz|^ab(?-i:Cd)\n"
 	    "drop ^(?:[a-z]+\\. ?){3}$\n"			/* three full stops */
-	    "drop ^(?=(?>\\S*?\\p{Ll}\\p{Lu}){2}).{0,20} und so$\n";	/* no space in the first four */
+	    "drop ^(?=(?>\\S*?\\p{Ll}\\p{Lu}){2}).{0,20} und so$\n"	/* no space in the first four */
+	    "drop (?:^|\\s)Qlle\\s*:\\s*\\w+$\n";			/* a colon somewhere */
 	static const char *lines[] = {
 		"ok", "OK", "o\xE2\x84\xAA", "oK ", "Mehr Stories", "More Stories ",
 		"mehr Stories", "Zitat: \xE2\x80\x9Ehallo\xE2\x80\x9C",
@@ -225,7 +226,7 @@ test_prefilter(void)
 		"WERBUNG hier", "GESPR\u00C4CH HEUTE", "Gespr\u00E4ch Morgen", "anzeige: x",
 		"Anzeige: x", "xYZ und mehr", "XYZ und mehr", "abCd und mehr",
 		"abcd und mehr", "ab. cd. efgh.", "ab. cd efgh.", "deFgHi und so", "deF gHi und so",
-		"dE\tfG und so",
+		"dE\tfG und so", "Die Qlle: Agentur", "Die Qlle Agentur",
 	};
 	int e1, e2;
 	rules *rs = load(text, &e1), *plain = load(text, &e2);
@@ -275,6 +276,8 @@ test_prefilter(void)
 	    "a whole-line rule needs its full stops");
 	CHECK(dropped_by(m, lines[51], "t.rules:24") && !dropped_by(m, lines[52], NULL) &&
 	    !dropped_by(m, lines[53], NULL), "a whole-line rule needs its first four characters");
+	CHECK(dropped_by(m, lines[54], "t.rules:25") && !dropped_by(m, lines[55], NULL),
+	    "a rule needs its colon");
 	rules_matcher_free(m);
 	rules_matcher_free(pm);
 	rules_free(rs);
