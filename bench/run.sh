@@ -11,11 +11,12 @@
 #   unboil with its full default configuration, one thread and all cores.
 # A file is one document to unboil, so the default configuration reads the
 # NUL-separated corpus with -z (on the blank-separated one, the first footer
-# of the first article would cut the rest of the file).  Prints MB/s, peak
-# resident memory and the ratios the speed targets are stated in; MB/s
-# are by the clock.  Also MB per CPU second (user and system time), which
-# other load on a shared machine disturbs far less than the clock, with
-# the single-thread ratios by it.
+# of the first article would cut the rest of the file).  Prints MB/s (the
+# median over the rounds), peak resident memory and the ratios the speed
+# targets are stated in: each the median of its ratio in every round,
+# with the lowest and highest; MB/s are by the clock.  Also MB per CPU
+# second (user and system time), which other load on a shared machine
+# disturbs far less than the clock, with the single-thread ratios by it.
 set -eu
 cd "$(dirname "$0")/.."
 size=${1:-256M}
@@ -86,20 +87,39 @@ printf '%-20s %10s %10s %12s   %s\n' command MB/s "MB/cpu-s" "peak KiB" input
 for n in "${names[@]}"; do
 	printf '%-20s %10s %10s %12s   %s\n' "$n" "$(mbs "$n")" "$(per "$n" "${cpu[$n]}")" \
 	    "${rss[$n]}" "$(basename "${in[$n]}")"
-	eval "mbs_${n//-/_}=$(mbs "$n")"
-	eval "cpu_${n//-/_}=$(per "$n" "${cpu[$n]}")"
 done
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+# A ratio of two commands' speeds, round by round (the two ran a minute
+# apart at most, while these machines change speed by a third from one
+# minute to the next): the median of the rounds' ratios, and their range.
+# With cpu as $3, by CPU time instead of the clock.
+ratio() {
+	local t=secs
+	[ "${3:-}" = cpu ] && t=cpu
+	local -n ta=$t
+	awk -v ba="$(wc -c <"${in[$1]}")" -v bb="$(wc -c <"${in[$2]}")" \
+	    -v ta="${ta[$1]}" -v tb="${ta[$2]}" -v range="${3:-range}" 'BEGIN {
+		n = split(ta, a, " "); split(tb, b, " ")
+		for (i = 1; i <= n; i++)
+			r[i] = (ba / a[i]) / (bb / b[i])
+		for (i = 1; i <= n; i++)	# insertion sort: a handful of rounds
+			for (j = i; j > 1 && r[j - 1] > r[j]; j--) {
+				x = r[j]; r[j] = r[j - 1]; r[j - 1] = x
+			}
+		printf "%.1fx", r[int((n + 1) / 2)]
+		if (range == "range")
+			printf "   (rounds %.1f-%.1f)", r[1], r[n]
+	}'
+}
 echo
-echo "ratios (German):"
-echo "  unboil-ref / sed              $(ratio "$mbs_unboil_ref" "$mbs_sed")x   (target >= 15)"
-echo "  unboil-default / sed          $(ratio "$mbs_unboil_default" "$mbs_sed")x   (target >= 10; one thread)"
-echo "  unboil-default -j 2 / sed     $(ratio "$mbs_unboil_default_j2" "$mbs_sed")x   (-z picks all cores by default)"
-echo "  unboil -j 2 / -j 1            $(ratio "$mbs_unboil_default_j2" "$mbs_unboil_default")x   (target >= 1.8)"
-echo "  normal / NFD-heavy            $(ratio "$mbs_unboil_default" "$mbs_unboil_nfd")x slower   (target <= 3)"
-echo "  normal / mojibake-heavy       $(ratio "$mbs_unboil_default" "$mbs_unboil_mojibake")x slower   (target <= 3)"
-echo "  by CPU time: unboil-ref / sed $(ratio "$cpu_unboil_ref" "$cpu_sed")x," \
-	"unboil-default / sed $(ratio "$cpu_unboil_default" "$cpu_sed")x"
+echo "ratios (German), medians of the rounds' ratios:"
+echo "  unboil-ref / sed              $(ratio unboil-ref sed)   target >= 15"
+echo "  unboil-default / sed          $(ratio unboil-default sed)   target >= 10; one thread"
+echo "  unboil-default -j 2 / sed     $(ratio unboil-default-j2 sed)   -z picks all cores by default"
+echo "  unboil -j 2 / -j 1            $(ratio unboil-default-j2 unboil-default)   target >= 1.8"
+echo "  normal / NFD-heavy            $(ratio unboil-default unboil-nfd)   target: at most 3x slower"
+echo "  normal / mojibake-heavy       $(ratio unboil-default unboil-mojibake)   target: at most 3x slower"
+echo "  by CPU time: unboil-ref / sed $(ratio unboil-ref sed cpu)," \
+	"unboil-default / sed $(ratio unboil-default sed cpu)"
 echo "ratios (English):"
-echo "  unboil-ref / sed              $(ratio "$mbs_en_unboil_ref" "$mbs_en_sed")x"
-echo "  unboil-default / sed          $(ratio "$mbs_en_unboil_default" "$mbs_en_sed")x"
+echo "  unboil-ref / sed              $(ratio en-unboil-ref en-sed)"
+echo "  unboil-default / sed          $(ratio en-unboil-default en-sed)"
