@@ -42,6 +42,7 @@
 #define READ_SIZE_DEFAULT (128 * 1024)
 /* -j: a document bigger than this is cleaned streaming, not in a slot. */
 #define SLOT_MAX ((size_t)1 << 20)
+#define CHUNK_BYTES ((size_t)4 << 20)	/* -j: most bytes of input chunks */
 /* -j: documents per worker that may wait in slots, and the input bytes all
  * slots may hold together.  Many small slots let a worker go on while the
  * reader sleeps, and the reader wake for many finished documents at once;
@@ -121,7 +122,19 @@ typedef struct run {
 	int progress;		/* draw the progress line */
 	uint64_t bytes_read, total;	/* total: 0 if unknown */
 	double t0, drawn;	/* start, last drawing (seconds) */
+	/* Input is read into chunks.  With -j, a document that lies whole in
+	 * one is cleaned from there instead of being copied into its slot,
+	 * and the chunk is not read into again until every such document has
+	 * been written. */
+	struct chunk {
+		char *data;
+		int refs;	/* documents in flight that point into it */
+	} *chunks;
+	int nchunks, maxchunks;
+	struct chunk *feeding;	/* the chunk being fed, or NULL */
 } run;
+
+typedef struct chunk chunk;
 
 static const char *progname = "unboil";
 
@@ -660,6 +673,19 @@ bad_record(run *r, sink *k, const char *rec, size_t n, const char *why)
 		oom();
 }
 
+/* A slot's document: in its own buffer, or in a chunk. */
+static const char *
+doc_text(const pool_slot *sl)
+{
+	return sl->text != NULL ? sl->text : sl->in.data;
+}
+
+static size_t
+doc_len(const pool_slot *sl)
+{
+	return sl->text != NULL ? sl->len : sl->in.len;
+}
+
 /* Writes a collected slot's document and gives the slot back. */
 static void
 write_slot(run *r, pool_slot *sl)
@@ -669,7 +695,7 @@ write_slot(run *r, pool_slot *sl)
 	if (sl->failed)
 		oom();
 	if (!k->streamed && r->opt->jsonl && sl->status != JSONL_OK && sl->status != JSONL_BLANK)
-		bad_record(r, k, sl->in.data, sl->in.len, sl->why);
+		bad_record(r, k, doc_text(sl), doc_len(sl), sl->why);
 	else if (!k->streamed) {
 		if (buf_append(&r->out, sl->out.data ? sl->out.data : "", sl->out.len) != 0)
 			oom();
@@ -680,7 +706,9 @@ write_slot(run *r, pool_slot *sl)
 	    sl->aux.len) != 0)
 		oom();
 	buf_clear(&sl->aux);
-	r->inflight -= k->streamed ? 0 : sl->in.len;
+	r->inflight -= k->streamed ? 0 : doc_len(sl);
+	if (sl->hold != NULL)
+		((chunk *)sl->hold)->refs--;
 	if (k->status > r->status)
 		r->status = k->status;
 	pool_give(r->pool, sl);
@@ -706,6 +734,19 @@ help_clean(run *r)
 
 	cleaner_set_events(r->c, on_event, &r->main_sink, line_events(r));
 	return did;
+}
+
+/* Writes the oldest document in flight, once it is done, cleaning those
+ * that wait on this thread meanwhile. */
+static void
+collect_one(run *r)
+{
+	pool_slot *sl = pool_collect(r->pool, 0);
+
+	if (sl == NULL && !help_clean(r))
+		sl = pool_collect(r->pool, 1);
+	if (sl != NULL)
+		write_slot(r, sl);
 }
 
 /* Writes finished documents in order: those done already, or with all
@@ -742,13 +783,8 @@ begin_doc(run *r)
 			cleaner_begin(r->c, r->doc);
 		return;
 	}
-	while (pool_full(r->pool) || r->inflight >= INFLIGHT_MAX) {
-		pool_slot *sl = pool_collect(r->pool, 0);
-		if (sl == NULL && !help_clean(r))
-			sl = pool_collect(r->pool, 1);
-		if (sl != NULL)
-			write_slot(r, sl);
-	}
+	while (pool_full(r->pool) || r->inflight >= INFLIGHT_MAX)
+		collect_one(r);
 	r->slot = pool_take(r->pool);
 	k = &r->sinks[r->ntaken++ % (uint64_t)r->nslots];
 	k->opt = r->opt;
@@ -796,7 +832,7 @@ end_doc(run *r)
 {
 	r->open_doc = 0;
 	if (r->pool != NULL && !r->streaming) {
-		r->inflight += r->slot->in.len;
+		r->inflight += doc_len(r->slot);
 		pool_submit(r->pool, r->slot);
 		r->slot = NULL;
 		collect(r, 0);
@@ -826,9 +862,10 @@ end_doc(run *r)
 }
 
 /* Feeds UTF-8 text to the cleaner; with -z a NUL byte ends a document,
- * with --jsonl a newline ends a record. */
+ * with --jsonl a newline ends a record.  The text is in chunk from, or
+ * (NULL) in memory that is used again. */
 static void
-feed_docs(run *r, const char *p, size_t n)
+feed_docs(run *r, const char *p, size_t n, chunk *from)
 {
 	const char *nul;
 	size_t seg;
@@ -842,7 +879,13 @@ feed_docs(run *r, const char *p, size_t n)
 		if (r->pool != NULL && !r->streaming && r->slot->in.len + seg > SLOT_MAX)
 			go_streaming(r);
 		if (r->pool != NULL && !r->streaming) {
-			if (buf_append(&r->slot->in, p, seg) != 0)
+			if (nul != NULL && from != NULL && r->slot->in.len == 0 && seg > 0) {
+				/* The whole document is in the chunk. */
+				r->slot->text = p;
+				r->slot->len = seg;
+				r->slot->hold = from;
+				from->refs++;
+			} else if (buf_append(&r->slot->in, p, seg) != 0)
 				oom();
 		} else if (r->opt->jsonl) {
 			if (buf_append(&r->rec, p, seg) != 0)
@@ -867,13 +910,13 @@ static void
 feed(run *r, const char *p, size_t n, int last)
 {
 	if (r->dec == NULL) {
-		feed_docs(r, p, n);
+		feed_docs(r, p, n, r->feeding);
 		return;
 	}
 	buf_clear(&r->conv);
 	if (decoder_feed(r->dec, p, n, last, &r->conv) != 0)
 		oom();
-	feed_docs(r, r->conv.data, r->conv.len);
+	feed_docs(r, r->conv.data, r->conv.len, NULL);
 }
 
 /*
@@ -897,10 +940,36 @@ sniff(run *r, const unsigned char *head, size_t n)
 	feed(r, (const char *)head, n, 0);
 }
 
+/* A chunk to read into: one no document in flight points into, after
+ * writing the oldest ones if need be. */
+static chunk *
+free_chunk(run *r)
+{
+	int i;
+
+	for (;;) {
+		for (i = 0; i < r->nchunks; i++)
+			if (r->chunks[i].refs == 0)
+				return &r->chunks[i];
+		/* Only documents in flight hold chunks, and those are older
+		 * than the one being read: they can be collected. */
+		if (r->nchunks == r->maxchunks && r->pool != NULL &&
+		    r->ncollected + (r->slot != NULL) < r->ntaken) {
+			collect_one(r);
+			continue;
+		}
+		if (r->nchunks == r->maxchunks ||
+		    (r->chunks[r->nchunks].data = malloc(r->opt->read_size)) == NULL)
+			oom();
+		r->chunks[r->nchunks].refs = 0;
+		return &r->chunks[r->nchunks++];
+	}
+}
+
 /* Cleans one input (fd); each input is one document, or with -z a stream
  * of NUL-ended documents.  Returns 0, or -1 on a read error. */
 static int
-clean_fd(run *r, int fd, char *chunk)
+clean_fd(run *r, int fd)
 {
 	const options *opt = r->opt;
 	unsigned char head[2];
@@ -916,7 +985,8 @@ clean_fd(run *r, int fd, char *chunk)
 	if (!opt->null_data && !opt->jsonl)
 		begin_doc(r);
 	for (;;) {
-		k = read(fd, chunk, opt->read_size);
+		chunk *ch = free_chunk(r);
+		k = read(fd, ch->data, opt->read_size);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0) {
@@ -928,7 +998,7 @@ clean_fd(run *r, int fd, char *chunk)
 			break;
 		r->bytes_read += (uint64_t)k;
 		progress(r, 0);
-		p = chunk;
+		p = ch->data;
 		n = (size_t)k;
 		while (sniffing && n > 0 && nhead < 2) {
 			head[nhead++] = (unsigned char)*p++;
@@ -938,7 +1008,9 @@ clean_fd(run *r, int fd, char *chunk)
 			sniffing = 0;
 			sniff(r, head, nhead);
 		}
+		r->feeding = r->maxchunks > 1 ? ch : NULL;
 		feed(r, p, n, 0);
+		r->feeding = NULL;
 		/* A short read means the writer upstream paused: pass on what
 		 * is ready, so that the filter streams in interactive pipes. */
 		if (r->out.len >= FLUSH_AT || (size_t)k < opt->read_size)
@@ -978,7 +1050,7 @@ open_input(run *r, const char *f)
  * original is left as it was.  Returns 0, or -1 after saying why.
  */
 static int
-clean_in_place(run *r, const char *path, char *chunk)
+clean_in_place(run *r, const char *path)
 {
 	char tmp[PATH_MAX], backup[PATH_MAX];
 	const char *slash = strrchr(path, '/');
@@ -1006,7 +1078,7 @@ clean_in_place(run *r, const char *path, char *chunk)
 		(void)0;	/* not permitted for others' files: keep ours */
 	r->out_fd = out;
 	r->out_err = 0;
-	rc = clean_fd(r, in, chunk);
+	rc = clean_fd(r, in);
 	write_all(r);
 	close(in);
 	if (rc == 0 && r->out_err == 0 && (fsync(out) != 0 || close(out) != 0))
@@ -1033,14 +1105,13 @@ static void
 clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 {
 	const options *opt = r->opt;
-	char *chunk = malloc(opt->read_size);
 	clean_stats sum;
 	uint64_t *hits = calloc(rules_count(rs) + 1, sizeof(*hits));
 	size_t k;
 	int i, fd;
 
 	r->c = cleaner_new(rs, &opt->co);
-	if (r->c == NULL || chunk == NULL || hits == NULL)
+	if (r->c == NULL || hits == NULL)
 		oom();
 	if (opt->jsonl && (r->j = jsonl_new(opt->field)) == NULL)
 		oom();
@@ -1064,11 +1135,23 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 		if (r->sinks == NULL || r->pool == NULL)
 			oom();
 	}
+	/* Chunks a document may stay in (one per slot, and one to read
+	 * into) when they are small; one, and documents copied, when not. */
+	r->maxchunks = 1;
+	if (r->pool != NULL && opt->read_size <= SLOT_MAX) {
+		r->maxchunks = (int)(CHUNK_BYTES / opt->read_size);
+		if (r->maxchunks > r->nslots + 1)
+			r->maxchunks = r->nslots + 1;
+		if (r->maxchunks < 2)
+			r->maxchunks = 2;
+	}
+	if ((r->chunks = calloc((size_t)r->maxchunks, sizeof(*r->chunks))) == NULL)
+		oom();
 	progress_start(r, files, nfiles);
 	for (i = 0; i < (nfiles > 0 ? nfiles : 1); i++) {
 		const char *f = nfiles > 0 ? files[i] : "-";
 		if (opt->in_place) {
-			if (clean_in_place(r, f, chunk) != 0)
+			if (clean_in_place(r, f) != 0)
 				r->status = EXIT_TROUBLE;
 			continue;
 		}
@@ -1076,7 +1159,7 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 			r->status = EXIT_TROUBLE;
 			continue;
 		}
-		if (clean_fd(r, fd, chunk) != 0)
+		if (clean_fd(r, fd) != 0)
 			r->status = EXIT_TROUBLE;
 		if (fd != STDIN_FILENO)
 			close(fd);
@@ -1106,7 +1189,9 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 	buf_free(&r->rec);
 	free(r->sinks);
 	free(hits);
-	free(chunk);
+	for (i = 0; i < r->nchunks; i++)
+		free(r->chunks[i].data);
+	free(r->chunks);
 	cleaner_free(r->c);
 }
 

@@ -82,20 +82,21 @@ skip_done(pool *p)
 static void
 clean_slot(pool *p, cleaner *c, jsonl *j, pool_slot *s)
 {
+	const char *doc = s->text != NULL ? s->text : s->in.data ? s->in.data : "";
+	size_t n = s->text != NULL ? s->len : s->in.len;
 	int rc;
 
 	cleaner_set_events(c, p->fn, s->ctx, p->lines);
 	if (j != NULL) {
 		const char *why;
-		rc = jsonl_clean(j, c, s->doc, s->in.data ? s->in.data : "",
-		    s->in.len, p->text ? &s->out : NULL, &why);
+		rc = jsonl_clean(j, c, s->doc, doc, n, p->text ? &s->out : NULL, &why);
 		s->status = rc;
 		if (rc == JSONL_BAD || rc == JSONL_NOFIELD)
 			snprintf(s->why, sizeof(s->why), "%s", why);
 		rc = rc < 0 ? -1 : 0;
 	} else {
 		cleaner_begin(c, s->doc);
-		rc = cleaner_feed(c, s->in.data ? s->in.data : "", s->in.len, &s->out);
+		rc = cleaner_feed(c, doc, n, &s->out);
 		if (rc == 0)
 			rc = cleaner_end(c, &s->out);
 	}
@@ -248,6 +249,9 @@ pool_take(pool *p)
 	s = &p->slots[p->take_at++ % (size_t)p->nslots];
 	s->state = S_TAKEN;
 	buf_clear(&s->in);
+	s->text = NULL;
+	s->len = 0;
+	s->hold = NULL;
 	buf_clear(&s->out);
 	s->failed = 0;
 	return s;

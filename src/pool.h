@@ -24,6 +24,11 @@ typedef struct pool pool;
 
 typedef struct pool_slot {
 	buf in;			/* the document, filled by the caller */
+	/* or, if text is not NULL, the document is text[0..len), bytes the
+	 * caller keeps as they are until it collects the slot */
+	const char *text;
+	size_t len;
+	void *hold;		/* the caller's: what holds those bytes */
 	buf out;		/* the cleaned text, filled by a worker */
 	buf aux;		/* more output of the event callback's, if any */
 	uint64_t doc;		/* document number */

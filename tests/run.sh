@@ -124,7 +124,18 @@ for j in 2 3 8; do
 	"$UNBOIL" -j 1 fixtures/seeds/*.txt fixtures/variants/*.txt >"$out/j1f.out"
 	expect "files -j $j is -j 1, byte for byte" cmp -s "$out/jn.out" "$out/j1f.out"
 done
-rm -f "$out/multi.z" "$out/j1.out" "$out/jn.out" "$out/j1f.out"
+# A document is cleaned from the chunk it was read into unless it crosses
+# into the next: chunks of 4 KiB (most cross), 1 MiB (four chunks for the
+# slots: the reader waits for chunks to be written), 2 MiB (more than a
+# slot holds: every document copied); UTF-16 input is copied as decoded.
+for bs in 4096 1M 2M; do
+	"$UNBOIL" -z -j 3 --buffer-size=$bs "$out/multi.z" >"$out/jn.out"
+	expect "-z -j 3 --buffer-size=$bs is -j 1, byte for byte" cmp -s "$out/jn.out" "$out/j1.out"
+done
+{ printf '\377\376'; iconv -f UTF-8 -t UTF-16LE "$out/multi.z"; } >"$out/multi16.z"
+"$UNBOIL" -z -j 2 "$out/multi16.z" >"$out/jn.out"
+expect "-z -j 2 on UTF-16 is -j 1 on UTF-8, byte for byte" cmp -s "$out/jn.out" "$out/j1.out"
+rm -f "$out/multi.z" "$out/multi16.z" "$out/j1.out" "$out/jn.out" "$out/j1f.out"
 
 # JSON Lines the same way: every seed as a record, a bad record, and one
 # record over the slot size, which is read and cleaned on the main thread.
