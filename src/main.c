@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +44,7 @@
 /* -j: a document bigger than this is cleaned streaming, not in a slot. */
 #define SLOT_MAX ((size_t)1 << 20)
 #define CHUNK_BYTES ((size_t)4 << 20)	/* -j: most bytes of input chunks */
+#define PEND_MAX 16	/* -j: documents written from their slots at once */
 /* -j: documents per worker that may wait in slots, and the input bytes all
  * slots may hold together.  Many small slots let a worker go on while the
  * reader sleeps, and the reader wake for many finished documents at once;
@@ -132,6 +134,12 @@ typedef struct run {
 	} *chunks;
 	int nchunks, maxchunks;
 	struct chunk *feeding;	/* the chunk being fed, or NULL */
+	/* -j: collected documents whose output is written from their slots,
+	 * with one writev, ahead of what out holds (out is empty whenever
+	 * one is added): these slots are given back once written. */
+	pool_slot *pend[PEND_MAX];
+	int npend;
+	size_t pend_bytes;
 } run;
 
 typedef struct chunk chunk;
@@ -398,17 +406,28 @@ check_rules(const rules *rs, const options *opt)
 
 /* ---- output ---- */
 
-/* Writes the waiting output.  A failed write to standard output ends the
- * run; one to an in-place temporary fails that file only. */
+/* Writes the waiting output: the pending documents, then out.  A failed
+ * write to standard output ends the run; one to an in-place temporary
+ * fails that file only. */
 static void
 write_all(run *r)
 {
-	const char *p = r->out.data;
-	size_t n = r->out.len;
+	static char nul[1];
+	struct iovec iov[2 * PEND_MAX + 1];
+	int n = 0, i;
 	ssize_t k;
 
-	while (n > 0 && r->out_err == 0) {
-		k = write(r->out_fd, p, n);
+	for (i = 0; i < r->npend; i++) {
+		pool_slot *sl = r->pend[i];
+		if (sl->out.len > 0)
+			iov[n++] = (struct iovec){ .iov_base = sl->out.data, .iov_len = sl->out.len };
+		if (r->opt->null_data && !r->opt->explain)
+			iov[n++] = (struct iovec){ .iov_base = nul, .iov_len = 1 };
+	}
+	if (r->out.len > 0)
+		iov[n++] = (struct iovec){ .iov_base = r->out.data, .iov_len = r->out.len };
+	for (i = 0; i < n && r->out_err == 0;) {
+		k = writev(r->out_fd, iov + i, n - i);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
@@ -419,9 +438,17 @@ write_all(run *r)
 			warnx_("write error: %s", strerror(errno));
 			exit(EXIT_TROUBLE);
 		}
-		p += k;
-		n -= (size_t)k;
+		for (; i < n && (size_t)k >= iov[i].iov_len; i++)
+			k -= (ssize_t)iov[i].iov_len;
+		if (i < n) {
+			iov[i].iov_base = (char *)iov[i].iov_base + k;
+			iov[i].iov_len -= (size_t)k;
+		}
 	}
+	for (i = 0; i < r->npend; i++)
+		pool_give(r->pool, r->pend[i]);
+	r->npend = 0;
+	r->pend_bytes = 0;
 	buf_clear(&r->out);
 	if (r->rej_f != NULL && r->rej.len > 0) {
 		if (fwrite(r->rej.data, 1, r->rej.len, r->rej_f) != r->rej.len ||
@@ -686,22 +713,20 @@ doc_len(const pool_slot *sl)
 	return sl->text != NULL ? sl->len : sl->in.len;
 }
 
-/* Writes a collected slot's document and gives the slot back. */
+/* Writes a collected slot's document, or puts it among the pending ones
+ * (and the slot is given back once it is written). */
 static void
 write_slot(run *r, pool_slot *sl)
 {
 	sink *k = sl->ctx;
+	int pend = 0;
 
 	if (sl->failed)
 		oom();
 	if (!k->streamed && r->opt->jsonl && sl->status != JSONL_OK && sl->status != JSONL_BLANK)
 		bad_record(r, k, doc_text(sl), doc_len(sl), sl->why);
-	else if (!k->streamed) {
-		if (buf_append(&r->out, sl->out.data ? sl->out.data : "", sl->out.len) != 0)
-			oom();
-		if (r->opt->null_data && !r->opt->explain && buf_putc(&r->out, '\0') != 0)
-			oom();
-	}
+	else
+		pend = !k->streamed;
 	if (r->rej_f != NULL && buf_append(&r->rej, sl->aux.data ? sl->aux.data : "",
 	    sl->aux.len) != 0)
 		oom();
@@ -709,11 +734,22 @@ write_slot(run *r, pool_slot *sl)
 	r->inflight -= k->streamed ? 0 : doc_len(sl);
 	if (sl->hold != NULL)
 		((chunk *)sl->hold)->refs--;
+	sl->hold = NULL;
 	if (k->status > r->status)
 		r->status = k->status;
-	pool_give(r->pool, sl);
 	r->ncollected++;
-	if (r->out.len >= FLUSH_AT)
+	if (!pend) {
+		pool_give(r->pool, sl);
+		if (r->out.len >= FLUSH_AT)
+			write_all(r);
+		return;
+	}
+	/* Its output goes out from the slot, after what is waiting. */
+	if (r->out.len > 0)
+		write_all(r);
+	r->pend[r->npend++] = sl;
+	r->pend_bytes += sl->out.len + 1;
+	if (r->npend == PEND_MAX || r->pend_bytes >= FLUSH_AT)
 		write_all(r);
 }
 
@@ -783,8 +819,16 @@ begin_doc(run *r)
 			cleaner_begin(r->c, r->doc);
 		return;
 	}
-	while (pool_full(r->pool) || r->inflight >= INFLIGHT_MAX)
-		collect_one(r);
+	/* Pending slots are collected but not yet free. */
+	for (;;) {
+		if (r->npend > 0 && r->ntaken - r->ncollected + (uint64_t)r->npend >=
+		    (uint64_t)r->nslots)
+			write_all(r);
+		else if (pool_full(r->pool) || r->inflight >= INFLIGHT_MAX)
+			collect_one(r);
+		else
+			break;
+	}
 	r->slot = pool_take(r->pool);
 	k = &r->sinks[r->ntaken++ % (uint64_t)r->nslots];
 	k->opt = r->opt;
@@ -1126,7 +1170,7 @@ clean_inputs(run *r, const rules *rs, char **files, int nfiles)
 	}
 	cleaner_set_events(r->c, on_event, &r->main_sink, line_events(r));
 	if (opt->jobs > 1) {
-		r->nslots = SLOTS_PER_JOB * opt->jobs;
+		r->nslots = SLOTS_PER_JOB * opt->jobs + PEND_MAX;
 		r->sinks = calloc((size_t)r->nslots, sizeof(*r->sinks));
 		/* This thread reads, writes and cleans too, when it would
 		 * otherwise wait: one worker fewer than jobs. */

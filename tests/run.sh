@@ -251,6 +251,11 @@ seed=fixtures/seeds/001_c8e8686caa4ead35.txt
 "$UNBOIL" "$seed" >/dev/full 2>"$out/full.err"
 expect "full disk: status 2" test $? -eq 2
 expect "full disk: message" grep -q '^unboil: write error: No space left on device$' "$out/full.err"
+# With -j, documents are written straight from their slots, several at once.
+for f in fixtures/seeds/*[0-9a-f].txt; do cat "$f"; printf '\0'; done >"$out/seeds.z"
+"$UNBOIL" -z -j 2 "$out/seeds.z" >/dev/full 2>"$out/full.err"
+expect "full disk, -j 2: status 2" test $? -eq 2
+expect "full disk, -j 2: message" grep -q '^unboil: write error: No space left on device$' "$out/full.err"
 
 "$UNBOIL" "$seed" >&- 2>"$out/closed.err"
 expect "closed stdout: status 2" test $? -eq 2
