@@ -10,6 +10,7 @@
 #include "pool.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -273,6 +274,13 @@ pool_collect(pool *p, int wait)
 {
 	pool_slot *s = NULL;
 
+	/* Most calls that would not wait find the oldest slot still being
+	 * cleaned: they need not take the lock (a worker holds it once a
+	 * document) to learn that.  collect_at and take_at are only ever
+	 * changed on this thread. */
+	if (!wait && (p->collect_at == p->take_at || atomic_load_explicit(
+	    &p->slots[p->collect_at % (size_t)p->nslots].state, memory_order_acquire) != S_DONE))
+		return NULL;
 	pthread_mutex_lock(&p->mu);
 	while (p->collect_at < p->take_at) {
 		pool_slot *t = &p->slots[p->collect_at % (size_t)p->nslots];

@@ -37,7 +37,7 @@ typedef struct pool_slot {
 	int status;		/* JSON Lines: a jsonl_status */
 	char why[160];		/* and for a bad record, what is wrong */
 	/* the rest is the pool's */
-	int state;
+	_Atomic int state;	/* written under the pool's lock */
 } pool_slot;
 
 /* nthreads workers sharing rs, nslots slots (at least nthreads); lines
