@@ -105,9 +105,11 @@ ratio() {
 			for (j = i; j > 1 && r[j - 1] > r[j]; j--) {
 				x = r[j]; r[j] = r[j - 1]; r[j - 1] = x
 			}
-		printf "%.1fx", r[int((n + 1) / 2)]
+		# Two decimals below 10: a target of 1.8 is not met by 1.76.
+		f = r[int((n + 1) / 2)] < 10 ? "%.2f" : "%.1f"
+		printf f "x", r[int((n + 1) / 2)]
 		if (range == "range")
-			printf "   (rounds %.1f-%.1f)", r[1], r[n]
+			printf "   (rounds " f "-" f ")", r[1], r[n]
 	}'
 }
 echo
