@@ -819,16 +819,11 @@ begin_doc(run *r)
 			cleaner_begin(r->c, r->doc);
 		return;
 	}
-	/* Pending slots are collected but not yet free. */
-	for (;;) {
-		if (r->npend > 0 && r->ntaken - r->ncollected + (uint64_t)r->npend >=
-		    (uint64_t)r->nslots)
-			write_all(r);
-		else if (pool_full(r->pool) || r->inflight >= INFLIGHT_MAX)
-			collect_one(r);
-		else
-			break;
-	}
+	/* PEND_MAX slots are kept for the pending documents (written when
+	 * there are as many): the next slot in the ring is then free. */
+	while (r->ntaken - r->ncollected >= (uint64_t)(r->nslots - PEND_MAX) ||
+	    r->inflight >= INFLIGHT_MAX)
+		collect_one(r);
 	r->slot = pool_take(r->pool);
 	k = &r->sinks[r->ntaken++ % (uint64_t)r->nslots];
 	k->opt = r->opt;

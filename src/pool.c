@@ -236,12 +236,6 @@ pool_free(pool *p)
 	free(p);
 }
 
-int
-pool_full(const pool *p)
-{
-	return p->take_at - p->collect_at == (size_t)p->nslots;
-}
-
 pool_slot *
 pool_take(pool *p)
 {

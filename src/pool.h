@@ -50,8 +50,8 @@ pool *pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
 /* Joins the workers and frees everything; all slots must be given back. */
 void pool_free(pool *p);
 
-/* The next free slot in input order, waiting while all are in flight
- * (then the oldest must be collected first: see pool_collect). */
+/* The next slot in input order, which must have been given back: the
+ * caller collects and gives back the oldest first when all are out. */
 pool_slot *pool_take(pool *p);
 void pool_submit(pool *p, pool_slot *s);
 /* The oldest slot taken, once its document is clean; NULL if no slot is
@@ -67,8 +67,6 @@ int pool_help(pool *p, cleaner *c, jsonl *j);
  * document itself); it is collected in its turn with empty output.  Every
  * slot taken before it must have been collected. */
 void pool_skip(pool *p, pool_slot *s);
-/* Whether every slot is taken (take would have to wait). */
-int pool_full(const pool *p);
 
 /* Sums of all workers' statistics and rule hits (hits has one entry per
  * rule, added to). */
