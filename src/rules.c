@@ -104,6 +104,7 @@ struct rules {
 	uint64_t *first;	/* 257 masks: the rules a line starting with byte c
 				   (256: an empty line) may match */
 	uint64_t *last;		/* the same for the line's last byte */
+	int stale;		/* rules came since these were built */
 };
 
 #define EXOTIC(rs) ((rs)->n)
@@ -818,8 +819,9 @@ rules_load_text(rules *rs, const char *text, size_t n, const char *name,
 			load_line(&ld, p, nl);
 		p = nl + 1;
 	}
-	if (build_prefilter(rs) != 0)
-		report(&ld, 0, "%s", "out of memory");
+	/* The prefilter is built once, when the first matcher is made: a
+	 * run loads several files. */
+	rs->stale = 1;
 	return ld.errors;
 }
 
@@ -864,9 +866,17 @@ rules_load_file(rules *rs, const char *path, const char *name,
 rules_matcher *
 rules_matcher_new(const rules *rs)
 {
-	rules_matcher *m = calloc(1, sizeof(*m));
+	rules_matcher *m;
 
-	if (m == NULL)
+	/* The first matcher after loading builds the prefilter (a matcher
+	 * only reads the rules otherwise; see rules.h). */
+	if (rs->stale) {
+		rules *w = (rules *)rs;
+		if (build_prefilter(w) != 0)
+			return NULL;
+		w->stale = 0;
+	}
+	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
 	m->rs = rs;
 	m->md = pcre2_match_data_create((uint32_t)rs->max_captures + 1, NULL);

@@ -72,6 +72,10 @@ typedef struct rules_result {
 				   and was not reported before, or NULL */
 } rules_result;
 
+/* A matcher for rs, which it only reads, so that matchers on other
+ * threads can share rs; NULL if out of memory.  The first one made after
+ * rules were loaded finishes rs (builds its prefilter), so it must not be
+ * made while another thread makes or uses one. */
 rules_matcher *rules_matcher_new(const rules *rs);
 void rules_matcher_free(rules_matcher *m);
 
