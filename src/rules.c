@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +80,10 @@ struct rule {
 	unsigned char need;
 	size_t times;
 	size_t lead;
-	int jit;		/* compiled to machine code */
+	/* Compiled to machine code, once jit_done says it was tried: the
+	 * first thread to run the pattern does it (see jit_ready). */
+	int jit;
+	_Atomic int jit_done;
 };
 
 struct rules {
@@ -431,8 +436,6 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 		return -1;
 	}
 
-	/* JIT is an optimisation: where it is unavailable the interpreter runs. */
-	r->jit = pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0;
 	/* Before a pattern runs, the line must pass what is cheap to check:
 	 * its length, for an anchored pattern its first byte, and the
 	 * pattern's required literals (found for all rules at once, see
@@ -1217,6 +1220,31 @@ span_fits(rules_matcher *m, const rule *r, const char *s, size_t n)
 	    count_in((const unsigned char *)s, n, r->need, r->need) >= r->times);
 }
 
+/*
+ * Whether r's pattern runs as machine code: JIT compiling it, the first
+ * time it is run, on whichever thread runs it, rather than all patterns
+ * at start, which is the one part of a run that cannot go on all cores;
+ * some patterns never run at all.  The lock keeps any other thread from
+ * running the pattern while it is compiled.  JIT is an optimisation:
+ * where it is unavailable the interpreter runs.
+ */
+static int
+jit_ready(const rule *r)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	rule *w = (rule *)r;	/* the one field set after loading */
+
+	if (atomic_load_explicit(&w->jit_done, memory_order_acquire))
+		return w->jit;
+	pthread_mutex_lock(&lock);
+	if (!atomic_load_explicit(&w->jit_done, memory_order_relaxed)) {
+		w->jit = pcre2_jit_compile(w->re, PCRE2_JIT_COMPLETE) == 0;
+		atomic_store_explicit(&w->jit_done, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&lock);
+	return w->jit;
+}
+
 /* Runs candidate r on s: 1 on a match, 0 on none, -1 when a limit was
  * hit (treated as none). */
 static int
@@ -1230,7 +1258,7 @@ match(rules_matcher *m, const rule *r, const char *s, size_t n)
 		return plain_substitute(r, s, n, 0, NULL);
 	/* The JIT entry skips the checks pcre2_match() makes on every call,
 	 * which on lines that fail at once is most of the cost. */
-	rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+	rc = jit_ready(r) ? pcre2_jit_match(r->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
 	    m->md, m->mctx) : pcre2_match(r->re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
 	    m->md, m->mctx);
 
@@ -1255,7 +1283,7 @@ substitute(rules_matcher *m, const rule *r, const char *s, size_t n,
 
 	if (r->plain.n > 0 && !m->rs->no_prefilter)
 		return plain_substitute(r, s, n, max, out);
-
+	(void)jit_ready(r);	/* pcre2_substitute runs what JIT made */
 	for (;;) {
 		if (buf_reserve(out, n + 64) != 0)
 			return -1;
