@@ -4,7 +4,7 @@
 # Builds the shared benchmark corpora (../shared/bench/make-corpus.sh:
 # German, German with NUL-separated documents, ASCII English; SIZE default
 # 256M) plus NFD-heavy and mojibake-heavy copies of the German one, then
-# times, in one run with the commands interleaved (ROUNDS rounds, default 5,
+# times, in one run with the commands interleaved (ROUNDS rounds, default 7,
 # medians; these machines are shared and noisy, so one round proves little):
 #   cat; sed -E -f unboil.sed (the 61 reference rules); unboil with the same
 #   rules (bench/reference.rules, no default rules, no other normalisation);
@@ -57,7 +57,7 @@ cmd[en-unboil-ref]="$U $ref";           in[en-unboil-ref]=$o/en-$size.txt
 cmd[en-unboil-default]="$U -z -j 1";    in[en-unboil-default]=$o/en-$size.nul
 
 declare -A secs cpu rss
-rounds=${ROUNDS:-5}
+rounds=${ROUNDS:-7}
 for round in $(seq "$rounds"); do
 	for n in "${names[@]}"; do
 		# The page cache of these machines gives back the pages of files
