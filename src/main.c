@@ -739,8 +739,10 @@ write_slot(run *r, pool_slot *sl)
 		r->status = k->status;
 	r->ncollected++;
 	if (!pend) {
+		/* The pending documents go first, so that they are always the
+		 * last ones collected: begin_doc counts on it. */
 		pool_give(r->pool, sl);
-		if (r->out.len >= FLUSH_AT)
+		if (r->npend > 0 || r->out.len >= FLUSH_AT)
 			write_all(r);
 		return;
 	}

@@ -158,6 +158,15 @@ grep -v '^{broken$' "$out/j1.out" >"$out/jn.out"
 python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1])]' "$out/jn.out" 2>/dev/null
 expect "--jsonl output is valid JSON Lines (the bad record aside)" test $? -eq 0
 rm -f "$out/multi.jsonl" "$out/j1.out" "$out/j1.err" "$out/jn.out"
+# A good record waiting to be written while many bad ones pass (a bad one
+# is written at once, from the record itself) keeps its slot until then.
+{ for k in 1 2 3; do echo '{"text":"Ein Satz."}'; for i in $(seq 40); do echo x; done; done; } >"$out/bad.jsonl"
+for b in pass skip; do
+	"$UNBOIL" --jsonl -j 1 --bad-records=$b "$out/bad.jsonl" >"$out/j1.out" 2>/dev/null
+	"$UNBOIL" --jsonl -j 2 --bad-records=$b "$out/bad.jsonl" >"$out/jn.out" 2>/dev/null
+	expect "--jsonl -j 2 --bad-records=$b among many bad records is -j 1" cmp -s "$out/jn.out" "$out/j1.out"
+done
+rm -f "$out/bad.jsonl" "$out/j1.out" "$out/jn.out"
 
 # ---- audit trail ------------------------------------------------------------------
 # --rejects: nothing goes without a trace.  Every text line of the input is
