@@ -700,38 +700,27 @@ bad_record(run *r, sink *k, const char *rec, size_t n, const char *why)
 		oom();
 }
 
-/* A slot's document: in its own buffer, or in a chunk. */
-static const char *
-doc_text(const pool_slot *sl)
-{
-	return sl->text != NULL ? sl->text : sl->in.data;
-}
-
-static size_t
-doc_len(const pool_slot *sl)
-{
-	return sl->text != NULL ? sl->len : sl->in.len;
-}
-
 /* Writes a collected slot's document, or puts it among the pending ones
  * (and the slot is given back once it is written). */
 static void
 write_slot(run *r, pool_slot *sl)
 {
 	sink *k = sl->ctx;
+	size_t n;
+	const char *doc = pool_doc(sl, &n);
 	int pend = 0;
 
 	if (sl->failed)
 		oom();
 	if (!k->streamed && r->opt->jsonl && sl->status != JSONL_OK && sl->status != JSONL_BLANK)
-		bad_record(r, k, doc_text(sl), doc_len(sl), sl->why);
+		bad_record(r, k, doc, n, sl->why);
 	else
 		pend = !k->streamed;
 	if (r->rej_f != NULL && buf_append(&r->rej, sl->aux.data ? sl->aux.data : "",
 	    sl->aux.len) != 0)
 		oom();
 	buf_clear(&sl->aux);
-	r->inflight -= k->streamed ? 0 : doc_len(sl);
+	r->inflight -= k->streamed ? 0 : n;
 	if (sl->hold != NULL)
 		((chunk *)sl->hold)->refs--;
 	sl->hold = NULL;
@@ -873,7 +862,9 @@ end_doc(run *r)
 {
 	r->open_doc = 0;
 	if (r->pool != NULL && !r->streaming) {
-		r->inflight += doc_len(r->slot);
+		size_t n;
+		(void)pool_doc(r->slot, &n);
+		r->inflight += n;
 		pool_submit(r->pool, r->slot);
 		r->slot = NULL;
 		collect(r, 0);

@@ -79,12 +79,19 @@ skip_done(pool *p)
 		p->work_at++;
 }
 
+const char *
+pool_doc(const pool_slot *s, size_t *n)
+{
+	*n = s->text != NULL ? s->len : s->in.len;
+	return s->text != NULL ? s->text : s->in.data ? s->in.data : "";
+}
+
 /* Cleans slot s with c (and j, for JSON Lines) on the calling thread. */
 static void
 clean_slot(pool *p, cleaner *c, jsonl *j, pool_slot *s)
 {
-	const char *doc = s->text != NULL ? s->text : s->in.data ? s->in.data : "";
-	size_t n = s->text != NULL ? s->len : s->in.len;
+	size_t n;
+	const char *doc = pool_doc(s, &n);
 	int rc;
 
 	cleaner_set_events(c, p->fn, s->ctx, p->lines);

@@ -63,6 +63,8 @@ void pool_give(pool *p, pool_slot *s);
  * left set to the slot's), so that the caller works instead of waiting.
  * Returns 1, or 0 if there was no such slot. */
 int pool_help(pool *p, cleaner *c, jsonl *j);
+/* A slot's document, in text or in in, and its length in *n. */
+const char *pool_doc(const pool_slot *s, size_t *n);
 /* Marks a taken slot done without cleaning it (the caller cleaned that
  * document itself); it is collected in its turn with empty output.  Every
  * slot taken before it must have been collected. */
