@@ -16,7 +16,12 @@ VERSION = 0.1.0
 PKGS = libpcre2-8 libutf8proc json-c
 # Debian packages that provide what the build and the tests need (GNU
 # parallel: the scale-out test).
-APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev libjson-c-dev mandoc parallel
+# parallel: the scale-out test; numpy: training the structural model, which
+# make check verifies against the bundled one (never needed at run time).
+APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev libjson-c-dev mandoc parallel \
+	python3-numpy
+# Debian's python3, where python3-numpy installs.
+PYTHON ?= /usr/bin/python3
 # Deferred (=), so that a recursive make run after 'deps' sees new packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
@@ -24,14 +29,15 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L \
 	-DUNBOIL_VERSION='"$(VERSION)"' -DUNBOIL_DATADIR='"$(DATADIR)"' \
 	-DUNBOIL_SYSCONFDIR='"$(SYSCONFDIR)"'
-LIBS = $(PKG_LIBS) -lpthread
+LIBS = $(PKG_LIBS) -lpthread -lm
 
-LIB_SRC = src/buf.c src/utf8.c src/decode.c src/repair.c src/norm.c src/literal.c src/aho.c src/rules.c src/prose.c src/body.c src/plain.c src/clean.c src/jsonl.c src/pool.c src/rulepath.c
+LIB_SRC = src/buf.c src/utf8.c src/decode.c src/repair.c src/norm.c src/literal.c src/aho.c src/rules.c src/prose.c src/model.c src/layout.c src/plain.c src/clean.c src/jsonl.c src/pool.c src/rulepath.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 
-.PHONY: all check demo deps install uninstall clean format lint-man test-bins fuzz asan ubsan tsan bench
+.PHONY: all check demo deps install uninstall clean format lint-man test-bins fuzz asan ubsan tsan bench \
+	model cv audit
 
 all: unboil
 
@@ -60,7 +66,7 @@ test-bins: $(UNIT_BIN) tests/tools/peakrss fuzz/bin/replay_clean fuzz/bin/replay
 # Installs the Debian packages the build and the tests need, if missing.
 deps:
 	@if $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && command -v mandoc >/dev/null && \
-		command -v parallel >/dev/null; then \
+		command -v parallel >/dev/null && $(PYTHON) -c 'import numpy' 2>/dev/null; then \
 		echo "deps: all present"; \
 	else \
 		echo "deps: installing $(APT_PKGS)"; \
@@ -87,15 +93,29 @@ install: unboil
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 unboil $(DESTDIR)$(BINDIR)/unboil
-	install -m 644 patterns/*.rules $(DESTDIR)$(DATADIR)/
+	install -m 644 patterns/*.rules patterns/layout.model $(DESTDIR)$(DATADIR)/
 	install -m 644 man/unboil.1 $(DESTDIR)$(MANDIR)/man1/unboil.1
 	install -m 644 man/unboil-rules.5 $(DESTDIR)$(MANDIR)/man5/unboil-rules.5
+	install -m 644 man/unboil-model.5 $(DESTDIR)$(MANDIR)/man5/unboil-model.5
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/unboil $(DESTDIR)$(MANDIR)/man1/unboil.1 \
-		$(DESTDIR)$(MANDIR)/man5/unboil-rules.5
-	rm -f $(DESTDIR)$(DATADIR)/*.rules
+		$(DESTDIR)$(MANDIR)/man5/unboil-rules.5 $(DESTDIR)$(MANDIR)/man5/unboil-model.5
+	rm -f $(DESTDIR)$(DATADIR)/*.rules $(DESTDIR)$(DATADIR)/layout.model
 	-rmdir $(DESTDIR)$(DATADIR)
+
+# The structural model: trained from ../shared/corpus (train/README.md);
+# cv prints its out-of-fold figures, audit the rules' per-site counts.
+model: deps
+	$(MAKE) all
+	$(PYTHON) train/train.py
+
+cv: deps
+	$(MAKE) all
+	$(PYTHON) train/cv.py
+
+audit: all
+	$(PYTHON) train/rule_audit.py
 
 # The speed benchmark: bench/run.sh, on ../shared/bench corpora of BENCH_SIZE.
 BENCH_SIZE ?= 256M
@@ -139,7 +159,7 @@ tsan: deps
 	$(MAKE) clean
 
 lint-man:
-	mandoc -Tlint -Wwarning man/unboil.1 man/unboil-rules.5
+	mandoc -Tlint -Wwarning man/unboil.1 man/unboil-rules.5 man/unboil-model.5
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h

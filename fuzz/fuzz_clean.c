@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "clean.h"
+#include "model.h"
 #include "norm.h"
 #include "rules.h"
 #include "utf8.h"
@@ -23,6 +24,7 @@
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 static rules *rs;
+static model *mod;
 
 static void
 load_rules(void)
@@ -30,6 +32,7 @@ load_rules(void)
 	static const char *const sets[] = { "neutral", "de", "en" };
 	char path[512];
 	size_t i;
+	int errors;
 
 	rs = rules_new();
 	for (i = 0; i < 3; i++) {
@@ -37,6 +40,9 @@ load_rules(void)
 		if (rules_load_file(rs, path, sets[i], NULL, NULL) != 0)
 			abort();	/* the bundled rules must load */
 	}
+	snprintf(path, sizeof(path), "%s/layout.model", FUZZ_PATTERNS);
+	if ((mod = model_load_file(path, "layout.model", NULL, NULL, &errors)) == NULL)
+		abort();	/* and the bundled model */
 }
 
 /* Cleans in[0..n) in pieces of step bytes; with -z splits on NUL. */
@@ -85,6 +91,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	memset(&o, 0, sizeof(o));
 	o.norm = data[0] & NORM_ALL;
 	o.layout = (data[0] >> 4) & 1;
+	o.model = mod;
 	o.valve = (data[0] >> 5) & 1;
 	o.max_line = (data[0] >> 6) & 1 ? 64 : 0;
 	o.text = 1;

@@ -3,6 +3,8 @@
  */
 #include "buf.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,4 +57,23 @@ buf_free(buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+int
+buf_read_file(buf *b, const char *path)
+{
+	FILE *f;
+	char chunk[65536];
+	size_t k;
+	int err = 0;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return errno;
+	while (err == 0 && (k = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(b, chunk, k) != 0)
+			err = ENOMEM;
+	if (err == 0 && ferror(f))
+		err = errno != 0 ? errno : EIO;
+	fclose(f);
+	return err;
 }

@@ -26,6 +26,9 @@ int buf_append(buf *b, const void *p, size_t n);
 int buf_putc(buf *b, char c);
 /* Empties b but keeps its storage for reuse. */
 static inline void buf_clear(buf *b) { b->len = 0; }
+/* Appends the whole file at path; returns 0, or an errno value (b then
+ * holds what was read). */
+int buf_read_file(buf *b, const char *path);
 /* Releases the storage; b is then an empty buffer again.  NULL is a no-op. */
 void buf_free(buf *b);
 

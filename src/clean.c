@@ -3,7 +3,7 @@
  * policy.  Bytes travel: cleaner_feed (line splitting) -> process_line
  * (prepare: repair and normalise, unless the line is plain; then judge by
  * the rules) -> the window, where lines wait until the structural layer
- * (body.c) can judge them -> flush -> emit.
+ * (layout.c) can judge them -> flush -> emit.
  * Over-long lines take the side path long_piece, which streams them
  * through after the window has been flushed.
  *
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "body.h"
+#include "layout.h"
 #include "norm.h"
 #include "plain.h"
 #include "prose.h"
@@ -25,14 +25,17 @@
 
 #define WINDOW_LINES 2048
 #define WINDOW_BYTES ((size_t)1 << 20)
+/* Decided lines leave the window in batches of this many, so that the
+ * lines still waiting move once a batch, not once a line. */
+#define FLUSH_BATCH 32
 
 /* What a waiting line is. */
 enum { W_BLANK, W_DROP, W_CUT, W_CAND };
 
 typedef struct wline {
 	unsigned char what;	/* W_* */
-	unsigned char prose;	/* W_CAND: BODY_LINK, _CONTENT or _PROSE */
 	unsigned char edited;	/* W_CAND: a rule edited it */
+	unsigned char after_cut;	/* W_CAND: a cut rule came before it */
 	const rule *by;		/* deciding rule, or NULL */
 	uint64_t lineno;
 	size_t off, len;	/* text in the window's arena */
@@ -40,8 +43,11 @@ typedef struct wline {
 				   edit, after the text in the arena */
 } wline;
 
-static const char *const body_ids[] = {
-	NULL, "body:head", "body:gap", "body:tail", "body:valve", NULL
+/* What --explain names the structural layer's verdicts by (layout.h);
+ * NULL: the deciding rule's id. */
+static const char *const layer_ids[] = {
+	NULL, "body:model", "body:smooth", NULL, "body:valve", "body:model",
+	"body:smooth", NULL
 };
 
 struct cleaner {
@@ -62,7 +68,7 @@ struct cleaner {
 	size_t nwin;
 	size_t ncand;		/* of which W_CAND */
 	buf arena;		/* their text */
-	unsigned char *prose, *verdict;	/* scratch for body_decide */
+	layout *ly;		/* the structural layer, or NULL */
 	/* document state */
 	uint64_t doc, lineno;
 	const rule *cut;	/* the cut rule that ended the body */
@@ -70,7 +76,6 @@ struct cleaner {
 	int valve_used;		/* the valve kept lines of this document */
 	uint64_t text_lines;	/* non-blank lines read in this document */
 	unsigned prose_seen;	/* prose lines that have passed the rules */
-	int body_started;	/* a prose line has left the window */
 	int blank;		/* a blank line waits to be written */
 	int skip_lf;		/* the last piece ended in CR */
 	int overlong;		/* inside an over-long line */
@@ -93,10 +98,10 @@ cleaner_new(const rules *rs, const clean_opts *o)
 	c->rp = repair_new(o->repair);
 	c->m = rules_matcher_new(rs);
 	c->win = malloc(WINDOW_LINES * sizeof(*c->win));
-	c->prose = malloc(WINDOW_LINES);
-	c->verdict = malloc(WINDOW_LINES);
-	if (c->nc == NULL || c->rp == NULL || c->m == NULL || c->win == NULL || c->prose == NULL ||
-	    c->verdict == NULL) {
+	if (o->layout && o->model != NULL)
+		c->ly = layout_new(o->model, o->valve, WINDOW_LINES);
+	if (c->nc == NULL || c->rp == NULL || c->m == NULL || c->win == NULL ||
+	    (o->layout && c->ly == NULL)) {
 		cleaner_free(c);
 		return NULL;
 	}
@@ -115,10 +120,11 @@ cleaner_free(cleaner *c)
 	buf_free(&c->fix);
 	buf_free(&c->arena);
 	free(c->win);
-	free(c->prose);
-	free(c->verdict);
+	layout_free(c->ly);
 	free(c);
 }
+
+static void on_features(void *ctx, size_t i, const double *x, size_t nx);
 
 void
 cleaner_set_events(cleaner *c, clean_event_fn fn, void *ctx, int lines)
@@ -126,6 +132,8 @@ cleaner_set_events(cleaner *c, clean_event_fn fn, void *ctx, int lines)
 	c->on_event = fn;
 	c->ev_ctx = ctx;
 	c->ev_lines = fn != NULL && lines;
+	if (c->ly != NULL && c->o.features)
+		layout_set_dump(c->ly, fn != NULL ? on_features : NULL, c);
 }
 
 const clean_stats *
@@ -153,10 +161,10 @@ cleaner_matcher(const cleaner *c)
 }
 
 static void
-event_at(cleaner *c, uint64_t line, clean_ev kind, const char *id,
-    const char *t, size_t n)
+event_p(cleaner *c, uint64_t line, clean_ev kind, const char *id,
+    const char *t, size_t n, double p)
 {
-	clean_event ev;
+	clean_event ev = { 0 };
 
 	if (c->on_event == NULL || (kind <= EV_BLANK && !c->ev_lines))
 		return;
@@ -166,8 +174,30 @@ event_at(cleaner *c, uint64_t line, clean_ev kind, const char *id,
 	ev.rule = id;
 	ev.text = t;
 	ev.len = n;
-	ev.before = NULL;
-	ev.before_len = 0;
+	ev.p = p;
+	c->on_event(c->ev_ctx, &ev);
+}
+
+static void
+event_at(cleaner *c, uint64_t line, clean_ev kind, const char *id,
+    const char *t, size_t n)
+{
+	event_p(c, line, kind, id, t, n, -1);
+}
+
+/* The layer's feature vector of window line i, passed on as an event. */
+static void
+on_features(void *ctx, size_t i, const double *x, size_t nx)
+{
+	cleaner *c = ctx;
+	clean_event ev = { 0 };
+
+	ev.kind = EV_FEATURES;
+	ev.doc = c->doc;
+	ev.line = c->win[i].lineno;
+	ev.p = -1;
+	ev.x = x;
+	ev.nx = nx;
 	c->on_event(c->ev_ctx, &ev);
 }
 
@@ -184,7 +214,9 @@ cleaner_begin(cleaner *c, uint64_t doc)
 	c->lineno = 0;
 	c->cut = NULL;
 	c->in_body = c->blank = c->skip_lf = c->overlong = 0;
-	c->prose_seen = c->body_started = 0;
+	c->prose_seen = 0;
+	if (c->ly != NULL)
+		layout_begin(c->ly);
 	c->valve_used = 0;
 	c->text_lines = 0;
 	c->nheld = 0;
@@ -229,42 +261,45 @@ emit(cleaner *c, const char *t, size_t n, buf *out)
 	return 0;
 }
 
-/* Writes out a candidate line the structural layer keeps (verdict
- * BODY_KEEP or BODY_VALVE): t[0..n), edited by rule by from
- * before[0..bn) if edited. */
+/* Writes out a candidate line the structural layer keeps (or every
+ * candidate, without the layer): t[0..n), edited by rule by from
+ * before[0..bn) if edited; v is the layer's verdict, p its probability. */
 static int
-keep_line(cleaner *c, uint64_t lineno, const rule *by, int prose, int verdict, int edited,
-    const char *t, size_t n, const char *before, size_t bn, buf *out)
+keep_line(cleaner *c, const wline *w, layout_verdict v, double p, const char *t,
+    const char *before, buf *out)
 {
-	const char *id = by != NULL ? rule_id(by) : NULL;
+	const char *id = w->by != NULL ? rule_id(w->by) : NULL;
 
-	if (verdict == BODY_VALVE) {
+	if (v == LV_VALVE) {
 		c->st.valve_lines++;
 		if (!c->valve_used) {
 			c->valve_used = 1;
 			c->st.docs_valve++;
-			event_at(c, lineno, EV_VALVE, NULL, "", 0);
+			event_at(c, w->lineno, EV_VALVE, NULL, "", 0);
 		}
-		if (id == NULL)
-			id = body_ids[BODY_VALVE];
 	}
-	if (prose == BODY_PROSE)
-		c->body_started = 1;
-	if (id == NULL && c->o.layout)
-		id = prose == BODY_PROSE ? "body:prose" : "body:near";
-	if (edited && c->ev_lines) {
-		clean_event ev = { EV_EDIT, c->doc, lineno, id, t, n, before, bn };
+	if (c->ly != NULL) {
+		c->st.layer[v]++;
+		c->st.kept_after_cut += w->after_cut;
+		if (id == NULL || v == LV_VALVE)
+			id = layer_ids[v];
+	}
+	if (w->edited && c->ev_lines) {
+		clean_event ev = { EV_EDIT, c->doc, w->lineno, id, t, w->len, before,
+			w->blen, p, NULL, 0 };
 		c->on_event(c->ev_ctx, &ev);
 	} else
-		event_at(c, lineno, EV_KEEP, id, t, n);
-	return emit(c, t, n, out);
+		event_p(c, w->lineno, EV_KEEP, id, t, w->len, p);
+	return emit(c, t, w->len, out);
 }
 
-/* Decides and writes out the first n lines of the window. */
+/* Writes out the first n lines of the window, which are decided. */
 static int
 flush_lines(cleaner *c, size_t n, buf *out)
 {
-	size_t i, k = 0;
+	size_t i;
+	layout_verdict v = LV_BODY;
+	double p = -1;
 
 	for (i = 0; i < n; i++) {
 		wline *w = &c->win[i];
@@ -282,16 +317,20 @@ flush_lines(cleaner *c, size_t n, buf *out)
 			event_at(c, w->lineno, w->what == W_CUT ? EV_CUT : EV_DROP, id, t, w->len);
 			break;
 		case W_CAND:
-			if (c->verdict[k] == BODY_KEEP || c->verdict[k] == BODY_VALVE) {
-				if (keep_line(c, w->lineno, w->by, w->prose, c->verdict[k], w->edited,
-				    t, w->len, t + w->len, w->blen, out) != 0)
+			if (c->ly != NULL)
+				v = layout_verdict_of(c->ly, i, &p);
+			if (LAYOUT_KEPT(v)) {
+				if (keep_line(c, w, v, p, t, t + w->len, out) != 0)
 					return -1;
+			} else if (v == LV_CUT) {
+				c->st.after_cut++;
+				c->st.layer[v]++;
+				event_p(c, w->lineno, EV_CUT, rule_id(c->cut), t, w->len, p);
 			} else {
 				c->st.dropped++;
-				c->st.body_dropped[c->verdict[k]]++;
-				event_at(c, w->lineno, EV_DROP, body_ids[c->verdict[k]], t, w->len);
+				c->st.layer[v]++;
+				event_p(c, w->lineno, EV_DROP, layer_ids[v], t, w->len, p);
 			}
-			k++;
 			break;
 		}
 	}
@@ -300,32 +339,23 @@ flush_lines(cleaner *c, size_t n, buf *out)
 
 /*
  * Judges the window and writes out what is decided.  final: the document
- * ends (or is cut) here; force: the window is full.  Lines still pending
- * move to the front of the window.
+ * ends here; force: the window is full.  Lines still pending stay at the
+ * front of the window.
  */
 static int
 flush(cleaner *c, int final, int force, buf *out)
 {
-	size_t i, k = 0, decided, upto, base;
+	size_t i, upto, base;
 
-	for (i = 0; i < c->nwin; i++)
-		if (c->win[i].what == W_CAND)
-			c->prose[k++] = c->win[i].prose;
-	if (c->o.layout)
-		decided = body_decide(c->prose, k, c->body_started, final, force,
-		    c->o.valve, c->verdict);
-	else
-		memset(c->verdict, BODY_KEEP, decided = k);
-	/* Write out every line up to the first pending candidate. */
-	for (i = 0, k = 0; i < c->nwin; i++)
-		if (c->win[i].what == W_CAND && k++ == decided)
-			break;
-	upto = i;
+	upto = c->ly != NULL ? layout_decide(c->ly, final, force) : c->nwin;
+	if (upto == 0 || (upto < FLUSH_BATCH && upto < c->nwin && !final && !force))
+		return 0;
 	if (flush_lines(c, upto, out) != 0)
 		return -1;
 	memmove(c->win, c->win + upto, (c->nwin - upto) * sizeof(*c->win));
 	c->nwin -= upto;
-	c->ncand -= decided;
+	if (c->ly != NULL)
+		layout_shift(c->ly, upto);
 	/* Compact the arena: the remaining lines' text moves to the front. */
 	base = c->nwin > 0 ? c->win[0].off : c->arena.len;
 	if (base > 0) {
@@ -337,10 +367,12 @@ flush(cleaner *c, int final, int force, buf *out)
 	return 0;
 }
 
-/* Puts a line in the window; flushes when it is full. */
+/* Puts a line in the window and hands it to the structural layer, which
+ * may then decide some lines; flushes when the window is full.  flags:
+ * LF_* of a candidate. */
 static int
-wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
-    int prose, const char *before, size_t bn, buf *out)
+wait_line(cleaner *c, unsigned what, unsigned flags, const rule *by, const char *t,
+    size_t n, const char *before, size_t bn, buf *out)
 {
 	wline *w;
 	int store = what == W_CAND || c->ev_lines;
@@ -348,28 +380,22 @@ wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
 
 	if (!c->ev_lines)
 		bn = 0;
-	/* A candidate that no undecided candidate waits before is decided
-	 * at once when it is prose (or without the structural layer): what
+	/* Without the structural layer, a candidate is kept at once: what
 	 * waits before it goes out, and it follows without being stored. */
-	if (what == W_CAND && c->ncand == 0 && (!c->o.layout || prose == BODY_PROSE)) {
+	if (what == W_CAND && c->ly == NULL) {
+		wline now = { W_CAND, (unsigned char)edited, 0, by, c->lineno, 0, n, bn };
 		if (c->nwin > 0 && flush(c, 0, 0, out) != 0)
 			return -1;
-		return keep_line(c, c->lineno, by, prose, BODY_KEEP, edited, t, n, before, bn,
-		    out);
+		return keep_line(c, &now, LV_BODY, -1, t, before, out);
 	}
 	if (c->nwin == WINDOW_LINES || c->arena.len + n + bn > WINDOW_BYTES) {
 		if (flush(c, 0, 1, out) != 0)
 			return -1;
-		/* A window that is still full is drained as if it ended here. */
-		if ((c->nwin == WINDOW_LINES || c->arena.len + n + bn > WINDOW_BYTES) &&
-		    flush(c, 1, 1, out) != 0)
-			return -1;
 	}
 	w = &c->win[c->nwin++];
-	c->ncand += what == W_CAND;
 	w->what = (unsigned char)what;
-	w->prose = (unsigned char)prose;
 	w->edited = (unsigned char)edited;
+	w->after_cut = (flags & LF_AFTER_CUT) != 0;
 	w->by = by;
 	w->lineno = c->lineno;
 	w->off = c->arena.len;
@@ -379,8 +405,10 @@ wait_line(cleaner *c, unsigned what, const rule *by, const char *t, size_t n,
 		return -1;
 	if (w->blen > 0 && buf_append(&c->arena, before, bn) != 0)
 		return -1;
-	/* A prose line settles every line before it: pass them on. */
-	return c->o.layout && prose != BODY_PROSE ? 0 : flush(c, 0, 0, out);
+	if (c->ly != NULL && layout_push(c->ly, what == W_CAND ? LK_CAND :
+	    what == W_BLANK ? LK_BLANK : LK_DROP, flags, t, n) != 0)
+		return -1;
+	return flush(c, 0, 0, out);
 }
 
 /* Repairs and normalises the line p[0..n) for the rules: *t and *tn get
@@ -438,20 +466,22 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	rules_result res;
 	const char *t;
 	size_t tn;
-	int prose;
+	unsigned flags;
 
 	c->lineno++;
 	c->st.lines_in++;
 	c->st.bytes_in += n + 1;
 	if (prepare(c, p, n, &t, &tn) != 0)
 		return -1;
-	if (c->cut != NULL) {
+	/* Without the structural layer, a cut ends the document; with it,
+	 * what follows is judged by the model (layout.h). */
+	if (c->cut != NULL && c->ly == NULL) {
 		c->st.after_cut++;
 		event(c, EV_CUT, c->cut, t, tn);
 		return 0;
 	}
 	if (tn == 0)
-		return wait_line(c, W_BLANK, NULL, t, 0, 0, NULL, 0, out);
+		return wait_line(c, W_BLANK, 0, NULL, t, 0, NULL, 0, out);
 	c->text_lines++;
 	if (rules_apply(c->m, t, tn, c->prose_seen, &res) != 0)
 		return -1;
@@ -461,31 +491,35 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	}
 	switch (res.verdict) {
 	case RV_CUT:
-		c->cut = res.by;
 		c->st.dropped++;
-		if (wait_line(c, W_CUT, res.by, t, tn, 0, NULL, 0, out) != 0)
+		if (c->cut == NULL)
+			c->cut = res.by;
+		if (wait_line(c, W_CUT, 0, res.by, t, tn, NULL, 0, out) != 0)
 			return -1;
-		return flush(c, 1, 0, out);
+		return c->ly == NULL ? flush(c, 1, 0, out) : 0;
 	case RV_DROP:
 		c->st.dropped++;
-		return wait_line(c, W_DROP, res.by, t, tn, 0, NULL, 0, out);
+		return wait_line(c, W_DROP, 0, res.by, t, tn, NULL, 0, out);
 	case RV_EDIT:
 		c->st.edited++;
 		/* FALLTHROUGH */
 	case RV_KEEP:
 		break;
 	}
-	/* Whether a line is prose matters to the structural layer and to
-	 * head and cut rules; without either, it is not worth finding out. */
-	prose = BODY_LINK;
-	if (c->o.layout || c->positional) {
-		int k = prose_kind(res.text, res.len);
-		prose = k == PROSE_BODY ? BODY_PROSE : k == PROSE_CONTENT ?
-		    BODY_CONTENT : BODY_LINK;
-	}
-	c->prose_seen += prose == BODY_PROSE;
-	return wait_line(c, W_CAND, res.by, res.text, res.len, prose,
-	    res.verdict == RV_EDIT ? t : NULL, tn, out);
+	flags = (res.verdict == RV_EDIT ? LF_EDITED : 0) |
+	    (res.by != NULL && res.verdict == RV_KEEP ? LF_PROTECTED : 0) |
+	    (c->cut != NULL ? LF_AFTER_CUT : 0);
+	if (wait_line(c, W_CAND, flags, res.by, res.text, res.len,
+	    res.verdict == RV_EDIT ? t : NULL, tn, out) != 0)
+		return -1;
+	/* Whether a line is prose matters to head and cut rules; the layer
+	 * knows, and without it, it is not worth finding out unless such
+	 * rules are there. */
+	if (c->ly != NULL)
+		c->prose_seen += layout_last_prose(c->ly);
+	else if (c->positional)
+		c->prose_seen += prose_kind(res.text, res.len) == PROSE_BODY;
+	return 0;
 }
 
 /* Number of bytes at the end of p[0..n) that begin a sequence that the
@@ -545,10 +579,11 @@ long_piece(cleaner *c, const char *p, size_t n, int last, buf *out)
 static int
 long_begin(cleaner *c, const char *p, size_t n, int last, buf *out)
 {
-	/* The lines before it are judged as if prose followed: it does. */
-	if (flush(c, 0, 1, out) != 0 || (c->nwin > 0 && flush(c, 1, 1, out) != 0))
+	/* The lines before it are judged as if the body went on: it does. */
+	if (c->nwin > 0 && flush(c, 0, 1, out) != 0)
 		return -1;
-	c->body_started = 1;
+	if (c->ly != NULL)
+		layout_note_body(c->ly);
 	c->prose_seen += RULES_CUT_MIN_BODY;
 	c->lineno++;
 	c->st.lines_in++;

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "model.h"
 #include "rules.h"
 
 #define CLEAN_MAX_LINE_DEFAULT ((size_t)1 << 20)
@@ -32,8 +33,11 @@ typedef struct clean_opts {
 	unsigned norm;		/* NORM_* flags */
 	size_t max_line;	/* line cap in bytes; 0 for the default */
 	int text;		/* write the cleaned text (off for --explain) */
-	int layout;		/* run the structural layer (body.h) */
+	int layout;		/* run the structural layer (layout.h) */
+	const model *model;	/* its model; needed with layout */
 	int valve;		/* apply its safety valve */
+	int features;		/* pass every candidate's feature vector to
+				   the event callback (EV_FEATURES) */
 	unsigned repair;	/* REPAIR_* flags (repair.h) */
 } clean_opts;
 
@@ -46,7 +50,8 @@ typedef enum clean_ev {
 	EV_LONG,	/* line over the cap, written through as it is */
 	EV_LIMIT,	/* a rule hit a match limit; the line is judged without it */
 	EV_VALVE,	/* the document has no prose: the valve keeps it (once) */
-	EV_EMPTY	/* the document had text and comes out empty (line: 0) */
+	EV_EMPTY,	/* the document had text and comes out empty (line: 0) */
+	EV_FEATURES	/* a candidate's feature vector (x, nx), for training */
 } clean_ev;
 
 typedef struct clean_event {
@@ -57,6 +62,10 @@ typedef struct clean_event {
 	size_t len;
 	const char *before;	/* EV_EDIT: the line before the edit */
 	size_t before_len;
+	double p;		/* the structural model's body probability
+				   of a line it judged, else negative */
+	const double *x;	/* EV_FEATURES: the vector */
+	size_t nx;
 } clean_event;
 
 typedef void (*clean_event_fn)(void *ctx, const clean_event *ev);
@@ -64,8 +73,9 @@ typedef void (*clean_event_fn)(void *ctx, const clean_event *ev);
 typedef struct clean_stats {
 	uint64_t docs, lines_in, lines_out, bytes_in, bytes_out;
 	uint64_t dropped, edited, repaired_lines, long_lines, limit_hits;
-	uint64_t body_dropped[4];	/* by BODY_HEAD, _GAP, _TAIL (index) */
+	uint64_t layer[8];		/* lines per layout_verdict */
 	uint64_t valve_lines;		/* kept by the safety valve */
+	uint64_t kept_after_cut;	/* kept by the model after a cut rule */
 	uint64_t after_cut;		/* lines dropped after a cut rule */
 	uint64_t docs_valve;		/* documents the valve kept */
 	uint64_t docs_empty;		/* documents with text that came out empty */
@@ -80,8 +90,8 @@ typedef struct cleaner cleaner;
 /* NULL if out of memory. */
 cleaner *cleaner_new(const rules *rs, const clean_opts *o);
 void cleaner_free(cleaner *c);
-/* Events go to fn (NULL: none).  EV_LONG, EV_LIMIT, EV_VALVE and EV_EMPTY
- * always do; the events of every line (EV_KEEP, EV_EDIT, EV_DROP, EV_CUT,
+/* Events go to fn (NULL: none).  EV_LONG, EV_LIMIT, EV_VALVE, EV_EMPTY
+ * and (with the features option) EV_FEATURES always do; the events of every line (EV_KEEP, EV_EDIT, EV_DROP, EV_CUT,
  * EV_BLANK) only with lines set, as keeping their text until the document
  * is judged costs a copy of every line. */
 void cleaner_set_events(cleaner *c, clean_event_fn fn, void *ctx, int lines);

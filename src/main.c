@@ -26,6 +26,8 @@
 #include "clean.h"
 #include "decode.h"
 #include "jsonl.h"
+#include "layout.h"
+#include "model.h"
 #include "pool.h"
 #include "norm.h"
 #include "repair.h"
@@ -75,6 +77,8 @@ struct options {
 	int bad_records;	/* --bad-records: BAD_* */
 	const char *rejects;	/* --rejects: the audit trail's file */
 	int list_rules;		/* --list-rules */
+	const char *model;	/* --model: the structural model's file */
+	int features;		/* --features: print the model's inputs */
 	int progress;		/* --progress 1, --no-progress 0, -1 auto */
 	clean_opts co;
 };
@@ -170,7 +174,8 @@ usage(FILE *f)
 	    "              [--list-rules]"
 	    " [-l LANGS] [-r FILE]... [--no-mojibake] [--no-entities]\n"
 	    "              [--no-default-rules] [--quotes=ascii|keep] [--no-nfc]\n"
-	    "              [--no-normalize] [--no-heuristics] [--max-line-length=BYTES]\n"
+	    "              [--no-normalize] [--no-heuristics] [--model=FILE] [--features]\n"
+	    "              [--max-line-length=BYTES]\n"
 	    "              [--stats[=text|json]] [--valve=keep|warn|off]\n"
 	    "              [--buffer-size=BYTES] [--jsonl [--field=NAME]]\n"
 	    "              [--bad-records=pass|skip|stop] [--rejects=FILE]\n"
@@ -208,6 +213,9 @@ help(void)
 	    "      --no-nfc             do not compose to Unicode NFC\n"
 	    "      --no-normalize       no character normalisation at all\n"
 	    "      --no-heuristics      rules only: no structural layer\n"
+	    "      --model=FILE         the structural layer's model (default: the\n"
+	    "                           bundled layout.model)\n"
+	    "      --features           print each line's model features, not text\n"
 	    "      --valve=keep|warn|off  a document with no body text: keep what the\n"
 	    "                           rules kept (default), the same with a warning, or\n"
 	    "                           drop it as head (and warn)\n"
@@ -378,6 +386,27 @@ load_rules(rules *rs, const options *opt, FILE *list)
 	return errors;
 }
 
+typedef struct model_file {
+	char path[PATH_MAX + 64];
+	model *m;
+} model_file;
+
+/* Loads the structural model: --model's file, or the bundled one. */
+static const model *
+load_model(const options *opt, model_file *mf)
+{
+	int errors;
+
+	if (opt->model != NULL)
+		snprintf(mf->path, sizeof(mf->path), "%s", opt->model);
+	else
+		snprintf(mf->path, sizeof(mf->path), "%s/layout.model", data_dir());
+	mf->m = model_load_file(mf->path, mf->path, rule_diag, NULL, &errors);
+	if (mf->m == NULL && errors == 0)
+		oom();
+	return mf->m;
+}
+
 static int
 example_norm(void *ctx, const char *in, size_t n, const char **out, size_t *outn)
 {
@@ -468,7 +497,8 @@ oom(void)
 }
 
 static const char *const ev_names[] = {
-	"keep", "edit", "drop", "cut", "blank", "long", "limit", "valve", "empty"
+	"keep", "edit", "drop", "cut", "blank", "long", "limit", "valve", "empty",
+	"features"
 };
 
 /* The audit trail: one JSON object per line removed or edited, with its
@@ -496,6 +526,27 @@ reject(sink *k, const clean_event *ev)
 	} else
 		str[5] = ev->text, len[5] = ev->len;
 	if (jsonl_object(k->rej, n, key, str, len, num) != 0)
+		oom();
+}
+
+/* --features: doc:line, then the vector, tab-separated. */
+static void
+print_features(buf *out, const clean_event *ev)
+{
+	char num[48];
+	size_t i;
+	int k;
+
+	k = snprintf(num, sizeof(num), "%llu:%llu", (unsigned long long)ev->doc,
+	    (unsigned long long)ev->line);
+	if (buf_append(out, num, (size_t)k) != 0)
+		oom();
+	for (i = 0; i < ev->nx; i++) {
+		k = snprintf(num, sizeof(num), "\t%.6g", ev->x[i]);
+		if (buf_append(out, num, (size_t)k) != 0)
+			oom();
+	}
+	if (buf_putc(out, '\n') != 0)
 		oom();
 }
 
@@ -533,12 +584,25 @@ on_event(void *ctx, const clean_event *ev)
 		reject(r, ev);
 	if (!r->opt->explain)
 		return;
+	if (ev->kind == EV_FEATURES) {
+		print_features(out, ev);
+		return;
+	}
+	if (r->opt->features)
+		return;
 	k = snprintf(head, sizeof(head), "%llu:%llu\t%s\t",
 	    (unsigned long long)ev->doc, (unsigned long long)ev->line,
 	    ev_names[ev->kind]);
 	if (buf_append(out, head, (size_t)k) != 0 ||
-	    buf_append(out, ev->rule ? ev->rule : "-", strlen(ev->rule ? ev->rule : "-")) != 0 ||
-	    buf_putc(out, '\t') != 0 ||
+	    buf_append(out, ev->rule ? ev->rule : "-", strlen(ev->rule ? ev->rule : "-")) != 0)
+		oom();
+	/* What the structural model made of the line: its body probability. */
+	if (ev->p >= 0) {
+		k = snprintf(head, sizeof(head), " p=%.2f", ev->p);
+		if (buf_append(out, head, (size_t)k) != 0)
+			oom();
+	}
+	if (buf_putc(out, '\t') != 0 ||
 	    buf_append(out, ev->text, ev->len) != 0 ||
 	    buf_putc(out, '\n') != 0)
 		oom();
@@ -566,16 +630,23 @@ print_stats(const run *r, const rules *rs, const clean_stats *st,
 	uint64_t undecodable = (r->from ? decoder_bad(r->from) : 0) +
 	    (r->utf16[0] ? decoder_bad(r->utf16[0]) : 0) +
 	    (r->utf16[1] ? decoder_bad(r->utf16[1]) : 0);
-	static const char *const layer[] = { NULL, "body:head", "body:gap", "body:tail" };
+	/* The structural layer's removals, by what decided them (layout.h). */
+	static const struct { int v; const char *id; } layer[] = {
+		{ LV_BOILER, "body:model" }, { LV_LONE, "body:smooth" },
+		{ LV_CUT, "body:after-cut" }
+	};
+	const size_t nlayer = sizeof(layer) / sizeof(layer[0]);
 	unsigned long long v[] = { st->docs, st->lines_in, st->lines_out, st->bytes_in,
 		st->bytes_out, st->dropped, st->edited, st->repaired_lines,
 		st->long_lines, st->limit_hits, st->valve_lines, st->after_cut,
+		st->kept_after_cut, st->layer[LV_SMOOTHED],
 		st->docs_valve, st->docs_empty, st->nul_lines, st->fffd,
 		undecodable, st->mojibake_lines, st->entity_lines };
 	static const char *const names[] = { "documents", "lines_in", "lines_out",
 		"bytes_in", "bytes_out", "lines_dropped", "lines_edited",
 		"lines_repaired", "lines_too_long", "match_limit_hits", "lines_kept_by_valve",
-		"lines_after_cut", "documents_kept_by_valve", "documents_empty",
+		"lines_after_cut", "lines_kept_after_cut", "lines_kept_by_smoother",
+		"documents_kept_by_valve", "documents_empty",
 		"lines_with_nul", "bytes_undefined_cp1252", "sequences_undecodable",
 		"lines_mojibake_fixed", "lines_entities_decoded" };
 	size_t i, n = sizeof(v) / sizeof(v[0]);
@@ -593,9 +664,9 @@ print_stats(const run *r, const rules *rs, const clean_stats *st,
 			    (unsigned long long)hits[i]);
 		}
 		fputs("],\"layer\":{", stderr);
-		for (i = 1; i < 4; i++)
-			fprintf(stderr, "%s\"%s\":%llu", i > 1 ? "," : "", layer[i],
-			    (unsigned long long)st->body_dropped[i]);
+		for (i = 0; i < nlayer; i++)
+			fprintf(stderr, "%s\"%s\":%llu", i > 0 ? "," : "", layer[i].id,
+			    (unsigned long long)st->layer[layer[i].v]);
 		fputs("}}\n", stderr);
 		return;
 	}
@@ -606,9 +677,9 @@ print_stats(const run *r, const rules *rs, const clean_stats *st,
 		fprintf(stderr, "%-22s %12llu  %s\n", rule_id(rules_at(rs, i)),
 		    (unsigned long long)hits[i],
 		    rule_action_name(rule_act(rules_at(rs, i))));
-	for (i = 1; i < 4; i++)
-		fprintf(stderr, "%-22s %12llu  drop\n", layer[i],
-		    (unsigned long long)st->body_dropped[i]);
+	for (i = 0; i < nlayer; i++)
+		fprintf(stderr, "%-22s %12llu  drop\n", layer[i].id,
+		    (unsigned long long)st->layer[layer[i].v]);
 }
 
 /* ---- progress ---- */
@@ -1233,7 +1304,7 @@ enum {
 	OPT_CHECK = 256, OPT_EXPLAIN, OPT_NO_DEFAULT, OPT_QUOTES, OPT_NO_NFC,
 	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR, OPT_STATS, OPT_VALVE, OPT_NO_MOJIBAKE, OPT_NO_ENTITIES,
 	OPT_JSONL, OPT_FIELD, OPT_BAD_RECORDS, OPT_REJECTS, OPT_LIST_RULES,
-	OPT_PROGRESS, OPT_NO_PROGRESS
+	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_MODEL, OPT_FEATURES
 };
 
 static const struct option longopts[] = {
@@ -1254,6 +1325,8 @@ static const struct option longopts[] = {
 	{ "no-nfc", no_argument, NULL, OPT_NO_NFC },
 	{ "no-normalize", no_argument, NULL, OPT_NO_NORM },
 	{ "no-heuristics", no_argument, NULL, OPT_NO_HEUR },
+	{ "model", required_argument, NULL, OPT_MODEL },
+	{ "features", no_argument, NULL, OPT_FEATURES },
 	{ "stats", optional_argument, NULL, OPT_STATS },
 	{ "valve", required_argument, NULL, OPT_VALVE },
 	{ "max-line-length", required_argument, NULL, OPT_MAX_LINE },
@@ -1342,6 +1415,12 @@ parse_options(int argc, char **argv, options *opt)
 		case OPT_NO_NFC: opt->co.norm &= ~(unsigned)NORM_NFC; break;
 		case OPT_NO_NORM: opt->co.norm = 0; break;
 		case OPT_NO_HEUR: opt->co.layout = 0; break;
+		case OPT_MODEL: opt->model = optarg; break;
+		case OPT_FEATURES:
+			/* --explain's path, with vectors instead of verdicts. */
+			opt->features = opt->co.features = opt->explain = 1;
+			opt->co.text = 0;
+			break;
 		case OPT_VALVE:
 			if (strcmp(optarg, "keep") == 0)
 				opt->co.valve = 1, opt->valve_warn = 0;
@@ -1430,6 +1509,7 @@ main(int argc, char **argv)
 	run r;
 	rules *rs;
 	int first, status;
+	model_file m = { { 0 }, NULL };
 
 	first = parse_options(argc, argv, &opt);
 	memset(&r, 0, sizeof(r));
@@ -1443,7 +1523,12 @@ main(int argc, char **argv)
 	} else if (load_rules(rs, &opt, opt.list_rules ? stdout : NULL) != 0) {
 		warnx_("bad rules; no input read");
 		status = EXIT_TROUBLE;
+	} else if (opt.co.layout && (opt.co.model = load_model(&opt, &m)) == NULL) {
+		warnx_("bad model; no input read");
+		status = EXIT_TROUBLE;
 	} else if (opt.list_rules) {
+		if (opt.co.layout)
+			printf("model   %s\n", m.path);
 		status = 0;
 	} else if (opt.check_rules) {
 		status = check_rules(rs, &opt);
@@ -1457,6 +1542,7 @@ main(int argc, char **argv)
 	decoder_free(r.utf16[0]);
 	decoder_free(r.utf16[1]);
 	rules_free(rs);
+	model_free(m.m);
 	free(opt.rule_files);
 	/* Without this check, unboil >/dev/full would "succeed". */
 	if (fflush(stdout) != 0 || ferror(stdout) ||

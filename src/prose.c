@@ -218,11 +218,32 @@ headline_colon(const char *s, size_t n)
 }
 
 /*
- * The features of s[0..n).  With early set, stops once prose_is_body() is
+ * The features of s[0..n).  With early -1, the counts per word too
+ * (prose_measure).  With early 1, stops once prose_is_body() is
  * certain to hold however the rest of the line reads, and returns 1; the
  * counts are partial then.  What remains after a word can hold at most as
  * many more words as it has spaces, none of them a stop word at worst.
  */
+static int initial_case(const unsigned char *u, size_t n);
+
+/* prose_measure() reads this many words of a line word by word; the
+ * ratios of a long line are those of its start. */
+#define MEASURE_WORDS 24
+
+/* Characters in a word of n bytes at u: only short words are counted,
+ * since all that matters is whether there are at most three. */
+static size_t
+word_chars(const unsigned char *u, size_t n)
+{
+	size_t i, k = 0;
+
+	if (n > 12)
+		return n;
+	for (i = 0; i < n; i++)
+		k += (u[i] & 0xC0) != 0x80;
+	return k;
+}
+
 static int
 scan(const char *s, size_t n, prose_feat *f, int early)
 {
@@ -230,7 +251,8 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 	size_t i = 0, a, b, e, spaces = 0;
 	/* Counted in locals, not in *f: the compiler must assume a call
 	 * might read *f, and would keep them in memory for it. */
-	unsigned words = 0, nstop = 0;
+	unsigned words = 0, nstop = 0, upper = 0, lower = 0, shorts = 0, sampled = 0;
+	int c, measure = early < 0;
 	int inner, sure = 0;
 
 	pthread_once(&table_once, build_table);
@@ -247,7 +269,7 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 	/* Token by token: a word runs from its first letter or digit to its
 	 * last (or the continuation bytes after it), so that the punctuation
 	 * around it does not spoil the stop word look-up. */
-	if (early)
+	if (early > 0)
 		spaces = count_in(u, n, ' ', ' ');
 	while (i < n) {
 		while (i < n && s[i] == ' ')
@@ -265,10 +287,23 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 			for (b = e - 1; !(kind[u[b]] & (K_WORD | K_CONT)); b--)
 				;
 			words++;
+			if (measure) {
+				c = initial_case(u + i, e - i);
+				upper += c > 0;
+				lower += c < 0;
+				shorts += word_chars(u + a, b + 1 - a) <= 3;
+			}
 			/* No branch: stop word or not is a coin toss. */
 			nstop += (unsigned)((b - a < STOP_MAX) &
 			    stop_key(key_of(u + a, b + 1 - a, n - a)));
-			if (early && words >= 8) {
+			if (measure && words == MEASURE_WORDS) {
+				/* Enough for the ratios: the rest of the
+				 * line counts by its spaces alone. */
+				sampled = words;
+				words += (unsigned)count_in(u + e, n - e, ' ', ' ');
+				break;
+			}
+			if (early > 0 && words >= 8) {
 				/* Each word still to come has a space before it. */
 				size_t most = words + spaces;
 				if ((words >= 16 && 10 * (size_t)nstop >= most) ||
@@ -283,8 +318,18 @@ scan(const char *s, size_t n, prose_feat *f, int early)
 	/* Every digit is in some word, so the line as a whole will do; a
 	 * line found to be running text above has no need to know. */
 	f->digits = !sure && has_digit(u, n);
+	if (sampled > 0) {
+		/* Counts of the sample, scaled to the whole line. */
+		nstop = nstop * words / sampled;
+		upper = upper * words / sampled;
+		lower = lower * words / sampled;
+		shorts = shorts * words / sampled;
+	}
 	f->words = words;
 	f->stops = nstop;
+	f->upper = upper;
+	f->lower = lower;
+	f->shorts = shorts;
 	f->inner_punct = inner;
 	return sure;
 }
@@ -293,6 +338,90 @@ void
 prose_features(const char *s, size_t n, prose_feat *f)
 {
 	scan(s, n, f, 0);
+}
+
+/* The first byte of a word, past the quotes and brackets that open it:
+ * 1 a capital, -1 a small letter, 0 neither (a digit, or a script this
+ * cheap test does not know).  Latin-1 letters are told by their second
+ * byte; other scripts' letters are neither. */
+static int
+initial_case(const unsigned char *u, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (u[i] == '"' || u[i] == '\'' || u[i] == '(' || u[i] == '['))
+		i++;
+	if (i == n)
+		return 0;
+	if (u[i] >= 'A' && u[i] <= 'Z')
+		return 1;
+	if (u[i] >= 'a' && u[i] <= 'z')
+		return -1;
+	if (u[i] == 0xC3 && i + 1 < n)
+		return u[i + 1] < 0x9F ? 1 : -1;
+	return 0;
+}
+
+/* Separators that menus, breadcrumbs and bylines string items with:
+ * U+00B7 middle dot, U+00BB and U+203A closing guillemets, U+2022 bullet. */
+static unsigned
+separator_at(const unsigned char *u, size_t i, size_t n)
+{
+	if (u[i] == '|')
+		return 1;
+	if (u[i] == 0xC2 && i + 1 < n)
+		return u[i + 1] == 0xB7 || u[i + 1] == 0xBB;
+	if (u[i] == 0xE2 && i + 2 < n && u[i + 1] == 0x80)
+		return u[i + 2] == 0xBA || u[i + 2] == 0xA2;
+	return 0;
+}
+
+/* Whether s[i..n), from the byte at i on, starts with the ASCII w[0..k). */
+static int
+at(const char *s, size_t i, size_t n, const char *w, size_t k)
+{
+	return i + k <= n && memcmp(s + i, w, k) == 0;
+}
+
+void
+prose_measure(const char *s, size_t n, prose_feat *f)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, cont, spaces, punct;
+	const char *q;
+
+	scan(s, n, f, -1);
+	/* Byte classes are counted 16 or 32 at a time (swar.h); what is
+	 * rare is looked for with memchr. */
+	cont = count_in(u, n, 0x80, 0xBF);
+	spaces = count_in(u, n, ' ', ' ');
+	f->digitc = (unsigned)count_in(u, n, '0', '9');
+	punct = count_in(u, n, '!', '/') + count_in(u, n, ':', '@') +
+	    count_in(u, n, '[', '`') + count_in(u, n, '{', '~');
+	f->punct = (unsigned)punct;
+	f->commas = (unsigned)count_in(u, n, ',', ',');
+	f->chars = (unsigned)(n - cont);
+	f->letters = (unsigned)(n - spaces - f->digitc - punct);
+	f->seps = (unsigned)count_in(u, n, '|', '|');
+	for (q = memchr(s, 0xC2, n); q != NULL; q = memchr(q + 1, 0xC2, n - (size_t)(q + 1 - s))) {
+		i = (size_t)(q - s);
+		f->seps += separator_at(u, i, n);
+		f->copyright |= i + 1 < n && u[i + 1] == 0xA9;
+	}
+	for (q = memchr(s, 0xE2, n); q != NULL; q = memchr(q + 1, 0xE2, n - (size_t)(q + 1 - s)))
+		f->seps += separator_at(u, (size_t)(q - s), n);
+	f->web = memchr(s, '@', n) != NULL;
+	for (q = memchr(s, '(', n); q != NULL; q = memchr(q + 1, '(', n - (size_t)(q + 1 - s))) {
+		i = (size_t)(q - s);
+		f->copyright |= at(s, i, n, "(c)", 3) || at(s, i, n, "(C)", 3);
+	}
+	for (q = memchr(s, '/', n); q != NULL && !f->web; q = memchr(q + 1, '/', n - (size_t)(q + 1 - s))) {
+		i = (size_t)(q - s);
+		f->web = i >= 6 && (at(s, i - 6, n, "http://", 7) || at(s, i - 6, n, "https:/", 7));
+	}
+	for (q = memchr(s, '.', n); q != NULL && !f->web; q = memchr(q + 1, '.', n - (size_t)(q + 1 - s)))
+		f->web = q - s >= 3 && at(s, (size_t)(q - s) - 3, n, "www.", 4);
+	f->colon_end = n > 0 && s[n - 1] == ':';
 }
 
 int

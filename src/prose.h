@@ -22,9 +22,29 @@ typedef struct prose_feat {
 	int bullet;		/* starts with a list marker */
 	int digits;		/* has a digit */
 	int inner_punct;	/* has ", " or ": " inside, or ends in ":" */
+	/* The rest only from prose_measure(): */
+	unsigned chars;		/* characters (code points) */
+	unsigned letters;	/* bytes of letters (a non-ASCII letter
+				   counts each of its bytes) */
+	unsigned upper;		/* words that start with a capital */
+	unsigned lower;		/* words that start with a small letter */
+	unsigned shorts;	/* words of at most three characters */
+	unsigned digitc;	/* ASCII digits */
+	unsigned punct;		/* ASCII punctuation */
+	unsigned commas;
+	unsigned seps;		/* | and the bullets, guillemets and middle
+				   dots that menus and bylines string
+				   together */
+	int colon_end;		/* ends in ":" */
+	int web;		/* holds @, http or www. */
+	int copyright;		/* holds (c) or the copyright sign */
 } prose_feat;
 
+/* The words, stops and the flags above the line in the struct; the
+ * counts below it stay 0. */
 void prose_features(const char *s, size_t n, prose_feat *f);
+/* Every field, for the structural model (layout.h). */
+void prose_measure(const char *s, size_t n, prose_feat *f);
 
 enum { PROSE_LINK, PROSE_CONTENT, PROSE_BODY };
 

@@ -832,31 +832,13 @@ int
 rules_load_file(rules *rs, const char *path, const char *name,
     rules_diag_fn diag, void *ctx)
 {
-	FILE *f;
 	buf b = { 0 };
-	char chunk[65536];
-	size_t k;
-	int errors, ioerr;
+	int errors, err;
 
-	if ((f = fopen(path, "rb")) == NULL) {
-		if (diag != NULL)
-			diag(ctx, name, 0, 0, strerror(errno));
-		return 1;
-	}
-	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(&b, chunk, k) != 0) {
-			fclose(f);
-			buf_free(&b);
-			if (diag != NULL)
-				diag(ctx, name, 0, 0, "out of memory");
-			return 1;
-		}
-	ioerr = ferror(f) ? errno : 0;
-	fclose(f);
-	if (ioerr) {
+	if ((err = buf_read_file(&b, path)) != 0) {
 		buf_free(&b);
 		if (diag != NULL)
-			diag(ctx, name, 0, 0, strerror(ioerr));
+			diag(ctx, name, 0, 0, strerror(err));
 		return 1;
 	}
 	errors = rules_load_text(rs, b.data ? b.data : "", b.len, name, diag, ctx);

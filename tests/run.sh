@@ -278,12 +278,15 @@ expect "closed pipe: first line" grep -qx 'Ein Satz, der sich immer wiederholt.'
 expect "closed pipe: no message" test ! -s "$out/pipe.err"
 expect "closed pipe: ends at once" test $((SECONDS - start)) -lt 5
 
-# Output streams: a prose line comes out while the input is still open.
+# Output streams: a line comes out while the input is still open, once the
+# structural layer has seen the lines after it that it looks ahead to.
 fifo=$out/fifo; mkfifo "$fifo"
 "$UNBOIL" <"$fifo" >"$out/stream.out" 2>&1 &
 upid=$!
 exec 7>"$fifo"
-printf 'Der erste Satz kommt sofort, denn er ist lang genug für den Text.\n' >&7
+for i in $(seq 100); do
+	printf 'Der erste Satz kommt sofort, denn er ist lang genug für den Text %d.\n' "$i"
+done >&7
 for _ in $(seq 50); do [ -s "$out/stream.out" ] && break; sleep 0.1; done
 expect "streams: output before end of input" grep -q 'Der erste Satz kommt sofort' "$out/stream.out"
 exec 7>&-
@@ -363,7 +366,7 @@ done
 
 # ---- man pages -----------------------------------------------------------------
 if command -v mandoc >/dev/null; then
-	mandoc -Tlint -Wwarning man/unboil.1 man/unboil-rules.5 >"$out/mandoc.log" 2>&1
+	mandoc -Tlint -Wwarning man/unboil.1 man/unboil-rules.5 man/unboil-model.5 >"$out/mandoc.log" 2>&1
 	expect "man pages are clean under mandoc -Tlint" test $? -eq 0 -a ! -s "$out/mandoc.log"
 	cat "$out/mandoc.log"
 else
@@ -381,9 +384,25 @@ make -s install DESTDIR="$dest" PREFIX=/opt/unboil >"$out/install.log" 2>&1
 expect "make install" test $? -eq 0
 expect "installed binary finds its bundled rules" \
 	cmp -s <("$dest/opt/unboil/bin/unboil" "$seed") fixtures/seeds/001_c8e8686caa4ead35.expected.txt
-expect "installed man pages" test -f "$dest/opt/unboil/share/man/man1/unboil.1" -a -f "$dest/opt/unboil/share/man/man5/unboil-rules.5"
+expect "installed man pages" test -f "$dest/opt/unboil/share/man/man1/unboil.1" -a \
+	-f "$dest/opt/unboil/share/man/man5/unboil-rules.5" -a \
+	-f "$dest/opt/unboil/share/man/man5/unboil-model.5"
 make -s uninstall DESTDIR="$dest" PREFIX=/opt/unboil >>"$out/install.log" 2>&1
 expect "make uninstall removes everything" test -z "$(find "$dest" -type f)"
+
+# ---- the structural model --------------------------------------------------------
+# The bundled model is exactly what train/train.py makes from the corpus beside
+# the project (make model), with the bundled rules: a model nobody can rebuild
+# is not traceable.  Without the corpus, or numpy, the check is skipped.
+PYTHON=${PYTHON:-/usr/bin/python3}
+if [ -d ../shared/corpus/dev ] && "$PYTHON" -c 'import numpy' 2>/dev/null; then
+	"$PYTHON" train/train.py --unboil "$UNBOIL" --out "$out/layout.model" >"$out/train.log" 2>&1
+	expect "train.py runs" test $? -eq 0
+	expect "the bundled model is what make model writes" cmp -s patterns/layout.model "$out/layout.model"
+else
+	echo "skip: the bundled model (no ../shared/corpus or no numpy)"
+	skip=$((skip + 2))
+fi
 
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"

@@ -25,7 +25,7 @@ on_event(void *ctx, const clean_event *ev)
 static char *
 clean(const char *in, size_t n, size_t step, size_t max_line, buf *out)
 {
-	clean_opts o = { NORM_ALL, max_line, 1, 0, 1, 0 };
+	clean_opts o = { .norm = NORM_ALL, .max_line = max_line, .text = 1, .valve = 1 };
 	cleaner *c = cleaner_new(rs, &o);
 	size_t i;
 

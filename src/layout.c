@@ -1,0 +1,549 @@
+/*
+ * layout.c - the structural layer; see layout.h for the contract and
+ * unboil-model(5) for what each feature measures.  Pure arithmetic over
+ * the window's records: nothing fails after layout_new.
+ */
+#include "layout.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prose.h"
+#include "swar.h"
+
+/*
+ * The features, in the order of the vector.  A line's own: length, words
+ * and their kinds, punctuation, the flags of prose.h, the rules' verdict.
+ * Its place: body lines before it, distances to the nearest prose line and
+ * rule-dropped line on either side, the run of short lines it stands in,
+ * repetition in the document, prose density around it.  Its neighbours:
+ * the two candidates before and after it.
+ */
+#define FEATURES(X) \
+	X(bias) X(len) X(words) X(stop_ratio) X(short_ratio) X(lower_ratio) \
+	X(upper_ratio) X(digit_ratio) X(punct_ratio) X(word_len) X(terminal) \
+	X(question) X(colon_end) X(bullet) X(inner_punct) X(commas) \
+	X(separators) X(copyright) X(web) X(prose) X(content) X(edited) \
+	X(protected) X(prose_before) X(cand_before) X(position) \
+	X(prose_prev_dist) X(no_prose_prev) X(prose_next_dist) X(no_prose_next) \
+	X(drop_prev_dist) X(no_drop_prev) X(drop_next_dist) X(no_drop_next) \
+	X(short_run) X(dup_before) X(dup_after) X(prose_ahead) X(prose_behind) \
+	X(prev_drop) X(next_drop) \
+	X(p1_len) X(p1_prose) X(p1_terminal) X(p1_stop_ratio) X(p1_upper_ratio) \
+	X(p2_len) X(p2_prose) X(p2_terminal) \
+	X(n1_len) X(n1_prose) X(n1_terminal) X(n1_stop_ratio) X(n1_upper_ratio) \
+	X(n2_len) X(n2_prose) X(n2_terminal) \
+	X(len_x_stop) X(len_x_terminal) X(near_len) X(end_near)
+
+#define ENUM(n) F_##n,
+#define NAME(n) #n,
+enum { FEATURES(ENUM) NF };
+static const char *const names[] = { FEATURES(NAME) };
+const size_t LAYOUT_NFEAT_ = NF;
+
+#define DIST_CAP 64	/* distances past this many lines count as this */
+#define SEEN_SLOTS 4096	/* line hashes remembered per document */
+#define SEEN_PROBES 8
+
+/* What the features of a line need of its neighbours. */
+typedef struct near {
+	float len, prose, terminal, stop, upper;
+} near;
+
+typedef struct rec {
+	unsigned char kind, flags, verdict, prose, content, state;
+	unsigned char dup_before, blank_before, prev_drop;
+	unsigned char bp[2];	/* best previous state, per state */
+	prose_feat f;
+	uint32_t hash;
+	uint32_t nb;		/* non-blank lines before it in the document */
+	uint32_t prose_before, cand_before, run_before, behind;
+	uint32_t prose_prev, drop_prev;	/* lines back to the last prose or
+					   dropped line; 0: none */
+	near p1, p2;
+	double p, d[2];
+} rec;
+
+struct layout {
+	const model *m;
+	int valve;
+	size_t cap;
+	rec *r;			/* the window's lines */
+	size_t n;
+	size_t *cand;		/* window indices of its candidates */
+	size_t nc;
+	size_t judged;		/* candidates with a probability */
+	size_t decided;		/* candidates with a verdict */
+	double d[2];		/* Viterbi scores after the last judged one */
+	int started;		/* a candidate of this document was judged */
+	int kept;		/* a line of this document was kept */
+	/* running counts of the document */
+	uint32_t nb, prose, cands, run, last_prose, last_drop, behind_mask;
+	int has_prose, has_drop, blank, prev_drop, last_is_prose;
+	near p1, p2;
+	/* hashes of the document's lines: slot holds hash, stamp the
+	 * document it was seen in */
+	uint32_t *seen, *stamp, gen;
+	layout_feat_fn dump;
+	void *dctx;
+	double x[NF];
+};
+
+/* log(1 + k) for the counts features take it of: a table, built once for
+ * all threads, since a line needs a dozen of them. */
+#define LOG_TABLE 1024
+static double log_table[LOG_TABLE];
+static pthread_once_t log_once = PTHREAD_ONCE_INIT;
+
+static void
+build_logs(void)
+{
+	size_t k;
+
+	for (k = 0; k < LOG_TABLE; k++)
+		log_table[k] = log1p((double)k);
+}
+
+static double
+lg(uint32_t k)
+{
+	return k < LOG_TABLE ? log_table[k] : log1p((double)k);
+}
+
+int
+layout_feature(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NF; i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+layout_feature_name(size_t i)
+{
+	return i < NF ? names[i] : NULL;
+}
+
+layout *
+layout_new(const model *m, int valve, size_t cap)
+{
+	layout *l = calloc(1, sizeof(*l));
+
+	pthread_once(&log_once, build_logs);
+	if (l == NULL)
+		return NULL;
+	l->m = m;
+	l->valve = valve;
+	l->cap = cap;
+	l->r = malloc(cap * sizeof(*l->r));
+	l->cand = malloc(cap * sizeof(*l->cand));
+	l->seen = calloc(SEEN_SLOTS, sizeof(*l->seen));
+	l->stamp = calloc(SEEN_SLOTS, sizeof(*l->stamp));
+	if (l->r == NULL || l->cand == NULL || l->seen == NULL || l->stamp == NULL) {
+		layout_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void
+layout_free(layout *l)
+{
+	if (l == NULL)
+		return;
+	free(l->r);
+	free(l->cand);
+	free(l->seen);
+	free(l->stamp);
+	free(l);
+}
+
+void
+layout_set_dump(layout *l, layout_feat_fn fn, void *ctx)
+{
+	l->dump = fn;
+	l->dctx = ctx;
+}
+
+void
+layout_begin(layout *l)
+{
+	l->n = l->nc = l->judged = l->decided = 0;
+	l->started = l->kept = 0;
+	l->nb = l->prose = l->cands = l->run = l->behind_mask = 0;
+	l->has_prose = l->has_drop = l->blank = l->prev_drop = l->last_is_prose = 0;
+	memset(&l->p1, 0, sizeof(l->p1));
+	memset(&l->p2, 0, sizeof(l->p2));
+	/* A new stamp forgets the last document's lines without a memset. */
+	if (++l->gen == 0) {
+		memset(l->stamp, 0, SEEN_SLOTS * sizeof(*l->stamp));
+		l->gen = 1;
+	}
+}
+
+/* A hash of the line, eight bytes at a time; never 0. */
+static uint32_t
+line_hash(const char *t, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		h = (h ^ swar_load(u + i)) * 0xFF51AFD7ED558CCDULL;
+	for (; i < n; i++)
+		h = (h ^ u[i]) * 0x100000001B3ULL;
+	h ^= h >> 29;
+	return (uint32_t)(h >> 32) | 1;
+}
+
+/* Whether hash h was seen before in this document; remembers it.  A full
+ * neighbourhood forgets: the table is bounded, not exact. */
+static int
+seen_before(layout *l, uint32_t h)
+{
+	size_t i, k = h & (SEEN_SLOTS - 1);
+
+	for (i = 0; i < SEEN_PROBES; i++, k = (k + 1) & (SEEN_SLOTS - 1)) {
+		if (l->stamp[k] != l->gen) {
+			l->stamp[k] = l->gen;
+			l->seen[k] = h;
+			return 0;
+		}
+		if (l->seen[k] == h)
+			return 1;
+	}
+	return 0;
+}
+
+static near
+near_of(const rec *r)
+{
+	near x;
+	double w = r->f.words ? r->f.words : 1;
+
+	x.len = (float)lg(r->f.chars);
+	x.prose = r->prose;
+	x.terminal = (float)r->f.terminal;
+	x.stop = (float)(r->f.stops / w);
+	x.upper = (float)(r->f.upper / w);
+	return x;
+}
+
+static rec *
+add(layout *l, unsigned kind)
+{
+	rec *r = &l->r[l->n++];
+
+	memset(r, 0, sizeof(*r));
+	r->kind = (unsigned char)kind;
+	r->verdict = LV_PENDING;
+	return r;
+}
+
+int
+layout_push(layout *l, unsigned kind, unsigned flags, const char *t, size_t n)
+{
+	rec *r;
+
+	if (l->n == l->cap)
+		return -1;	/* the caller flushes before its window is full */
+	if (kind == LK_BLANK) {
+		add(l, kind);
+		l->blank = 1;
+		return 0;
+	}
+	r = add(l, kind);
+	r->nb = l->nb++;
+	if (kind == LK_DROP) {
+		l->last_drop = r->nb;
+		l->has_drop = 1;
+		l->prev_drop = 1;
+		l->blank = 0;
+		return 0;
+	}
+	r->flags = (unsigned char)flags;
+	prose_measure(t, n, &r->f);
+	r->prose = (unsigned char)prose_is_body(&r->f);
+	r->content = !r->prose && prose_is_content(&r->f);
+	r->hash = line_hash(t, n);
+	r->dup_before = (unsigned char)seen_before(l, r->hash);
+	r->blank_before = (unsigned char)l->blank;
+	r->prev_drop = (unsigned char)l->prev_drop;
+	r->prose_before = l->prose;
+	r->cand_before = l->cands;
+	r->run_before = l->run;
+	r->behind = (uint32_t)__builtin_popcount(l->behind_mask);
+	r->prose_prev = l->has_prose ? r->nb - l->last_prose : 0;
+	r->drop_prev = l->has_drop ? r->nb - l->last_drop : 0;
+	r->p1 = l->p1;
+	r->p2 = l->p2;
+	l->cands++;
+	if (r->prose) {
+		l->prose++;
+		l->last_prose = r->nb;
+		l->has_prose = 1;
+		l->run = 0;
+	} else
+		l->run++;
+	l->behind_mask = ((l->behind_mask << 1) | r->prose) & ((1u << LAYOUT_AHEAD) - 1);
+	l->p2 = l->p1;
+	l->p1 = near_of(r);
+	l->blank = l->prev_drop = 0;
+	l->last_is_prose = r->prose;
+	l->cand[l->nc++] = l->n - 1;
+	return 0;
+}
+
+int
+layout_last_prose(const layout *l)
+{
+	return l->last_is_prose;
+}
+
+static double
+dist(uint32_t d)
+{
+	return lg(d < DIST_CAP ? d : DIST_CAP);
+}
+
+static void
+put_near(double *x, int len, const near *v, int full)
+{
+	x[len] = v->len;
+	x[len + 1] = v->prose;
+	x[len + 2] = v->terminal;
+	if (full) {
+		x[len + 3] = v->stop;
+		x[len + 4] = v->upper;
+	}
+}
+
+/* What the candidates after window line i show, up to LAYOUT_AHEAD of
+ * them: the features that look ahead. */
+static void
+ahead(const layout *l, size_t i, const rec *r, double *x)
+{
+	uint32_t prose_next = 0, drop_next = 0, run = 0, nprose = 0;
+	int seen = 0, first = 1, open = !r->prose, dup = 0;
+	near n1 = { 0 }, n2 = { 0 };
+
+	for (i++; i < l->n && seen < LAYOUT_AHEAD; i++) {
+		const rec *q = &l->r[i];
+		if (q->kind == LK_BLANK)
+			continue;
+		if (first)
+			x[F_next_drop] = q->kind == LK_DROP;
+		first = 0;
+		if (q->kind == LK_DROP) {
+			if (drop_next == 0)
+				drop_next = q->nb - r->nb;
+			continue;
+		}
+		seen++;
+		if (q->prose && prose_next == 0)
+			prose_next = q->nb - r->nb;
+		dup |= q->hash == r->hash;
+		nprose += q->prose;
+		if (open && !q->prose)
+			run++;
+		else
+			open = 0;
+		if (seen == 1)
+			n1 = near_of(q);
+		else if (seen == 2)
+			n2 = near_of(q);
+	}
+	x[F_prose_next_dist] = prose_next ? dist(prose_next) : 0;
+	x[F_no_prose_next] = prose_next == 0;
+	x[F_drop_next_dist] = drop_next ? dist(drop_next) : 0;
+	x[F_no_drop_next] = drop_next == 0;
+	x[F_short_run] = r->prose ? 0 : lg(r->run_before + 1 + run);
+	x[F_dup_after] = dup;
+	x[F_prose_ahead] = (double)nprose / LAYOUT_AHEAD;
+	x[F_end_near] = seen < LAYOUT_AHEAD;
+	put_near(x, F_n1_len, &n1, 1);
+	put_near(x, F_n2_len, &n2, 0);
+}
+
+/* The feature vector of window line i, a candidate. */
+static void
+features(const layout *l, size_t i, double *x)
+{
+	const rec *r = &l->r[i];
+	const prose_feat *f = &r->f;
+	double w = f->words ? f->words : 1, c = f->chars ? f->chars : 1;
+
+	memset(x, 0, NF * sizeof(*x));
+	x[F_bias] = 1;
+	x[F_len] = lg(f->chars);
+	x[F_words] = lg(f->words);
+	x[F_stop_ratio] = f->stops / w;
+	x[F_short_ratio] = f->shorts / w;
+	x[F_lower_ratio] = f->lower / w;
+	x[F_upper_ratio] = f->upper / w;
+	x[F_digit_ratio] = f->digitc / c;
+	x[F_punct_ratio] = f->punct / c;
+	x[F_word_len] = f->words ? f->letters / w / 10 : 0;
+	x[F_terminal] = f->terminal;
+	x[F_question] = f->question;
+	x[F_colon_end] = f->colon_end;
+	x[F_bullet] = f->bullet;
+	x[F_inner_punct] = f->inner_punct;
+	x[F_commas] = lg(f->commas);
+	x[F_separators] = f->seps > 0;
+	x[F_copyright] = f->copyright;
+	x[F_web] = f->web;
+	x[F_prose] = r->prose;
+	x[F_content] = r->content;
+	x[F_edited] = (r->flags & LF_EDITED) != 0;
+	x[F_protected] = (r->flags & LF_PROTECTED) != 0;
+	x[F_prose_before] = lg(r->prose_before);
+	x[F_cand_before] = lg(r->cand_before);
+	x[F_position] = lg(r->nb);
+	x[F_prose_prev_dist] = r->prose_prev ? dist(r->prose_prev) : 0;
+	x[F_no_prose_prev] = r->prose_prev == 0;
+	x[F_drop_prev_dist] = r->drop_prev ? dist(r->drop_prev) : 0;
+	x[F_no_drop_prev] = r->drop_prev == 0;
+	x[F_dup_before] = r->dup_before;
+	x[F_prose_behind] = (double)r->behind / LAYOUT_AHEAD;
+	x[F_prev_drop] = r->prev_drop;
+	put_near(x, F_p1_len, &r->p1, 1);
+	put_near(x, F_p2_len, &r->p2, 0);
+	ahead(l, i, r, x);
+	x[F_len_x_stop] = x[F_len] * x[F_stop_ratio];
+	x[F_len_x_terminal] = x[F_len] * x[F_terminal];
+	x[F_near_len] = (x[F_len] + x[F_p1_len] + x[F_n1_len]) / 3;
+}
+
+/* The body probability of candidate k and one forward step of the
+ * smoother: for each state, the best score of a path ending in it. */
+static void
+judge(layout *l, size_t k)
+{
+	size_t i = l->cand[k];
+	rec *r = &l->r[i];
+	const double *w = l->m->w;
+	double z = 0, e[2], top;
+	size_t j;
+	int s;
+
+	features(l, i, l->x);
+	for (j = 0; j < NF; j++)
+		z += w[j] * l->x[j];
+	r->p = 1 / (1 + exp(-z));
+	if (l->dump != NULL)
+		l->dump(l->dctx, i, l->x, NF);
+	e[1] = log(r->p > 1e-9 ? r->p : 1e-9);
+	e[0] = log(1 - r->p > 1e-9 ? 1 - r->p : 1e-9);
+	for (s = 0; s < 2; s++) {
+		if (!l->started) {
+			r->d[s] = e[s];
+			r->bp[s] = (unsigned char)s;
+			continue;
+		}
+		double stay = l->d[s], move = l->d[1 - s] - l->m->change;
+		r->bp[s] = (unsigned char)(stay >= move ? s : 1 - s);
+		r->d[s] = (stay >= move ? stay : move) + e[s];
+	}
+	/* Only the difference matters: keep the scores near 0. */
+	top = r->d[0] > r->d[1] ? r->d[0] : r->d[1];
+	l->d[0] = r->d[0] -= top;
+	l->d[1] = r->d[1] -= top;
+	l->started = 1;
+}
+
+static unsigned char
+verdict(const layout *l, const rec *r)
+{
+	int alone = r->p >= 0.5;
+
+	if (r->flags & LF_PROTECTED)
+		return LV_PROTECTED;
+	if ((r->flags & LF_AFTER_CUT) && r->p < l->m->cut_keep)
+		return LV_CUT;
+	if (r->state)
+		return alone ? LV_BODY : LV_SMOOTHED;
+	return alone ? LV_LONE : LV_BOILER;
+}
+
+/* Gives candidates decided..upto-1 their verdicts from the best path
+ * that ends at the last judged candidate. */
+static void
+settle(layout *l, size_t upto)
+{
+	size_t k;
+	int s = l->d[1] >= l->d[0];
+
+	for (k = l->judged; k-- > l->decided;) {
+		rec *r = &l->r[l->cand[k]];
+		r->state = (unsigned char)s;
+		s = r->bp[s];
+	}
+	for (k = l->decided; k < upto; k++) {
+		rec *r = &l->r[l->cand[k]];
+		r->verdict = verdict(l, r);
+		l->kept |= LAYOUT_KEPT(r->verdict);
+	}
+	l->decided = upto;
+}
+
+size_t
+layout_decide(layout *l, int final, int force)
+{
+	int all = final || force;
+	size_t upto, k;
+
+	while (l->judged < l->nc && (all || l->nc - l->judged > LAYOUT_AHEAD))
+		judge(l, l->judged++);
+	upto = all ? l->judged : l->judged > l->m->lag ? l->judged - l->m->lag : 0;
+	if (upto > l->decided)
+		settle(l, upto);
+	if (l->valve && !l->kept && l->nc > 0) {
+		if (final) {
+			/* No body anywhere: keep what the rules kept. */
+			for (k = 0; k < l->nc; k++) {
+				rec *r = &l->r[l->cand[k]];
+				if (r->verdict == LV_BOILER || r->verdict == LV_LONE)
+					r->verdict = LV_VALVE;
+			}
+			l->kept = 1;
+		} else if (!force)
+			return l->cand[0];	/* wait: the valve may need them */
+	}
+	return l->decided < l->nc ? l->cand[l->decided] : l->n;
+}
+
+layout_verdict
+layout_verdict_of(const layout *l, size_t i, double *p)
+{
+	*p = l->r[i].kind == LK_CAND ? l->r[i].p : -1;
+	return (layout_verdict)l->r[i].verdict;
+}
+
+void
+layout_shift(layout *l, size_t n)
+{
+	size_t k = 0, j;
+
+	while (k < l->nc && l->cand[k] < n)
+		k++;
+	memmove(l->r, l->r + n, (l->n - n) * sizeof(*l->r));
+	l->n -= n;
+	for (j = k; j < l->nc; j++)
+		l->cand[j - k] = l->cand[j] - n;
+	l->nc -= k;
+	l->judged -= k;
+	l->decided -= k;
+}
+
+void
+layout_note_body(layout *l)
+{
+	l->kept = 1;
+}
