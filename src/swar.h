@@ -134,6 +134,27 @@ sse_within(__m128i v, unsigned char lo, unsigned char hi)
 
 	return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((char)(hi - lo))), t);
 }
+
+/* The same in two steps (hi - lo below 255): the move of lo to -128
+ * takes the range to the bottom of the signed bytes, where one signed
+ * compare tells it. */
+static inline __m128i
+sse_in(__m128i v, unsigned char lo, unsigned char hi)
+{
+	__m128i t = _mm_add_epi8(v, _mm_set1_epi8((char)(unsigned char)(0x80 - lo)));
+
+	return _mm_cmpgt_epi8(_mm_set1_epi8((char)(unsigned char)(0x81 + hi - lo)), t);
+}
+
+/* The sum of the sixteen bytes of v. */
+static inline size_t
+sse_sum(__m128i v)
+{
+	uint64_t sum[2];
+
+	_mm_storeu_si128((__m128i *)sum, _mm_sad_epu8(v, _mm_setzero_si128()));
+	return (size_t)(sum[0] + sum[1]);
+}
 #endif
 
 #if defined(SWAR_SSSE3)
@@ -175,6 +196,23 @@ avx_within(__m256i v, unsigned char lo, unsigned char hi)
 	__m256i t = _mm256_sub_epi8(v, _mm256_set1_epi8((char)lo));
 
 	return _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((char)(hi - lo))), t);
+}
+
+__attribute__((target("avx2"))) static inline __m256i
+avx_in(__m256i v, unsigned char lo, unsigned char hi)
+{
+	__m256i t = _mm256_add_epi8(v, _mm256_set1_epi8((char)(unsigned char)(0x80 - lo)));
+
+	return _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(unsigned char)(0x81 + hi - lo)), t);
+}
+
+__attribute__((target("avx2"))) static inline size_t
+avx_sum(__m256i v)
+{
+	uint64_t sum[4];
+
+	_mm256_storeu_si256((__m256i *)sum, _mm256_sad_epu8(v, _mm256_setzero_si256()));
+	return (size_t)(sum[0] + sum[1] + sum[2] + sum[3]);
 }
 
 __attribute__((target("avx2"))) static inline __m256i
