@@ -35,7 +35,8 @@
 	X(p2_len) X(p2_prose) X(p2_terminal) \
 	X(n1_len) X(n1_prose) X(n1_terminal) X(n1_stop_ratio) X(n1_upper_ratio) \
 	X(n2_len) X(n2_prose) X(n2_terminal) \
-	X(len_x_stop) X(len_x_terminal) X(near_len) X(end_near)
+	X(len_x_stop) X(len_x_terminal) X(near_len) X(end_near) \
+	X(prose_run) X(best_run) X(since_best) X(drops_behind)
 
 #define ENUM(n) F_##n,
 #define NAME(n) #n,
@@ -62,6 +63,10 @@ typedef struct rec {
 	uint32_t prose_before, cand_before, run_before, behind;
 	uint32_t prose_prev, drop_prev;	/* lines back to the last prose or
 					   dropped line; 0: none */
+	uint32_t run_prose;	/* prose candidates right before it */
+	uint32_t best, since_best;	/* the longest run of prose before it,
+					   and candidates since that run */
+	uint32_t drops;		/* rule-dropped among the 16 lines before */
 	near p1, p2;
 	double p, d[2];
 } rec;
@@ -81,6 +86,7 @@ struct layout {
 	int kept;		/* a line of this document was kept */
 	/* running counts of the document */
 	uint32_t nb, prose, cands, run, last_prose, last_drop, behind_mask;
+	uint32_t prun, best, best_end, drop_mask;
 	int has_prose, has_drop, blank, prev_drop, last_is_prose;
 	near p1, p2;
 	/* hashes of the document's lines: slot holds hash, stamp the
@@ -176,6 +182,7 @@ layout_begin(layout *l)
 	l->n = l->nc = l->judged = l->decided = 0;
 	l->started = l->kept = 0;
 	l->nb = l->prose = l->cands = l->run = l->behind_mask = 0;
+	l->prun = l->best = l->best_end = l->drop_mask = 0;
 	l->has_prose = l->has_drop = l->blank = l->prev_drop = l->last_is_prose = 0;
 	memset(&l->p1, 0, sizeof(l->p1));
 	memset(&l->p2, 0, sizeof(l->p2));
@@ -260,6 +267,8 @@ layout_push(layout *l, unsigned kind, unsigned flags, const char *t, size_t n)
 	}
 	r = add(l, kind);
 	r->nb = l->nb++;
+	r->drops = (uint32_t)__builtin_popcount(l->drop_mask);
+	l->drop_mask = ((l->drop_mask << 1) | (kind == LK_DROP)) & 0xFFFF;
 	if (kind == LK_DROP) {
 		l->last_drop = r->nb;
 		l->has_drop = 1;
@@ -283,7 +292,17 @@ layout_push(layout *l, unsigned kind, unsigned flags, const char *t, size_t n)
 	r->drop_prev = l->has_drop ? r->nb - l->last_drop : 0;
 	r->p1 = l->p1;
 	r->p2 = l->p2;
+	r->run_prose = l->prun;
+	r->best = l->best;
+	r->since_best = l->best > 0 ? l->cands - l->best_end : 0;
 	l->cands++;
+	/* The article body is most often the longest run of prose: what
+	 * comes long after it is furniture more often than not. */
+	l->prun = r->prose ? l->prun + 1 : 0;
+	if (r->prose && l->prun >= l->best) {
+		l->best = l->prun;
+		l->best_end = l->cands;
+	}
 	if (r->prose) {
 		l->prose++;
 		l->last_prose = r->nb;
@@ -329,8 +348,8 @@ put_near(double *x, int len, const near *v, int full)
 static void
 ahead(const layout *l, size_t i, const rec *r, double *x)
 {
-	uint32_t prose_next = 0, drop_next = 0, run = 0, nprose = 0;
-	int seen = 0, first = 1, open = !r->prose, dup = 0;
+	uint32_t prose_next = 0, drop_next = 0, run = 0, nprose = 0, prun = 0;
+	int seen = 0, first = 1, open = !r->prose, popen = r->prose, dup = 0;
 	near n1 = { 0 }, n2 = { 0 };
 
 	for (i++; i < l->n && seen < LAYOUT_AHEAD; i++) {
@@ -354,6 +373,10 @@ ahead(const layout *l, size_t i, const rec *r, double *x)
 			run++;
 		else
 			open = 0;
+		if (popen && q->prose)
+			prun++;
+		else
+			popen = 0;
 		if (seen == 1)
 			n1 = near_of(q);
 		else if (seen == 2)
@@ -367,6 +390,7 @@ ahead(const layout *l, size_t i, const rec *r, double *x)
 	x[F_dup_after] = dup;
 	x[F_prose_ahead] = (double)nprose / LAYOUT_AHEAD;
 	x[F_end_near] = seen < LAYOUT_AHEAD;
+	x[F_prose_run] = r->prose ? lg(r->run_prose + 1 + prun) : 0;
 	put_near(x, F_n1_len, &n1, 1);
 	put_near(x, F_n2_len, &n2, 0);
 }
@@ -413,6 +437,9 @@ features(const layout *l, size_t i, double *x)
 	x[F_dup_before] = r->dup_before;
 	x[F_prose_behind] = (double)r->behind / LAYOUT_AHEAD;
 	x[F_prev_drop] = r->prev_drop;
+	x[F_best_run] = lg(r->best);
+	x[F_since_best] = lg(r->since_best < 255 ? r->since_best : 255);
+	x[F_drops_behind] = r->drops / 16.0;
 	put_near(x, F_p1_len, &r->p1, 1);
 	put_near(x, F_p2_len, &r->p2, 0);
 	ahead(l, i, r, x);

@@ -44,7 +44,7 @@ def clean(unboil, pages, model):
 def tally(pages, outs, totals):
     for p, o in zip(pages, outs):
         tp, fp, fn, tn, _, _ = score.count_case(p.rec, o)
-        for key in ("all", p.lang):
+        for key in ("all", p.lang, "set:" + os.path.basename(p.setdir)):
             t = totals.setdefault(key, [0, 0, 0, 0, 0])
             for i, v in enumerate((tp, fp, fn, tn, 1)):
                 t[i] += v
@@ -75,7 +75,7 @@ def show(totals, label=""):
         print(label)
     print("%-8s%6s%8s%8s%8s%6s%6s%6s%6s" % ("lang", "pages", "prec", "recall", "f1",
                                            "tp", "fp", "fn", "tn"))
-    for key in sorted(totals, key=lambda k: (k != "all", k)):
+    for key in sorted(totals, key=lambda k: (k != "all", k.startswith("set:"), k)):
         tp, fp, fn, tn, n = totals[key]
         m = score.metrics(tp, fp, fn, tn)
         print("%-8s%6d%8.3f%8.3f%8.3f%6d%6d%6d%6d" % (key, n, m["precision"], m["recall"],
