@@ -36,7 +36,8 @@
 	X(n1_len) X(n1_prose) X(n1_terminal) X(n1_stop_ratio) X(n1_upper_ratio) \
 	X(n2_len) X(n2_prose) X(n2_terminal) \
 	X(len_x_stop) X(len_x_terminal) X(near_len) X(end_near) \
-	X(prose_run) X(best_run) X(since_best) X(drops_behind)
+	X(prose_run) X(best_run) X(since_best) X(drops_behind) \
+	X(cue_ratio) X(has_cue) X(you_ratio) X(n1_cue) X(p1_cue)
 
 #define ENUM(n) F_##n,
 #define NAME(n) #n,
@@ -50,7 +51,7 @@ const size_t LAYOUT_NFEAT_ = NF;
 
 /* What the features of a line need of its neighbours. */
 typedef struct near {
-	float len, prose, terminal, stop, upper;
+	float len, prose, terminal, stop, upper, cue;
 } near;
 
 typedef struct rec {
@@ -239,6 +240,7 @@ near_of(const rec *r)
 	x.terminal = (float)r->f.terminal;
 	x.stop = (float)(r->f.stops / w);
 	x.upper = (float)(r->f.upper / w);
+	x.cue = r->f.cues > 0;
 	return x;
 }
 
@@ -392,6 +394,7 @@ ahead(const layout *l, size_t i, const rec *r, double *x)
 	x[F_end_near] = seen < LAYOUT_AHEAD;
 	x[F_prose_run] = r->prose ? lg(r->run_prose + 1 + prun) : 0;
 	put_near(x, F_n1_len, &n1, 1);
+	x[F_n1_cue] = n1.cue;
 	put_near(x, F_n2_len, &n2, 0);
 }
 
@@ -422,6 +425,9 @@ features(const layout *l, size_t i, double *x)
 	x[F_commas] = lg(f->commas);
 	x[F_separators] = f->seps > 0;
 	x[F_copyright] = f->copyright;
+	x[F_cue_ratio] = f->cues / w;
+	x[F_has_cue] = f->cues > 0;
+	x[F_you_ratio] = f->yous / w;
 	x[F_web] = f->web;
 	x[F_prose] = r->prose;
 	x[F_content] = r->content;
@@ -441,6 +447,7 @@ features(const layout *l, size_t i, double *x)
 	x[F_since_best] = lg(r->since_best < 255 ? r->since_best : 255);
 	x[F_drops_behind] = r->drops / 16.0;
 	put_near(x, F_p1_len, &r->p1, 1);
+	x[F_p1_cue] = r->p1.cue;
 	put_near(x, F_p2_len, &r->p2, 0);
 	ahead(l, i, r, x);
 	x[F_len_x_stop] = x[F_len] * x[F_stop_ratio];

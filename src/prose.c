@@ -39,6 +39,63 @@ static const char *const stops[] = {
 };
 
 #define NSTOPS (sizeof(stops) / sizeof(stops[0]))
+
+/*
+ * Words that the furniture of web pages is made of, in the languages the
+ * filter meets most: consent and privacy, sign-up and subscription,
+ * sharing and following, comments, advertising, rights, navigation,
+ * media labels.  They are no rules: the structural model learns how much
+ * a line's share of them weighs.  A word of more than eight bytes is
+ * known by its first eight ("newslett" for newsletter, newsletters);
+ * a shorter one must match whole.  Lower case; matched in any ASCII case.
+ */
+static const char *const cues[] = {
+	/* English */
+	"cookie", "cookies", "privacy", "newslett", "subscrib", "signup",
+	"login", "logout", "register", "share", "shares", "sharing", "tweet",
+	"follow", "comment", "comments", "reply", "replies", "advertis",
+	"sponsore", "sponsor", "copyrigh", "rights", "reserved", "terms",
+	"related", "trending", "recommen", "click", "download", "menu",
+	"search", "contact", "imprint", "tags", "tagged", "category",
+	"categori", "posted", "author", "photo", "photos", "image", "video",
+	"videos", "podcast", "email", "e-mail", "print", "skip", "navigati",
+	"accept", "consent", "account", "password", "premium", "shop", "cart",
+	"checkout", "unsubscr", "notifica",
+	/* German */
+	"datensch", "impressu", "abonnier", "abo", "anmelden", "anmeldun",
+	"registri", "einlogge", "teilen", "geteilt", "kommenta", "kommenti",
+	"antworte", "werbung", "anzeige", "gesponse", "urheberr", "rechte",
+	"vorbehal", "agb", "\xc3\xa4hnliche", "empfohle", "empfehlu", "weiterle",
+	"klicken", "herunter", "suche", "startsei", "kontakt", "schlagw\xc3\xb6",
+	"kategori", "autor", "autorin", "foto", "fotos", "bild", "bilder",
+	"drucken", "akzeptie", "zustimme", "einwilli", "konto", "passwort",
+	"vergr\xc3\xb6\xc3", "benachri",
+	/* French */
+	"confiden", "abonner", "abonnez", "abonneme", "inscrire", "inscript",
+	"connexio", "partager", "commenta", "r\xc3\xa9pondre", "publicit",
+	"droits", "r\xc3\xa9serv\xc3", "mentions", "l\xc3\xa9gales", "suivez",
+	"t\xc3\xa9l\xc3\xa9" "cha", "accueil", "recherch", "cat\xc3\xa9gor", "auteur",
+	"vid\xc3\xa9o", "imprimer", "accepter",
+	/* Spanish */
+	"privacid", "suscr\xc3\xad" "b", "suscribi", "suscripc", "registra", "iniciar",
+	"comparti", "comentar", "responde", "publicid", "derechos", "reservad",
+	"s\xc3\xadguenos", "descarga", "inicio", "buscar", "relacion",
+	"categor\xc3", "v\xc3\xad" "deo", "imprimir", "aceptar",
+	/* Services */
+	"facebook", "twitter", "instagra", "youtube", "whatsapp", "telegram",
+	"linkedin", "pinteres", "tiktok", "xing", "rss",
+};
+
+/* Words that address the reader: pitches and calls to action do, news
+ * prose seldom does.  German "Sie" is left out: it is also "she". */
+static const char *const yous[] = {
+	"you", "your", "yours", "du", "dich", "dir", "dein", "deine", "deinen",
+	"deinem", "deiner", "euch", "euer", "eure", "vous", "votre", "vos",
+	"tu", "ton", "tes", "usted", "ustedes", "tus", "vosotros",
+};
+
+#define NCUES (sizeof(cues) / sizeof(cues[0]))
+#define NYOUS (sizeof(yous) / sizeof(yous[0]))
 #define TABLE_BITS 8
 #define TABLE (1 << TABLE_BITS)	/* slots in each of the two tables */
 #define STOP_MAX 8	/* no stop word is longer (in bytes) */
@@ -56,6 +113,13 @@ static const char *const stops[] = {
  * beside the rest of the program's work, which twice that did not.
  */
 static uint64_t table[2][TABLE];
+
+/* The cue words and the words for the reader the same way, a table of
+ * their own, with each slot's word list (LEX_CUE or LEX_YOU) beside it. */
+enum { LEX_CUE = 1, LEX_YOU = 2 };
+static uint64_t lex[2][TABLE];
+static unsigned char lex_of[2][TABLE];
+static uint64_t lex_mult = 0x9E3779B97F4A7C15ULL;
 static uint64_t mult = 0x9E3779B97F4A7C15ULL;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
@@ -67,9 +131,9 @@ static unsigned char kind[256];
 
 /* The slot of key in table t: two fields of one product. */
 static size_t
-slot(uint64_t key, int t)
+slot_by(uint64_t key, int t, uint64_t by)
 {
-	uint64_t p = key * mult;
+	uint64_t p = key * by;
 
 	return (size_t)(t == 0 ? p >> (64 - TABLE_BITS) : (p >> 40) & (TABLE - 1));
 }
@@ -100,21 +164,49 @@ key_of(const unsigned char *w, size_t n, size_t avail)
 	return (k | SWAR_ONES * 0x20) & keep;
 }
 
-/* Puts key in one of its slots, moving the words in its way to their
- * other ones; 0 if the moves go round in circles. */
+static size_t
+slot(uint64_t key, int t)
+{
+	return slot_by(key, t, mult);
+}
+
+/* Puts key, of word list c, in one of its slots of tab (and of class,
+ * unless NULL), moving the words in its way to their other ones; 0 if the
+ * moves go round in circles. */
 static int
-cuckoo_put(uint64_t key)
+cuckoo_put(uint64_t tab[2][TABLE], unsigned char cls[2][TABLE], uint64_t m,
+    uint64_t key, unsigned char c)
 {
 	int t = 0, moves;
 
 	for (moves = 0; moves < 64; moves++, t ^= 1) {
-		uint64_t *at = &table[t][slot(key, t)], was = *at;
-		*at = key;
+		size_t i = slot_by(key, t, m);
+		uint64_t was = tab[t][i];
+		unsigned char wc = cls != NULL ? cls[t][i] : 0;
+		tab[t][i] = key;
+		if (cls != NULL)
+			cls[t][i] = c;
 		if (was == 0 || was == key)
 			return 1;
 		key = was;
+		c = wc;
 	}
 	return 0;
+}
+
+/* Fills the cue table; 0 if the words do not fit with lex_mult. */
+static int
+fill_lex(void)
+{
+	size_t i;
+
+	for (i = 0; i < NCUES + NYOUS; i++) {
+		const char *w = i < NCUES ? cues[i] : yous[i - NCUES];
+		if (!cuckoo_put(lex, lex_of, lex_mult, key_of((const unsigned char *)w,
+		    strlen(w), 0), i < NCUES ? LEX_CUE : LEX_YOU))
+			return 0;
+	}
+	return 1;
 }
 
 static void
@@ -133,11 +225,26 @@ build_table(void)
 	}
 	kind['"'] = kind['\''] = kind['('] = kind['['] = K_OPEN;
 	for (i = 0; i < NSTOPS; i++)
-		if (!cuckoo_put(key_of((const unsigned char *)stops[i], strlen(stops[i]), 0))) {
+		if (!cuckoo_put(table, NULL, mult, key_of((const unsigned char *)stops[i],
+		    strlen(stops[i]), 0), 0)) {
 			memset(table, 0, sizeof(table));
 			mult += 2 * 0x61C8864680B583EBULL;	/* another odd multiplier */
 			i = (size_t)-1;
 		}
+	while (!fill_lex()) {
+		memset(lex, 0, sizeof(lex));
+		lex_mult += 2 * 0x61C8864680B583EBULL;
+	}
+}
+
+/* LEX_CUE, LEX_YOU or 0 for key; no branch, as stop_key(). */
+static unsigned
+lex_key(uint64_t key)
+{
+	size_t a = slot_by(key, 0, lex_mult), b = slot_by(key, 1, lex_mult);
+
+	return (unsigned)((-(lex[0][a] == key) & lex_of[0][a]) |
+	    (-(lex[1][b] == key) & lex_of[1][b]));
 }
 
 static int
@@ -397,7 +504,7 @@ short_word(const unsigned char *u, size_t n, size_t avail)
 
 /* The counts per word of a line's first words. */
 struct sample {
-	unsigned words, stops, upper, lower, shorts;
+	unsigned words, stops, upper, lower, shorts, cues, yous;
 	int inner;
 	size_t inside;	/* bytes in tokens so far */
 };
@@ -465,7 +572,8 @@ sample_token(const char *s, size_t i, size_t e, size_t n, const struct block *k,
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t a, b;
-	uint64_t in;
+	uint64_t in, key;
+	unsigned lx;
 	int sh, cs;
 
 	c->inside += e - i;
@@ -490,7 +598,11 @@ sample_token(const char *s, size_t i, size_t e, size_t n, const struct block *k,
 	c->upper += cs > 0;
 	c->lower += cs < 0;
 	c->shorts += (unsigned)sh;
-	c->stops += (unsigned)((b - a < STOP_MAX) & stop_key(key_of(u + a, b + 1 - a, n - a)));
+	key = key_of(u + a, b + 1 - a, n - a);
+	c->stops += (unsigned)((b - a < STOP_MAX) & stop_key(key));
+	lx = lex_key(key);
+	c->cues += lx & LEX_CUE;
+	c->yous += lx >> 1;
 	return ++c->words == MEASURE_WORDS;
 }
 
@@ -553,7 +665,7 @@ sample_line(const char *s, size_t n, struct sample *c)
 static void
 measure_words(const char *s, size_t n, prose_feat *f, size_t spaces)
 {
-	struct sample c = { 0, 0, 0, 0, 0, 0, 0 };
+	struct sample c = { 0 };
 	size_t e;
 	unsigned words;
 
@@ -569,7 +681,11 @@ measure_words(const char *s, size_t n, prose_feat *f, size_t spaces)
 		c.upper = c.upper * words / c.words;
 		c.lower = c.lower * words / c.words;
 		c.shorts = c.shorts * words / c.words;
+		c.cues = c.cues * words / c.words;
+		c.yous = c.yous * words / c.words;
 	}
+	f->cues = c.cues;
+	f->yous = c.yous;
 	f->words = words;
 	f->stops = c.stops;
 	f->upper = c.upper;

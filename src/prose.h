@@ -38,6 +38,8 @@ typedef struct prose_feat {
 	int colon_end;		/* ends in ":" */
 	int web;		/* holds @, http or www. */
 	int copyright;		/* holds (c) or the copyright sign */
+	unsigned cues;		/* words web-page furniture is made of */
+	unsigned yous;		/* words that address the reader */
 } prose_feat;
 
 /* The words, stops and the flags above the line in the struct; the
