@@ -69,7 +69,7 @@ typedef struct rec {
 					   and candidates since that run */
 	uint32_t drops;		/* rule-dropped among the 16 lines before */
 	near p1, p2;
-	double p, d[2];
+	double z, d[2];		/* the body log-odds, the Viterbi scores */
 } rec;
 
 struct layout {
@@ -233,13 +233,13 @@ static near
 near_of(const rec *r)
 {
 	near x;
-	double w = r->f.words ? r->f.words : 1;
+	double w = 1.0 / (r->f.words ? r->f.words : 1);
 
 	x.len = (float)lg(r->f.chars);
 	x.prose = r->prose;
 	x.terminal = (float)r->f.terminal;
-	x.stop = (float)(r->f.stops / w);
-	x.upper = (float)(r->f.upper / w);
+	x.stop = (float)(r->f.stops * w);
+	x.upper = (float)(r->f.upper * w);
 	x.cue = r->f.cues > 0;
 	return x;
 }
@@ -404,19 +404,21 @@ features(const layout *l, size_t i, double *x)
 {
 	const rec *r = &l->r[i];
 	const prose_feat *f = &r->f;
-	double w = f->words ? f->words : 1, c = f->chars ? f->chars : 1;
+	/* Ratios by one reciprocal each: a division costs as much as the
+	 * rest of a feature. */
+	double w = 1.0 / (f->words ? f->words : 1), c = 1.0 / (f->chars ? f->chars : 1);
 
 	memset(x, 0, NF * sizeof(*x));
 	x[F_bias] = 1;
 	x[F_len] = lg(f->chars);
 	x[F_words] = lg(f->words);
-	x[F_stop_ratio] = f->stops / w;
-	x[F_short_ratio] = f->shorts / w;
-	x[F_lower_ratio] = f->lower / w;
-	x[F_upper_ratio] = f->upper / w;
-	x[F_digit_ratio] = f->digitc / c;
-	x[F_punct_ratio] = f->punct / c;
-	x[F_word_len] = f->words ? f->letters / w / 10 : 0;
+	x[F_stop_ratio] = f->stops * w;
+	x[F_short_ratio] = f->shorts * w;
+	x[F_lower_ratio] = f->lower * w;
+	x[F_upper_ratio] = f->upper * w;
+	x[F_digit_ratio] = f->digitc * c;
+	x[F_punct_ratio] = f->punct * c;
+	x[F_word_len] = f->words ? f->letters * w / 10 : 0;
 	x[F_terminal] = f->terminal;
 	x[F_question] = f->question;
 	x[F_colon_end] = f->colon_end;
@@ -425,9 +427,9 @@ features(const layout *l, size_t i, double *x)
 	x[F_commas] = lg(f->commas);
 	x[F_separators] = f->seps > 0;
 	x[F_copyright] = f->copyright;
-	x[F_cue_ratio] = f->cues / w;
+	x[F_cue_ratio] = f->cues * w;
 	x[F_has_cue] = f->cues > 0;
-	x[F_you_ratio] = f->yous / w;
+	x[F_you_ratio] = f->yous * w;
 	x[F_web] = f->web;
 	x[F_prose] = r->prose;
 	x[F_content] = r->content;
@@ -470,11 +472,13 @@ judge(layout *l, size_t k)
 	features(l, i, l->x);
 	for (j = 0; j < NF; j++)
 		z += w[j] * l->x[j];
-	r->p = 1 / (1 + exp(-z));
+	r->z = z;
 	if (l->dump != NULL)
 		l->dump(l->dctx, i, l->x, NF);
-	e[1] = log(r->p > 1e-9 ? r->p : 1e-9);
-	e[0] = log(1 - r->p > 1e-9 ? 1 - r->p : 1e-9);
+	/* The states' scores log p and log(1 - p) less the same log(1 - p):
+	 * paths compare the same, and no logarithm is taken. */
+	e[1] = z;
+	e[0] = 0;
 	for (s = 0; s < 2; s++) {
 		if (!l->started) {
 			r->d[s] = e[s];
@@ -492,14 +496,21 @@ judge(layout *l, size_t k)
 	l->started = 1;
 }
 
+/* The body probability of log-odds z. */
+static double
+prob(double z)
+{
+	return 1 / (1 + exp(-z));
+}
+
 static unsigned char
 verdict(const layout *l, const rec *r)
 {
-	int alone = r->p >= 0.5;
+	int alone = r->z >= 0;
 
 	if (r->flags & LF_PROTECTED)
 		return LV_PROTECTED;
-	if ((r->flags & LF_AFTER_CUT) && r->p < l->m->cut_keep)
+	if ((r->flags & LF_AFTER_CUT) && prob(r->z) < l->m->cut_keep)
 		return LV_CUT;
 	if (r->state)
 		return alone ? LV_BODY : LV_SMOOTHED;
@@ -556,7 +567,7 @@ layout_decide(layout *l, int final, int force)
 layout_verdict
 layout_verdict_of(const layout *l, size_t i, double *p)
 {
-	*p = l->r[i].kind == LK_CAND ? l->r[i].p : -1;
+	*p = l->r[i].kind == LK_CAND ? prob(l->r[i].z) : -1;
 	return (layout_verdict)l->r[i].verdict;
 }
 
