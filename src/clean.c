@@ -317,8 +317,9 @@ flush_lines(cleaner *c, size_t n, buf *out)
 			event_at(c, w->lineno, w->what == W_CUT ? EV_CUT : EV_DROP, id, t, w->len);
 			break;
 		case W_CAND:
+			/* The probability is for the events of every line alone. */
 			if (c->ly != NULL)
-				v = layout_verdict_of(c->ly, i, &p);
+				v = layout_verdict_of(c->ly, i, c->ev_lines ? &p : NULL);
 			if (LAYOUT_KEPT(v)) {
 				if (keep_line(c, w, v, p, t, t + w->len, out) != 0)
 					return -1;

@@ -68,7 +68,8 @@ typedef struct rec {
 	uint32_t best, since_best;	/* the longest run of prose before it,
 					   and candidates since that run */
 	uint32_t drops;		/* rule-dropped among the 16 lines before */
-	near p1, p2;
+	near me;		/* its own, for the candidates around it */
+	near p1, p2;		/* of the two candidates before it */
 	double z, d[2];		/* the body log-odds, the Viterbi scores */
 } rec;
 
@@ -88,6 +89,7 @@ struct layout {
 	/* running counts of the document */
 	uint32_t nb, prose, cands, run, last_prose, last_drop, behind_mask;
 	uint32_t prun, best, best_end, drop_mask;
+	uint32_t nbehind, ndrops;	/* the bits set in the two masks */
 	int has_prose, has_drop, blank, prev_drop, last_is_prose;
 	near p1, p2;
 	/* hashes of the document's lines: slot holds hash, stamp the
@@ -184,6 +186,7 @@ layout_begin(layout *l)
 	l->started = l->kept = 0;
 	l->nb = l->prose = l->cands = l->run = l->behind_mask = 0;
 	l->prun = l->best = l->best_end = l->drop_mask = 0;
+	l->nbehind = l->ndrops = 0;
 	l->has_prose = l->has_drop = l->blank = l->prev_drop = l->last_is_prose = 0;
 	memset(&l->p1, 0, sizeof(l->p1));
 	memset(&l->p2, 0, sizeof(l->p2));
@@ -202,6 +205,11 @@ line_hash(const char *t, size_t n)
 	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
 	size_t i = 0;
 
+	/* Two words a round: the loop's own work is as much as a word's. */
+	for (; i + 16 <= n; i += 16) {
+		h = (h ^ swar_load(u + i)) * 0xFF51AFD7ED558CCDULL;
+		h = (h ^ swar_load(u + i + 8)) * 0xFF51AFD7ED558CCDULL;
+	}
 	for (; i + 8 <= n; i += 8)
 		h = (h ^ swar_load(u + i)) * 0xFF51AFD7ED558CCDULL;
 	for (; i < n; i++)
@@ -244,15 +252,27 @@ near_of(const rec *r)
 	return x;
 }
 
+/* A new record.  Not cleared: a blank line's is read for its kind and
+ * verdict alone, a dropped line's for its nb too, and layout_push sets
+ * every field of a candidate's that is read before judge() and settle()
+ * set the rest. */
 static rec *
 add(layout *l, unsigned kind)
 {
 	rec *r = &l->r[l->n++];
 
-	memset(r, 0, sizeof(*r));
 	r->kind = (unsigned char)kind;
 	r->verdict = LV_PENDING;
 	return r;
+}
+
+/* Shifts bit b into the low end of *mask, of width bits, and keeps *ones,
+ * the bits set in it, up to date: no popcount on every line. */
+static void
+shift_in(uint32_t *mask, uint32_t *ones, unsigned b, unsigned width)
+{
+	*ones += b - (*mask >> (width - 1) & 1);
+	*mask = ((*mask << 1) | b) & ((1u << width) - 1);
 }
 
 int
@@ -269,8 +289,8 @@ layout_push(layout *l, unsigned kind, unsigned flags, const char *t, size_t n)
 	}
 	r = add(l, kind);
 	r->nb = l->nb++;
-	r->drops = (uint32_t)__builtin_popcount(l->drop_mask);
-	l->drop_mask = ((l->drop_mask << 1) | (kind == LK_DROP)) & 0xFFFF;
+	r->drops = l->ndrops;
+	shift_in(&l->drop_mask, &l->ndrops, kind == LK_DROP, 16);
 	if (kind == LK_DROP) {
 		l->last_drop = r->nb;
 		l->has_drop = 1;
@@ -289,7 +309,7 @@ layout_push(layout *l, unsigned kind, unsigned flags, const char *t, size_t n)
 	r->prose_before = l->prose;
 	r->cand_before = l->cands;
 	r->run_before = l->run;
-	r->behind = (uint32_t)__builtin_popcount(l->behind_mask);
+	r->behind = l->nbehind;
 	r->prose_prev = l->has_prose ? r->nb - l->last_prose : 0;
 	r->drop_prev = l->has_drop ? r->nb - l->last_drop : 0;
 	r->p1 = l->p1;
@@ -312,9 +332,9 @@ layout_push(layout *l, unsigned kind, unsigned flags, const char *t, size_t n)
 		l->run = 0;
 	} else
 		l->run++;
-	l->behind_mask = ((l->behind_mask << 1) | r->prose) & ((1u << LAYOUT_AHEAD) - 1);
+	shift_in(&l->behind_mask, &l->nbehind, r->prose, LAYOUT_AHEAD);
 	l->p2 = l->p1;
-	l->p1 = near_of(r);
+	l->p1 = r->me = near_of(r);
 	l->blank = l->prev_drop = 0;
 	l->last_is_prose = r->prose;
 	l->cand[l->nc++] = l->n - 1;
@@ -354,6 +374,7 @@ ahead(const layout *l, size_t i, const rec *r, double *x)
 	int seen = 0, first = 1, open = !r->prose, popen = r->prose, dup = 0;
 	near n1 = { 0 }, n2 = { 0 };
 
+	x[F_next_drop] = 0;
 	for (i++; i < l->n && seen < LAYOUT_AHEAD; i++) {
 		const rec *q = &l->r[i];
 		if (q->kind == LK_BLANK)
@@ -380,9 +401,9 @@ ahead(const layout *l, size_t i, const rec *r, double *x)
 		else
 			popen = 0;
 		if (seen == 1)
-			n1 = near_of(q);
+			n1 = q->me;
 		else if (seen == 2)
-			n2 = near_of(q);
+			n2 = q->me;
 	}
 	x[F_prose_next_dist] = prose_next ? dist(prose_next) : 0;
 	x[F_no_prose_next] = prose_next == 0;
@@ -408,7 +429,7 @@ features(const layout *l, size_t i, double *x)
 	 * rest of a feature. */
 	double w = 1.0 / (f->words ? f->words : 1), c = 1.0 / (f->chars ? f->chars : 1);
 
-	memset(x, 0, NF * sizeof(*x));
+	/* Every feature is set below: no memset first. */
 	x[F_bias] = 1;
 	x[F_len] = lg(f->chars);
 	x[F_words] = lg(f->words);
@@ -470,7 +491,13 @@ judge(layout *l, size_t k)
 	int s;
 
 	features(l, i, l->x);
-	for (j = 0; j < NF; j++)
+	/* Two terms a round, added in the same order: the sum must come out
+	 * the same to the last bit, as the model was trained on it. */
+	for (j = 0; j + 2 <= NF; j += 2) {
+		z += w[j] * l->x[j];
+		z += w[j + 1] * l->x[j + 1];
+	}
+	for (; j < NF; j++)
 		z += w[j] * l->x[j];
 	r->z = z;
 	if (l->dump != NULL)
@@ -567,7 +594,8 @@ layout_decide(layout *l, int final, int force)
 layout_verdict
 layout_verdict_of(const layout *l, size_t i, double *p)
 {
-	*p = l->r[i].kind == LK_CAND ? prob(l->r[i].z) : -1;
+	if (p != NULL)
+		*p = l->r[i].kind == LK_CAND ? prob(l->r[i].z) : -1;
 	return (layout_verdict)l->r[i].verdict;
 }
 

@@ -67,8 +67,9 @@ int layout_last_prose(const layout *l);
  * is full, decide every line.  Returns how many leading lines are
  * decided and may leave the window. */
 size_t layout_decide(layout *l, int final, int force);
-/* The verdict of line i of the window and the model's body probability
- * (negative for lines the model did not judge). */
+/* The verdict of line i of the window and, unless p is NULL, the model's
+ * body probability (negative for lines the model did not judge); NULL
+ * saves an exp() a line when nothing reports it. */
 layout_verdict layout_verdict_of(const layout *l, size_t i, double *p);
 /* The first n lines have left the window. */
 void layout_shift(layout *l, size_t n);
