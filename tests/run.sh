@@ -211,6 +211,19 @@ for ex in "$ex_jsonl" "$ex_why" "$ex_tok" "$ex_cron"; do
 	case "$man_text" in *"$ex"*) ok=0 ;; *) ok=1 ;; esac
 	expect "man page shows: $ex" test $ok -eq 0
 done
+# Each "$ unboil --explain" transcript in the README prints what it shows,
+# and the man page shows the same, so neither goes stale when the model is
+# retrained.
+awk '/^    \$ unboil --explain/ { n++; f = sprintf("%s/transcript.%d", out, n);
+	sub(/^    \$ /, ""); print > (f ".cmd"); printf "" > (f ".want"); next }
+	f != "" && /^    [0-9]/ { sub(/^    /, ""); print >> (f ".want"); next } { f = "" }' \
+	out="$out" README.md
+for t in "$out"/transcript.*.cmd; do
+	(PATH="$(cd "$(dirname "$UNBOIL")" && pwd):$PATH" bash "$t") >"${t%.cmd}.got" 2>&1
+	expect "README transcript $(cat "$t") prints what it shows" cmp -s "${t%.cmd}.got" "${t%.cmd}.want"
+	case "$man_text" in *"$(tr -s ' \t\n' '   ' <"${t%.cmd}.want" | sed 's/ $//')"*) ok=0 ;; *) ok=1 ;; esac
+	expect "man page shows the transcript of $(cat "$t")" test $ok -eq 0
+done
 ex=$out/examples
 rm -rf "$ex"; mkdir -p "$ex/data/in" "$ex/var/log"
 python3 - fixtures/seeds/*[0-9a-f].txt >"$ex/corpus.jsonl" <<'PY'
@@ -391,6 +404,10 @@ make -s uninstall DESTDIR="$dest" PREFIX=/opt/unboil >>"$out/install.log" 2>&1
 expect "make uninstall removes everything" test -z "$(find "$dest" -type f)"
 
 # ---- the structural model --------------------------------------------------------
+# Every feature the layer computes is documented in unboil-model(5).
+for name in $(sed -n '/^#define FEATURES(X)/,/^$/p' src/layout.c | grep -o 'X([a-z0-9_]*)' | tr -d 'X()'); do
+	expect "unboil-model(5) documents feature $name" grep -qE "^\.It Cm (.*[ ,])?$name( |,|$)" man/unboil-model.5
+done
 # The bundled model is exactly what train/train.py makes from the corpus beside
 # the project (make model), with the bundled rules: a model nobody can rebuild
 # is not traceable.  Without the corpus, or numpy, the check is skipped.
