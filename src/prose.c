@@ -158,7 +158,7 @@ key_of(const unsigned char *w, size_t n, size_t avail)
 		k = swar_load(w);
 	else {
 		unsigned char b[8] = { 0 };
-		memcpy(b, w, n);
+		memcpy(b, w, m);
 		k = swar_load(b);
 	}
 	return (k | SWAR_ONES * 0x20) & keep;
