@@ -205,22 +205,15 @@ def audit(pages, docs):
                 st["sites"].add(p.site)
                 if rows[x][1] == "edit":
                     if snippets_gone(p.without, o, t):
-                        st["boiler"] += 1
-                        st["boiler_sites"].add(p.site)
+                        count(st, "", 0, p.site)
                     if snippets_gone(p.with_, o, t):
-                        st["body"] += 1
-                        st["body_sites"].add(p.site)
+                        count(st, "", 1, p.site)
                     continue
                 lab = p.label(o)
                 if lab is None and corpus.norm(o) != t:
                     lab = p.label(t)  # entities / mojibake repaired by unboil
                     mismatched += lab is not None
-                if lab == 0:
-                    st["boiler"] += 1
-                    st["boiler_sites"].add(p.site)
-                elif lab == 1:
-                    st["body"] += 1
-                    st["body_sites"].add(p.site)
+                count(st, "", lab, p.site)
                 st["lines"].append((p.name, p.site, rows[x][0], "own", lab, t))
             for x in after:
                 o = lines[x].decode("utf-8", "replace")
@@ -229,15 +222,18 @@ def audit(pages, docs):
                     lab = p.label(rows[x][3])
                 st["after"] += 1
                 st["sites"].add(p.site)
-                if lab == 0:
-                    st["after_boiler"] += 1
-                    st["after_boiler_sites"].add(p.site)
-                elif lab == 1:
-                    st["after_body"] += 1
-                    st["after_body_sites"].add(p.site)
+                count(st, "after_", lab, p.site)
                 st["lines"].append((p.name, p.site, rows[x][0], "after", lab, rows[x][3]))
             i = max(j, i + 1)
     return stats
+
+
+def count(st, prefix, lab, site):
+    "Counts a removed line labelled lab (0 boilerplate, 1 body, None) on site."
+    if lab is not None:
+        kind = prefix + ("boiler" if lab == 0 else "body")
+        st[kind] += 1
+        st[kind + "_sites"].add(site)
 
 
 def verdict(action, st):
