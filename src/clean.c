@@ -66,7 +66,6 @@ struct cleaner {
 	size_t nheld;
 	wline *win;		/* lines waiting for the structural layer */
 	size_t nwin;
-	size_t ncand;		/* of which W_CAND */
 	buf arena;		/* their text */
 	layout *ly;		/* the structural layer, or NULL */
 	/* document state */
@@ -220,7 +219,7 @@ cleaner_begin(cleaner *c, uint64_t doc)
 	c->valve_used = 0;
 	c->text_lines = 0;
 	c->nheld = 0;
-	c->nwin = c->ncand = 0;
+	c->nwin = 0;
 	buf_clear(&c->arena);
 	buf_clear(&c->line);
 	c->st.docs++;

@@ -43,7 +43,6 @@
 #define NAME(n) #n,
 enum { FEATURES(ENUM) NF };
 static const char *const names[] = { FEATURES(NAME) };
-const size_t LAYOUT_NFEAT_ = NF;
 
 #define DIST_CAP 64	/* distances past this many lines count as this */
 #define SEEN_SLOTS 4096	/* line hashes remembered per document */
@@ -119,6 +118,12 @@ static double
 lg(uint32_t k)
 {
 	return k < LOG_TABLE ? log_table[k] : log1p((double)k);
+}
+
+size_t
+layout_nfeat(void)
+{
+	return NF;
 }
 
 int

@@ -78,14 +78,14 @@ void layout_shift(layout *l, size_t n);
 void layout_note_body(layout *l);
 
 /* Feature vectors of the candidates, as the model sees them, for training:
- * fn gets the window index of each candidate and its LAYOUT_NFEAT
+ * fn gets the window index of each candidate and its layout_nfeat()
  * features when they are computed. */
 typedef void (*layout_feat_fn)(void *ctx, size_t i, const double *x, size_t nx);
 void layout_set_dump(layout *l, layout_feat_fn fn, void *ctx);
 
-/* Features by name: index, or -1 if unknown; and the name of index i. */
-extern const size_t LAYOUT_NFEAT_;
-#define LAYOUT_NFEAT LAYOUT_NFEAT_
+/* The number of features; a feature's index by name, or -1 if unknown;
+ * and the name of index i. */
+size_t layout_nfeat(void);
 int layout_feature(const char *name);
 const char *layout_feature_name(size_t i);
 

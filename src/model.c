@@ -174,13 +174,13 @@ model_load_text(const char *text, size_t n, const char *name,
 	ld.ctx = ctx;
 	*errors = 0;
 	if ((ld.m = calloc(1, sizeof(*ld.m))) == NULL ||
-	    (ld.m->w = calloc(LAYOUT_NFEAT, sizeof(double))) == NULL ||
-	    (ld.seen = calloc(LAYOUT_NFEAT, 1)) == NULL) {
+	    (ld.m->w = calloc(layout_nfeat(), sizeof(double))) == NULL ||
+	    (ld.seen = calloc(layout_nfeat(), 1)) == NULL) {
 		model_free(ld.m);
 		free(ld.seen);
 		return NULL;
 	}
-	ld.m->nw = LAYOUT_NFEAT;
+	ld.m->nw = layout_nfeat();
 	while (a < n) {
 		const char *nl = memchr(text + a, '\n', n - a);
 		b = nl != NULL ? (size_t)(nl - text) : n;
