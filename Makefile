@@ -31,8 +31,17 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -D_POSIX_C_SOURCE=200809L \
 	-DUNBOIL_SYSCONFDIR='"$(SYSCONFDIR)"'
 LIBS = $(PKG_LIBS) -lpthread -lm
 
-LIB_SRC = src/buf.c src/utf8.c src/decode.c src/repair.c src/norm.c src/literal.c src/aho.c src/rules.c src/prose.c src/model.c src/layout.c src/plain.c src/clean.c src/jsonl.c src/pool.c src/rulepath.c
+# The library, folder by folder in the order the bytes travel (README.md,
+# Layout); the command is src/cli.
+LIB_SRC = src/buf.c \
+	src/text/utf8.c src/text/decode.c src/text/repair.c src/text/plain.c src/text/norm.c \
+	src/rules/literal.c src/rules/aho.c src/rules/rules.c \
+	src/layout/prose.c src/layout/model.c src/layout/layout.c \
+	src/clean.c src/pool.c src/formats/jsonl.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
+CLI_SRC = src/cli/main.c src/cli/rulepath.c
+CLI_OBJ = $(CLI_SRC:.c=.o)
+HDRS = $(wildcard src/*.h src/*/*.h)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 
@@ -41,14 +50,14 @@ UNIT_BIN = $(UNIT_SRC:.c=)
 
 all: unboil
 
-src/%.o: src/%.c src/*.h
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+src/%.o: src/%.c $(HDRS)
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
 
 libunboil.a: $(LIB_OBJ)
 	$(AR) rcs $@ $(LIB_OBJ)
 
-unboil: src/main.o libunboil.a
-	$(CC) $(LDFLAGS) -o $@ src/main.o libunboil.a $(LIBS)
+unboil: $(CLI_OBJ) libunboil.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) libunboil.a $(LIBS)
 
 tests/unit/%: tests/unit/%.c tests/unit/unit.h libunboil.a
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< libunboil.a $(LIBS)
@@ -162,8 +171,8 @@ lint-man:
 	mandoc -Tlint -Wwarning man/unboil.1 man/unboil-rules.5 man/unboil-model.5
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+	clang-format -i src/*.[ch] src/*/*.[ch] tests/unit/*.c tests/unit/*.h
 
 clean:
-	rm -f unboil libunboil.a src/*.o $(UNIT_BIN) tests/tools/peakrss
+	rm -f unboil libunboil.a src/*.o src/*/*.o $(UNIT_BIN) tests/tools/peakrss
 	rm -rf tests/out fuzz/bin

@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include "clean.h"
-#include "model.h"
-#include "norm.h"
-#include "rules.h"
-#include "utf8.h"
+#include "layout/model.h"
+#include "text/norm.h"
+#include "rules/rules.h"
+#include "text/utf8.h"
 
 #ifndef FUZZ_PATTERNS
 #define FUZZ_PATTERNS "patterns"

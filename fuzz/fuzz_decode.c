@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
-#include "repair.h"
-#include "utf8.h"
+#include "text/decode.h"
+#include "text/repair.h"
+#include "text/utf8.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "norm.h"
-#include "rules.h"
-#include "utf8.h"
+#include "text/norm.h"
+#include "rules/rules.h"
+#include "text/utf8.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout.h"
-#include "norm.h"
-#include "plain.h"
-#include "prose.h"
-#include "repair.h"
-#include "utf8.h"
+#include "layout/layout.h"
+#include "text/norm.h"
+#include "text/plain.h"
+#include "layout/prose.h"
+#include "text/repair.h"
+#include "text/utf8.h"
 
 #define WINDOW_LINES 2048
 #define WINDOW_BYTES ((size_t)1 << 20)

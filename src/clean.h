@@ -24,8 +24,8 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "model.h"
-#include "rules.h"
+#include "layout/model.h"
+#include "rules/rules.h"
 
 #define CLEAN_MAX_LINE_DEFAULT ((size_t)1 << 20)
 

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jsonl.h"
+#include "formats/jsonl.h"
 
 enum { S_FREE, S_TAKEN, S_READY, S_BUSY, S_DONE };
 

@@ -18,7 +18,7 @@
 
 #include "buf.h"
 #include "clean.h"
-#include "jsonl.h"
+#include "formats/jsonl.h"
 
 typedef struct pool pool;
 

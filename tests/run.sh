@@ -405,7 +405,7 @@ expect "make uninstall removes everything" test -z "$(find "$dest" -type f)"
 
 # ---- the structural model --------------------------------------------------------
 # Every feature the layer computes is documented in unboil-model(5).
-for name in $(sed -n '/^#define FEATURES(X)/,/^$/p' src/layout.c | grep -o 'X([a-z0-9_]*)' | tr -d 'X()'); do
+for name in $(sed -n '/^#define FEATURES(X)/,/^$/p' src/layout/layout.c | grep -o 'X([a-z0-9_]*)' | tr -d 'X()'); do
 	expect "unboil-model(5) documents feature $name" grep -qE "^\.It Cm (.*[ ,])?$name( |,|$)" man/unboil-model.5
 done
 # The bundled model is exactly what train/train.py makes from the corpus beside

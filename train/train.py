@@ -72,7 +72,7 @@ def run_unboil(unboil, pages, args):
 
 
 def feature_names():
-    src = open(os.path.join(TOP, "src", "layout.c"), encoding="utf-8").read()
+    src = open(os.path.join(TOP, "src", "layout", "layout.c"), encoding="utf-8").read()
     body = src[src.index("#define FEATURES(X)"):src.index("#define ENUM")]
     import re
     return re.findall(r"X\((\w+)\)", body)

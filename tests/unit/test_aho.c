@@ -2,7 +2,7 @@
  * overlap with others, and none that does not. */
 #include <stdlib.h>
 
-#include "aho.h"
+#include "rules/aho.h"
 #include "unit.h"
 
 /* The tags found in text as a string of tag digits, "" for none. */

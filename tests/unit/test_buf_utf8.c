@@ -3,7 +3,7 @@
 
 #include "buf.h"
 #include "unit.h"
-#include "utf8.h"
+#include "text/utf8.h"
 
 static void
 test_buf(void)

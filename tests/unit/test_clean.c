@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "clean.h"
-#include "norm.h"
+#include "text/norm.h"
 #include "unit.h"
 
 static rules *rs;

@@ -3,8 +3,8 @@
  * the valve, a cut, a keep rule, a full window). */
 #include <stdlib.h>
 
-#include "layout.h"
-#include "model.h"
+#include "layout/layout.h"
+#include "layout/model.h"
 #include "unit.h"
 
 static char diags[2048];

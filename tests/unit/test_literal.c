@@ -3,7 +3,7 @@
 #include <pcre2.h>
 #include <stdlib.h>
 
-#include "literal.h"
+#include "rules/literal.h"
 #include "unit.h"
 
 /* The strings fn finds in pat as "a|b|c", or "-" for none. */

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <utf8proc.h>
 
-#include "norm.h"
+#include "text/norm.h"
 #include "swar.h"
-#include "utf8.h"
+#include "text/utf8.h"
 #include "unit.h"
 
 static norm_ctx *nc;

@@ -2,12 +2,12 @@
  * a plain line is one that repair and normalisation leave alone. */
 #include <stdlib.h>
 
-#include "norm.h"
-#include "plain.h"
-#include "repair.h"
+#include "text/norm.h"
+#include "text/plain.h"
+#include "text/repair.h"
 #include "swar.h"
 #include "unit.h"
-#include "utf8.h"
+#include "text/utf8.h"
 
 /* The definition in plain.h, one character at a time, written apart from
  * plain.c. */

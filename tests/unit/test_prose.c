@@ -11,7 +11,7 @@
  */
 #include <stdlib.h>
 
-#include "prose.h"
+#include "layout/prose.h"
 #include "unit.h"
 
 /* Lines written out; well-formed UTF-8, as prose_measure() expects. */

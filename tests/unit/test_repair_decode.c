@@ -1,9 +1,9 @@
 /* Unit tests for repair.c and decode.c. */
 #include <stdlib.h>
 
-#include "decode.h"
-#include "plain.h"
-#include "repair.h"
+#include "text/decode.h"
+#include "text/plain.h"
+#include "text/repair.h"
 #include "unit.h"
 
 static repair_ctx *rc;

@@ -1,7 +1,7 @@
 /* Unit tests for rules.c. */
 #include <stdlib.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 #include "unit.h"
 
 static char diag_log[4096];

@@ -12,7 +12,7 @@
  * bit into the next block.  Where the machine has AVX2 (chosen at run
  * time), the same tests take 32 bytes at a time first.
  */
-#include "plain.h"
+#include "text/plain.h"
 
 #include <stdint.h>
 #include <string.h>

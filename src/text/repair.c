@@ -3,14 +3,14 @@
  * changed and what is left alone.  Input is well-formed UTF-8 and so is
  * all output; nothing here fails but allocation.
  */
-#include "repair.h"
+#include "text/repair.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "swar.h"
-#include "utf8.h"
+#include "text/utf8.h"
 
 struct repair_ctx {
 	unsigned flags;

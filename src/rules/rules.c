@@ -4,7 +4,7 @@
  */
 #define _GNU_SOURCE	/* memmem */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "rules.h"
+#include "rules/rules.h"
 
 #include <errno.h>
 #include <pcre2.h>
@@ -13,11 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "aho.h"
-#include "literal.h"
-#include "norm.h"
+#include "rules/aho.h"
+#include "rules/literal.h"
+#include "text/norm.h"
 #include "swar.h"
-#include "utf8.h"
+#include "text/utf8.h"
 
 #define MATCH_LIMIT 1000000	/* backtracking steps per match */
 #define DEPTH_LIMIT 10000	/* nested backtracking frames */

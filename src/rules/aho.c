@@ -22,7 +22,7 @@
  * and only from there is the table, then built as a trie without fail
  * edges, walked.
  */
-#include "aho.h"
+#include "rules/aho.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +31,7 @@
 #define HAVE_SKIP 1
 #endif
 
-#include "literal.h"
+#include "rules/literal.h"
 #include "swar.h"
 
 #define BUCKETS 8	/* the bits of a byte */

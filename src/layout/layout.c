@@ -3,14 +3,14 @@
  * unboil-model(5) for what each feature measures.  Pure arithmetic over
  * the window's records: nothing fails after layout_new.
  */
-#include "layout.h"
+#include "layout/layout.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "prose.h"
+#include "layout/prose.h"
 #include "swar.h"
 
 /*

@@ -3,7 +3,7 @@
  * json-c cannot read exactly (syntax, invalid UTF-8, nesting deeper than
  * JSONL_DEPTH, an integer beyond 64 bits) is reported, never altered.
  */
-#include "jsonl.h"
+#include "formats/jsonl.h"
 
 #include <json-c/json.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * prose.c - line features; see prose.h.  Input is well-formed, normalised
  * UTF-8; nothing here can fail.
  */
-#include "prose.h"
+#include "layout/prose.h"
 
 #include <pthread.h>
 #include <stdint.h>

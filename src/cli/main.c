@@ -24,15 +24,15 @@
 
 #include "buf.h"
 #include "clean.h"
-#include "decode.h"
-#include "jsonl.h"
-#include "layout.h"
-#include "model.h"
+#include "text/decode.h"
+#include "formats/jsonl.h"
+#include "layout/layout.h"
+#include "layout/model.h"
 #include "pool.h"
-#include "norm.h"
-#include "repair.h"
-#include "rulepath.h"
-#include "rules.h"
+#include "text/norm.h"
+#include "text/repair.h"
+#include "cli/rulepath.h"
+#include "rules/rules.h"
 
 #ifndef UNBOIL_VERSION
 #define UNBOIL_VERSION "0.1.0"

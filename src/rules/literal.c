@@ -4,7 +4,7 @@
  * understand a construct ends in "no literals", which only costs speed.
  */
 #define _GNU_SOURCE	/* memmem */
-#include "literal.h"
+#include "rules/literal.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
-#include "utf8.h"
+#include "text/utf8.h"
 
 #define MIN_LITERAL 2	/* shorter: only an uncommon byte pays */
 #define CLASS_MAX 8	/* a class of more characters is no clue */

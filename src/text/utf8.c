@@ -2,7 +2,7 @@
  * utf8.c - UTF-8 validation and repair.  The invalid-byte policy is stated
  * in utf8.h and implemented in utf8_repair() below.
  */
-#include "utf8.h"
+#include "text/utf8.h"
 
 #include "swar.h"
 

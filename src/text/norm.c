@@ -6,7 +6,7 @@
  * out-of-memory can happen on valid input) leave the line un-composed
  * rather than losing it.
  */
-#include "norm.h"
+#include "text/norm.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -16,9 +16,9 @@
 #include <emmintrin.h>
 #endif
 
-#include "plain.h"
+#include "text/plain.h"
 #include "swar.h"
-#include "utf8.h"
+#include "text/utf8.h"
 
 struct norm_ctx {
 	unsigned flags;

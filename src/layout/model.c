@@ -4,7 +4,7 @@
  * "unboil-model 1" first, then settings ("lag N", "change X",
  * "cut-keep P") and one "weight NAME VALUE" per feature.
  */
-#include "model.h"
+#include "layout/model.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "layout.h"
+#include "layout/layout.h"
 
 typedef struct loader {
 	model *m;

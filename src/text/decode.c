@@ -2,8 +2,8 @@
  * decode.c - streaming conversion to UTF-8; see decode.h for the contract
  * and the bad-input policy.
  */
-#include "decode.h"
-#include "utf8.h"
+#include "text/decode.h"
+#include "text/utf8.h"
 
 #include <errno.h>
 #include <iconv.h>

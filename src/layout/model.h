@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 #define MODEL_VERSION 1
 #define MODEL_LAG_MAX 64

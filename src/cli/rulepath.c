@@ -3,7 +3,7 @@
  * unreadable directory is reported and skipped; entries that are not
  * regular files (or links to them) are passed over.
  */
-#include "rulepath.h"
+#include "cli/rulepath.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "layout/model.h"
 
 #define LAYOUT_AHEAD 8	/* candidates ahead that features look at */
 
