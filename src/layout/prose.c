@@ -901,7 +901,7 @@ tally_sse2(const unsigned char *p, size_t len, const unsigned char *u, size_t n,
 		}
 		if (k < RUN && i < len) {
 			v = sse_load(p + len - 16);
-			sse_count(_mm_and_si128(v, sse_load(ramp + 16 + len - i)), &a);
+			sse_count(_mm_and_si128(v, sse_load(ramp + 16 + (len - i))), &a);
 			any |= marks[k++] = sse_rare(v, &w) >> (16 - (len - i));
 			i = len;
 		}
@@ -986,7 +986,7 @@ tally_avx2(const unsigned char *p, size_t len, const unsigned char *u, size_t n,
 		}
 		if (k < RUN && i < len) {
 			v = avx_load(p + len - 32);
-			avx_count(_mm256_and_si256(v, avx_load(ramp + len - i)), &a);
+			avx_count(_mm256_and_si256(v, avx_load(ramp + (len - i))), &a);
 			any |= marks[k++] = avx_rare(v, &w) >> (32 - (len - i));
 			i = len;
 		}
