@@ -1,20 +1,25 @@
 /*
- * fuzz_clean.c - libFuzzer target for the cleaner.
+ * fuzz_clean.c - libFuzzer target for the stream and the cleaner.
  *
  * The first two bytes choose the options (normalisation flags, structural
- * layer, valve, a small line cap, NUL-separated documents) and a piece size;
- * the rest is the input, cleaned with the bundled rule sets.  Oracles: no
- * crash or sanitizer report, output that is well-formed UTF-8, and the same
- * output whether the input is fed at once or in pieces.
+ * layer, valve, a small line cap, one or two threads, NUL-separated
+ * documents) and a read size; the rest is the input, which a stream
+ * (stream.h) cleans with the bundled rule sets, exactly as the command
+ * does: framing, decoding, the pool and the writes are the stream's, not
+ * a copy of them here.  Oracles: no crash or sanitizer report, output
+ * that is well-formed UTF-8, and the same output whether the input is
+ * read whole on one thread or a few bytes at a time on the chosen ones.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clean.h"
 #include "layout/model.h"
-#include "text/norm.h"
 #include "rules/rules.h"
+#include "stream.h"
+#include "text/norm.h"
 #include "text/utf8.h"
 
 #ifndef FUZZ_PATTERNS
@@ -45,64 +50,64 @@ load_rules(void)
 		abort();	/* and the bundled model */
 }
 
-/* Cleans in[0..n) in pieces of step bytes; with -z splits on NUL. */
+/* Cleans in[0..n) with a stream of options so into out: the input and
+ * the output are temporary files, as the stream reads and writes
+ * descriptors. */
 static void
-run(const clean_opts *o, int nul, const unsigned char *in, size_t n,
-    size_t step, buf *out)
+run(const stream_opts *so, const unsigned char *in, size_t n, buf *out)
 {
-	cleaner *c = cleaner_new(rs, o);
-	size_t i = 0, k;
-	uint64_t doc = 1;
+	FILE *fi = tmpfile(), *fo = tmpfile();
+	stream_cb cb = { NULL, NULL, NULL, NULL, NULL };
+	char chunk[4096];
+	stream *s;
+	ssize_t k;
+	int err;
 
-	if (c == NULL)
+	if (fi == NULL || fo == NULL || fwrite(in, 1, n, fi) != n || fflush(fi) != 0 ||
+	    lseek(fileno(fi), 0, SEEK_SET) != 0)
 		abort();
-	cleaner_begin(c, doc);
-	while (i < n) {
-		k = n - i < step ? n - i : step;
-		const unsigned char *z = nul ? memchr(in + i, 0, k) : NULL;
-		if (z != NULL)
-			k = (size_t)(z - (in + i));
-		if (cleaner_feed(c, (const char *)in + i, k, out) != 0)
+	if ((s = stream_new(rs, so, &cb, fileno(fo), &err)) == NULL)
+		abort();
+	if (stream_input(s, fileno(fi), "fuzz") != STREAM_OK || stream_finish(s) != STREAM_OK)
+		abort();
+	stream_free(s);
+	if (lseek(fileno(fo), 0, SEEK_SET) != 0)
+		abort();
+	while ((k = read(fileno(fo), chunk, sizeof(chunk))) > 0)
+		if (buf_append(out, chunk, (size_t)k) != 0)
 			abort();
-		i += k;
-		if (z != NULL) {
-			cleaner_end(c, out);
-			buf_putc(out, '\0');
-			cleaner_begin(c, ++doc);
-			i++;
-		}
-	}
-	cleaner_end(c, out);
-	cleaner_free(c);
+	fclose(fi);
+	fclose(fo);
 }
 
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	clean_opts o;
+	stream_opts so;
 	buf a = { 0 }, b = { 0 };
-	size_t step, i;
-	int nul;
+	size_t i;
 
 	if (rs == NULL)
 		load_rules();
 	if (size < 2)
 		return 0;
-	memset(&o, 0, sizeof(o));
-	o.norm = data[0] & NORM_ALL;
-	o.layout = (data[0] >> 4) & 1;
-	o.model = mod;
-	o.valve = (data[0] >> 5) & 1;
-	o.max_line = (data[0] >> 6) & 1 ? 64 : 0;
-	o.text = 1;
-	nul = (data[1] >> 7) & 1;
-	step = (size_t)(data[1] & 0x7F) + 1;
-	run(&o, nul, data + 2, size - 2, size, &a);
-	run(&o, nul, data + 2, size - 2, step, &b);
+	memset(&so, 0, sizeof(so));
+	so.co.norm = data[0] & NORM_ALL;
+	so.co.layout = (data[0] >> 4) & 1;
+	so.co.model = mod;
+	so.co.valve = (data[0] >> 5) & 1;
+	so.co.max_line = (data[0] >> 6) & 1 ? 64 : 0;
+	so.co.text = 1;
+	so.nul = (data[1] >> 7) & 1;
+	so.jobs = 1;
+	run(&so, data + 2, size - 2, &a);
+	so.jobs = 1 + ((data[0] >> 7) & 1);
+	so.read_size = (size_t)(data[1] & 0x7F) + 1;
+	run(&so, data + 2, size - 2, &b);
 	if (a.len != b.len || (a.len > 0 && memcmp(a.data, b.data, a.len) != 0))
-		abort();	/* output depends on how input was cut */
+		abort();	/* output depends on how input was read */
 	for (i = 0; i < a.len; i++)
-		if (a.data[i] == '\0' && !nul)
+		if (a.data[i] == '\0' && !so.nul)
 			abort();	/* a NUL byte got through */
 	if (utf8_valid_prefix(a.data, a.len) != a.len)
 		abort();	/* output is not UTF-8 */

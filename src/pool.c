@@ -15,16 +15,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "formats/jsonl.h"
-
 enum { S_FREE, S_TAKEN, S_READY, S_BUSY, S_DONE };
 
 #define POOL_KEEP ((size_t)64 * 1024)	/* buffer bytes a free slot may keep */
 
 typedef struct worker {
 	pool *p;
-	cleaner *c;
-	jsonl *j;		/* JSON Lines, or NULL */
+	void *st;		/* the job's state */
 	pthread_t t;
 	int started;
 } worker;
@@ -47,9 +44,8 @@ struct pool {
 	worker *w;
 	int nw;
 	int quit;
-	clean_event_fn fn;
-	int lines;		/* fn wants the events of every line */
-	int text;		/* clean_opts.text: write the records */
+	pool_job_fn job;
+	pool_unmake_fn unmake;
 };
 
 /*
@@ -86,31 +82,6 @@ pool_doc(const pool_slot *s, size_t *n)
 	return s->text != NULL ? s->text : s->in.data ? s->in.data : "";
 }
 
-/* Cleans slot s with c (and j, for JSON Lines) on the calling thread. */
-static void
-clean_slot(pool *p, cleaner *c, jsonl *j, pool_slot *s)
-{
-	size_t n;
-	const char *doc = pool_doc(s, &n);
-	int rc;
-
-	cleaner_set_events(c, p->fn, s->ctx, p->lines);
-	if (j != NULL) {
-		const char *why;
-		rc = jsonl_clean(j, c, s->doc, doc, n, p->text ? &s->out : NULL, &why);
-		s->status = rc;
-		if (rc == JSONL_BAD || rc == JSONL_NOFIELD)
-			snprintf(s->why, sizeof(s->why), "%s", why);
-		rc = rc < 0 ? -1 : 0;
-	} else {
-		cleaner_begin(c, s->doc);
-		rc = cleaner_feed(c, doc, n, &s->out);
-		if (rc == 0)
-			rc = cleaner_end(c, &s->out);
-	}
-	s->failed = rc != 0;
-}
-
 /* Marks s, cleaned, done; with the lock held. */
 static void
 finish(pool *p, pool_slot *s)
@@ -141,7 +112,7 @@ work(void *arg)
 		s = &p->slots[p->work_at++ % (size_t)p->nslots];
 		s->state = S_BUSY;
 		pthread_mutex_unlock(&p->mu);
-		clean_slot(p, w->c, w->j, s);
+		s->failed = p->job(w->st, s) != 0;
 		pthread_mutex_lock(&p->mu);
 		finish(p, s);
 	}
@@ -150,7 +121,7 @@ work(void *arg)
 }
 
 int
-pool_help(pool *p, cleaner *c, jsonl *j)
+pool_help(pool *p, void *st)
 {
 	pool_slot *s = NULL;
 
@@ -163,7 +134,7 @@ pool_help(pool *p, cleaner *c, jsonl *j)
 	pthread_mutex_unlock(&p->mu);
 	if (s == NULL)
 		return 0;
-	clean_slot(p, c, j, s);
+	s->failed = p->job(st, s) != 0;
 	pthread_mutex_lock(&p->mu);
 	finish(p, s);
 	pthread_mutex_unlock(&p->mu);
@@ -171,8 +142,8 @@ pool_help(pool *p, cleaner *c, jsonl *j)
 }
 
 pool *
-pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
-    clean_event_fn fn, int lines, const char *field)
+pool_new(int nthreads, int nslots, pool_job_fn job, pool_make_fn make,
+    pool_unmake_fn unmake, void *arg)
 {
 	pool *p = calloc(1, sizeof(*p));
 	int i;
@@ -182,9 +153,8 @@ pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
 	if (nslots < nthreads)
 		nslots = nthreads;
 	p->nslots = nslots;
-	p->fn = fn;
-	p->lines = lines;
-	p->text = o->text;
+	p->job = job;
+	p->unmake = unmake;
 	p->slots = calloc((size_t)nslots, sizeof(*p->slots));
 	p->w = calloc((size_t)nthreads, sizeof(*p->w));
 	pthread_mutex_init(&p->mu, NULL);
@@ -196,12 +166,10 @@ pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
 	}
 	for (i = 0; i < nthreads; i++) {
 		p->w[i].p = p;
-		if ((p->w[i].c = cleaner_new(rs, o)) == NULL)
+		if ((p->w[i].st = make(arg)) == NULL)
 			break;
-		if ((field != NULL && (p->w[i].j = jsonl_new(field)) == NULL) ||
-		    pthread_create(&p->w[i].t, NULL, work, &p->w[i]) != 0) {
-			cleaner_free(p->w[i].c);
-			jsonl_free(p->w[i].j);
+		if (pthread_create(&p->w[i].t, NULL, work, &p->w[i]) != 0) {
+			unmake(p->w[i].st);
 			break;
 		}
 		p->w[i].started = 1;
@@ -227,8 +195,7 @@ pool_free(pool *p)
 	pthread_mutex_unlock(&p->mu);
 	for (i = 0; p->w != NULL && i < p->nw; i++) {
 		pthread_join(p->w[i].t, NULL);
-		cleaner_free(p->w[i].c);
-		jsonl_free(p->w[i].j);
+		p->unmake(p->w[i].st);
 	}
 	for (i = 0; p->slots != NULL && i < p->nslots; i++) {
 		buf_free(&p->slots[i].in);
@@ -327,15 +294,14 @@ pool_give(pool *p, pool_slot *s)
 	s->state = S_FREE;
 }
 
-void
-pool_stats(const pool *p, clean_stats *sum, uint64_t *hits, size_t nrules)
+int
+pool_workers(const pool *p)
 {
-	int i;
-	size_t k;
+	return p->nw;
+}
 
-	for (i = 0; i < p->nw; i++) {
-		clean_stats_add(sum, cleaner_stats(p->w[i].c));
-		for (k = 0; k < nrules; k++)
-			hits[k] += rules_matcher_hits(cleaner_matcher(p->w[i].c), k);
-	}
+void *
+pool_state(const pool *p, int i)
+{
+	return p->w[i].st;
 }

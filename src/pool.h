@@ -8,8 +8,11 @@
  * order it took them (pool_collect), writes their output and gives them
  * back (pool_give).  At most nslots documents are in flight, so memory is
  * bounded by nslots times the largest document the caller puts in a slot.
- * The pool never prints: events go to the callback given to pool_new, with
- * the slot's ctx, from the worker threads.
+ *
+ * The pool knows nothing of what a document is or how it is cleaned: the
+ * job given to pool_new does that, with a state of its own per worker
+ * (a cleaner, a record parser), on the worker threads or on the caller's.
+ * It never prints.
  */
 #ifndef UNBOIL_POOL_H
 #define UNBOIL_POOL_H
@@ -17,8 +20,6 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "clean.h"
-#include "formats/jsonl.h"
 
 typedef struct pool pool;
 
@@ -30,24 +31,32 @@ typedef struct pool_slot {
 	size_t len;
 	void *hold;		/* the caller's: what holds those bytes */
 	buf out;		/* the cleaned text, filled by a worker */
-	buf aux;		/* more output of the event callback's, if any */
+	buf aux;		/* a second output of the job's, if any */
 	uint64_t doc;		/* document number */
-	void *ctx;		/* passed to the event callback */
-	int failed;		/* out of memory while cleaning */
-	int status;		/* JSON Lines: a jsonl_status */
-	char why[160];		/* and for a bad record, what is wrong */
+	void *ctx;		/* the caller's, for the job */
+	int failed;		/* the job ran out of memory */
+	int status;		/* what the job says of the document, in the
+				   job's own terms */
+	char why[160];		/* and, where that is trouble, what */
 	/* the rest is the pool's */
 	_Atomic int state;	/* written under the pool's lock */
 } pool_slot;
 
-/* nthreads workers sharing rs, nslots slots (at least nthreads); lines
- * is passed to cleaner_set_events() for each worker's cleaner.  With a
- * field (not NULL), a slot holds one JSON Lines record whose field is
- * cleaned (jsonl.h); a bad record leaves the output empty and says why.
- * NULL if out of memory or threads cannot be made. */
-pool *pool_new(const rules *rs, const clean_opts *o, int nthreads, int nslots,
-    clean_event_fn fn, int lines, const char *field);
-/* Joins the workers and frees everything; all slots must be given back. */
+/* A job: cleans slot s's document with a worker's state st, filling its
+ * out (and aux, status, why as it likes).  0, or -1 if out of memory. */
+typedef int (*pool_job_fn)(void *st, pool_slot *s);
+/* Makes one worker's state from arg (NULL if out of memory); and frees
+ * one. */
+typedef void *(*pool_make_fn)(void *arg);
+typedef void (*pool_unmake_fn)(void *st);
+
+/* nthreads workers, each with a state make(arg) makes, running job on
+ * nslots slots (at least nthreads).  NULL if out of memory or threads
+ * cannot be made. */
+pool *pool_new(int nthreads, int nslots, pool_job_fn job, pool_make_fn make,
+    pool_unmake_fn unmake, void *arg);
+/* Joins the workers, frees their states and everything else; slots still
+ * in flight are dropped. */
 void pool_free(pool *p);
 
 /* The next slot in input order, which must have been given back: the
@@ -58,11 +67,10 @@ void pool_submit(pool *p, pool_slot *s);
  * in flight.  With wait 0, NULL also if the oldest is not done yet. */
 pool_slot *pool_collect(pool *p, int wait);
 void pool_give(pool *p, pool_slot *s);
-/* Cleans the oldest submitted slot no worker has begun on the calling
- * thread, with its cleaner c (and j for JSON Lines; c's event callback is
- * left set to the slot's), so that the caller works instead of waiting.
- * Returns 1, or 0 if there was no such slot. */
-int pool_help(pool *p, cleaner *c, jsonl *j);
+/* Runs the job on the oldest submitted slot no worker has begun, on the
+ * calling thread with its own state st, so that the caller works instead
+ * of waiting.  Returns 1, or 0 if there was no such slot. */
+int pool_help(pool *p, void *st);
 /* A slot's document, in text or in in, and its length in *n. */
 const char *pool_doc(const pool_slot *s, size_t *n);
 /* Marks a taken slot done without cleaning it (the caller cleaned that
@@ -70,8 +78,9 @@ const char *pool_doc(const pool_slot *s, size_t *n);
  * slot taken before it must have been collected. */
 void pool_skip(pool *p, pool_slot *s);
 
-/* Sums of all workers' statistics and rule hits (hits has one entry per
- * rule, added to). */
-void pool_stats(const pool *p, clean_stats *sum, uint64_t *hits, size_t nrules);
+/* The number of workers, and worker i's state (for its statistics, once
+ * every slot is collected). */
+int pool_workers(const pool *p);
+void *pool_state(const pool *p, int i);
 
 #endif

@@ -24,15 +24,15 @@
 
 #include "buf.h"
 #include "clean.h"
-#include "text/decode.h"
+#include "cli/rulepath.h"
 #include "formats/jsonl.h"
 #include "layout/layout.h"
 #include "layout/model.h"
-#include "pool.h"
+#include "rules/rules.h"
+#include "stream.h"
+#include "text/decode.h"
 #include "text/norm.h"
 #include "text/repair.h"
-#include "cli/rulepath.h"
-#include "rules/rules.h"
 
 #ifndef UNBOIL_VERSION
 #define UNBOIL_VERSION "0.1.0"
@@ -41,21 +41,8 @@
 #define UNBOIL_DATADIR "/usr/local/share/unboil"
 #endif
 
-#define FLUSH_AT (64 * 1024)
-#define READ_SIZE_DEFAULT (128 * 1024)
-/* -j: a document bigger than this is cleaned streaming, not in a slot. */
-#define SLOT_MAX ((size_t)1 << 20)
-#define CHUNK_BYTES ((size_t)4 << 20)	/* -j: most bytes of input chunks */
-#define PEND_MAX 16	/* -j: documents written from their slots at once */
-/* -j: documents per worker that may wait in slots, and the input bytes all
- * slots may hold together.  Many small slots let a worker go on while the
- * reader sleeps, and the reader wake for many finished documents at once;
- * the byte bound keeps memory small when documents are big. */
-#define SLOTS_PER_JOB 8
-#define INFLIGHT_MAX ((size_t)2 << 20)
 
 enum { EXIT_PARTIAL = 1, EXIT_TROUBLE = 2 };
-
 typedef struct options options;
 struct options {
 	const char **rule_files;
@@ -74,7 +61,7 @@ struct options {
 	int jobs;		/* -j; 0 until chosen */
 	int jsonl;		/* --jsonl: records, one per line */
 	const char *field;	/* --field: the member cleaned */
-	int bad_records;	/* --bad-records: BAD_* */
+	int bad_records;	/* --bad-records: STREAM_BAD_* */
 	const char *rejects;	/* --rejects: the audit trail's file */
 	int list_rules;		/* --list-rules */
 	const char *model;	/* --model: the structural model's file */
@@ -82,71 +69,6 @@ struct options {
 	int progress;		/* --progress 1, --no-progress 0, -1 auto */
 	clean_opts co;
 };
-
-enum { BAD_PASS, BAD_SKIP, BAD_STOP };
-
-/* State of one run, shared with the event callback. */
-/* Where a document's events go: its output buffer (for --explain), its
- * input's name (for messages) and its exit status. */
-typedef struct sink {
-	const struct options *opt;
-	buf *out;
-	buf *rej;		/* --rejects: the document's removed lines */
-	const char *fname;
-	int status;
-	int streamed;		/* -j: cleaned on the main thread instead */
-	uint64_t line;		/* --jsonl: the record's line in its input */
-} sink;
-
-typedef struct run {
-	const options *opt;
-	const char *fname;	/* the input being read, for messages */
-	buf out;		/* output waiting to be written */
-	buf conv;		/* input converted to UTF-8 */
-	int status;
-	uint64_t doc;
-	int out_fd;		/* standard output, or an in-place temporary */
-	int out_err;		/* in place: the errno of a failed write */
-	int open_doc;		/* a document has begun and not ended */
-	decoder *from;		/* -f: the decoder for every input */
-	decoder *utf16[2];	/* little and big endian, made on first use */
-	decoder *dec;		/* the decoder for this input, or NULL */
-	sink main_sink;		/* events of documents cleaned on this thread */
-	pool *pool;		/* -j: the workers, or NULL */
-	pool_slot *slot;	/* -j: the document being read */
-	sink *sinks;		/* -j: one per slot */
-	cleaner *c;		/* this thread's cleaner */
-	int streaming;		/* -j: a document too big for a slot streams here */
-	int nslots;
-	uint64_t ntaken, ncollected;	/* -j: slots so far */
-	size_t inflight;	/* -j: input bytes in submitted slots */
-	jsonl *j;		/* --jsonl: this thread's record reader */
-	buf rec;		/* --jsonl: the record being read on this thread */
-	FILE *rej_f;		/* --rejects */
-	buf rej;		/* --rejects: lines waiting to be written there */
-	uint64_t recno;		/* --jsonl: line number in this input */
-	int progress;		/* draw the progress line */
-	uint64_t bytes_read, total;	/* total: 0 if unknown */
-	double t0, drawn;	/* start, last drawing (seconds) */
-	/* Input is read into chunks.  With -j, a document that lies whole in
-	 * one is cleaned from there instead of being copied into its slot,
-	 * and the chunk is not read into again until every such document has
-	 * been written. */
-	struct chunk {
-		char *data;
-		int refs;	/* documents in flight that point into it */
-	} *chunks;
-	int nchunks, maxchunks;
-	struct chunk *feeding;	/* the chunk being fed, or NULL */
-	/* -j: collected documents whose output is written from their slots,
-	 * with one writev, ahead of what out holds (out is empty whenever
-	 * one is added): these slots are given back once written. */
-	pool_slot *pend[PEND_MAX];
-	int npend;
-	size_t pend_bytes;
-} run;
-
-typedef struct chunk chunk;
 
 static const char *progname = "unboil";
 
@@ -433,61 +355,16 @@ check_rules(const rules *rs, const options *opt)
 	return 0;
 }
 
-/* ---- output ---- */
+/* ---- what the stream reports ---- */
 
-/* Writes the waiting output: the pending documents, then out.  A failed
- * write to standard output ends the run; one to an in-place temporary
- * fails that file only. */
-static void
-write_all(run *r)
-{
-	static char nul[1];
-	struct iovec iov[2 * PEND_MAX + 1];
-	int n = 0, i;
-	ssize_t k;
-
-	for (i = 0; i < r->npend; i++) {
-		pool_slot *sl = r->pend[i];
-		if (sl->out.len > 0)
-			iov[n++] = (struct iovec){ .iov_base = sl->out.data, .iov_len = sl->out.len };
-		if (r->opt->null_data && !r->opt->explain)
-			iov[n++] = (struct iovec){ .iov_base = nul, .iov_len = 1 };
-	}
-	if (r->out.len > 0)
-		iov[n++] = (struct iovec){ .iov_base = r->out.data, .iov_len = r->out.len };
-	for (i = 0; i < n && r->out_err == 0;) {
-		k = writev(r->out_fd, iov + i, n - i);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			if (r->out_fd != STDOUT_FILENO) {
-				r->out_err = errno;
-				break;
-			}
-			warnx_("write error: %s", strerror(errno));
-			exit(EXIT_TROUBLE);
-		}
-		for (; i < n && (size_t)k >= iov[i].iov_len; i++)
-			k -= (ssize_t)iov[i].iov_len;
-		if (i < n) {
-			iov[i].iov_base = (char *)iov[i].iov_base + k;
-			iov[i].iov_len -= (size_t)k;
-		}
-	}
-	for (i = 0; i < r->npend; i++)
-		pool_give(r->pool, r->pend[i]);
-	r->npend = 0;
-	r->pend_bytes = 0;
-	buf_clear(&r->out);
-	if (r->rej_f != NULL && r->rej.len > 0) {
-		if (fwrite(r->rej.data, 1, r->rej.len, r->rej_f) != r->rej.len ||
-		    fflush(r->rej_f) != 0) {
-			warnx_("%s: write error: %s", r->opt->rejects, strerror(errno));
-			exit(EXIT_TROUBLE);
-		}
-		buf_clear(&r->rej);
-	}
-}
+/* The command's side of a run: what the stream's callbacks need. */
+typedef struct cli {
+	const options *opt;
+	FILE *rej_f;		/* --rejects */
+	int progress;		/* draw the progress line */
+	uint64_t bytes_read, docs, total;	/* total: 0 if unknown */
+	double t0, drawn;	/* start, last drawing (seconds) */
+} cli;
 
 static void
 oom(void)
@@ -504,7 +381,7 @@ static const char *const ev_names[] = {
 /* The audit trail: one JSON object per line removed or edited, with its
  * document, line and the rule or structural decision that did it. */
 static void
-reject(sink *k, const clean_event *ev)
+reject(stream_doc *d, const clean_event *ev)
 {
 	static const char *const key[] = {
 		"file", "doc", "line", "action", "rule", "text", "result"
@@ -514,7 +391,7 @@ reject(sink *k, const clean_event *ev)
 	size_t len[7] = { 0 }, n = 6;
 	uint64_t num[7] = { 0 };
 
-	str[0] = k->fname, len[0] = strlen(k->fname);
+	str[0] = d->fname, len[0] = strlen(d->fname);
 	str[1] = NULL, num[1] = ev->doc;
 	str[2] = NULL, num[2] = ev->line;
 	str[3] = act, len[3] = strlen(act);
@@ -525,7 +402,7 @@ reject(sink *k, const clean_event *ev)
 		n = 7;
 	} else
 		str[5] = ev->text, len[5] = ev->len;
-	if (jsonl_object(k->rej, n, key, str, len, num) != 0)
+	if (jsonl_object(d->aux, n, key, str, len, num) != 0)
 		oom();
 }
 
@@ -550,45 +427,47 @@ print_features(buf *out, const clean_event *ev)
 		oom();
 }
 
+/* Every cleaner event, from whichever thread cleans document d: warnings
+ * on stderr, the audit trail and --explain into d's own outputs. */
 static void
-on_event(void *ctx, const clean_event *ev)
+on_event(void *ctx, stream_doc *d, const clean_event *ev)
 {
-	sink *r = ctx;
-	buf *out = r->out;
+	const options *opt = ((const cli *)ctx)->opt;
+	buf *out = d->out;
 	char head[96];
 	int k;
 
 	if (ev->kind == EV_LIMIT) {
 		warnx_("%s:%llu: rule %s hit the match limit; judged without it",
-		    r->fname, (unsigned long long)ev->line, ev->rule);
-		if (r->status < EXIT_PARTIAL)
-			r->status = EXIT_PARTIAL;
+		    d->fname, (unsigned long long)ev->line, ev->rule);
+		if (d->status < EXIT_PARTIAL)
+			d->status = EXIT_PARTIAL;
 		return;
 	}
 	if (ev->kind == EV_VALVE || ev->kind == EV_EMPTY) {
-		if (r->opt->valve_warn)
+		if (opt->valve_warn)
 			warnx_(ev->kind == EV_VALVE ?
 			    "%s: document %llu has no body text; kept what the rules kept" :
-			    "%s: document %llu came out empty", r->fname,
+			    "%s: document %llu came out empty", d->fname,
 			    (unsigned long long)ev->doc);
 		return;
 	}
 	if (ev->kind == EV_LONG) {
 		warnx_("%s:%llu: line longer than %zu bytes, written through unchanged",
-		    r->fname, (unsigned long long)ev->line, r->opt->co.max_line);
-		if (r->status < EXIT_PARTIAL)
-			r->status = EXIT_PARTIAL;
+		    d->fname, (unsigned long long)ev->line, opt->co.max_line);
+		if (d->status < EXIT_PARTIAL)
+			d->status = EXIT_PARTIAL;
 	}
-	if (r->rej != NULL && (ev->kind == EV_DROP || ev->kind == EV_CUT ||
+	if (d->aux != NULL && (ev->kind == EV_DROP || ev->kind == EV_CUT ||
 	    ev->kind == EV_EDIT))
-		reject(r, ev);
-	if (!r->opt->explain)
+		reject(d, ev);
+	if (!opt->explain)
 		return;
 	if (ev->kind == EV_FEATURES) {
 		print_features(out, ev);
 		return;
 	}
-	if (r->opt->features)
+	if (opt->features)
 		return;
 	k = snprintf(head, sizeof(head), "%llu:%llu\t%s\t",
 	    (unsigned long long)ev->doc, (unsigned long long)ev->line,
@@ -608,10 +487,30 @@ on_event(void *ctx, const clean_event *ev)
 		oom();
 }
 
+/* A JSON Lines record that could not be cleaned; the stream then applies
+ * --bad-records. */
+static void
+on_bad_record(void *ctx, const stream_doc *d, const char *why)
+{
+	int policy = ((const cli *)ctx)->opt->bad_records;
+
+	warnx_("%s:%llu: %s; record %s", d->fname, (unsigned long long)d->line, why,
+	    policy == STREAM_BAD_PASS ? "passed through unchanged" :
+	    policy == STREAM_BAD_SKIP ? "skipped" : "stops the run");
+}
+
+/* The audit trail's lines, in input order. */
+static int
+on_aux(void *ctx, const char *p, size_t n)
+{
+	FILE *f = ((cli *)ctx)->rej_f;
+
+	return fwrite(p, 1, n, f) != n || fflush(f) != 0 ? -1 : 0;
+}
+
 /* ---- statistics ---- */
 
-/* Writes s as a JSON string. */
-/* Writes s as a JSON string (json-c's escaping, as in --rejects). */
+/* Writes s as a JSON string (the escaping of --rejects). */
 static void
 json_str(FILE *f, const char *s)
 {
@@ -624,12 +523,9 @@ json_str(FILE *f, const char *s)
 }
 
 static void
-print_stats(const run *r, const rules *rs, const clean_stats *st,
-    const uint64_t *hits, int json)
+print_stats(const rules *rs, const clean_stats *st, const uint64_t *hits,
+    uint64_t undecodable, int json)
 {
-	uint64_t undecodable = (r->from ? decoder_bad(r->from) : 0) +
-	    (r->utf16[0] ? decoder_bad(r->utf16[0]) : 0) +
-	    (r->utf16[1] ? decoder_bad(r->utf16[1]) : 0);
 	/* The structural layer's removals, by what decided them (layout.h). */
 	static const struct { int v; const char *id; } layer[] = {
 		{ LV_BOILER, "body:model" }, { LV_LONE, "body:smooth" },
@@ -699,21 +595,21 @@ now(void)
  * (always when final): bytes and documents done, throughput, and where the
  * input size is known a bar and the time left. */
 static void
-progress(run *r, int final)
+progress(cli *c, int final)
 {
-	double t = now(), secs = t - r->t0, rate;
+	double t = now(), secs = t - c->t0, rate;
 	char bar[24];
 	int i, w;
 
-	if (!r->progress || (!final && t - r->drawn < 0.25))
+	if (!c->progress || (!final && t - c->drawn < 0.25))
 		return;
-	r->drawn = t;
-	rate = secs > 0 ? (double)r->bytes_read / secs : 0;
+	c->drawn = t;
+	rate = secs > 0 ? (double)c->bytes_read / secs : 0;
 	fprintf(stderr, "\r%s: %.1f MB, %llu docs, %.1f MB/s", progname,
-	    (double)r->bytes_read / 1e6, (unsigned long long)r->doc, rate / 1e6);
-	if (r->total > 0 && r->bytes_read <= r->total) {
-		double f = (double)r->bytes_read / (double)r->total;
-		double left = rate > 0 ? (double)(r->total - r->bytes_read) / rate : 0;
+	    (double)c->bytes_read / 1e6, (unsigned long long)c->docs, rate / 1e6);
+	if (c->total > 0 && c->bytes_read <= c->total) {
+		double f = (double)c->bytes_read / (double)c->total;
+		double left = rate > 0 ? (double)(c->total - c->bytes_read) / rate : 0;
 		w = (int)(f * 20);
 		for (i = 0; i < 20; i++)
 			bar[i] = i < w ? '#' : '.';
@@ -725,423 +621,87 @@ progress(run *r, int final)
 	fflush(stderr);
 }
 
+static void
+on_progress(void *ctx, uint64_t bytes, uint64_t docs)
+{
+	cli *c = ctx;
+
+	c->bytes_read = bytes;
+	c->docs = docs;
+	progress(c, 0);
+}
+
 /* Turns the progress line on for --progress, or by itself when standard
  * error is a terminal and the input is large files. */
 static void
-progress_start(run *r, char **files, int nfiles)
+progress_start(cli *c, char **files, int nfiles)
 {
 	struct stat st;
 	int i, known = nfiles > 0;
 
 	for (i = 0; i < nfiles; i++)
 		if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0 && S_ISREG(st.st_mode))
-			r->total += (uint64_t)st.st_size;
+			c->total += (uint64_t)st.st_size;
 		else
 			known = 0;
 	if (!known)
-		r->total = 0;
-	r->progress = r->opt->progress > 0 || (r->opt->progress < 0 &&
-	    isatty(STDERR_FILENO) && r->total >= PROGRESS_AUTO_MIN);
-	r->t0 = now();
+		c->total = 0;
+	c->progress = c->opt->progress > 0 || (c->opt->progress < 0 &&
+	    isatty(STDERR_FILENO) && c->total >= PROGRESS_AUTO_MIN);
+	c->t0 = now();
 }
 
-/* ---- input ---- */
+/* ---- inputs ---- */
 
-/*
- * A JSON Lines record that could not be cleaned: said on stderr with its
- * line, then passed through unchanged, skipped, or the end of the run
- * (after everything before it was written), as --bad-records says.
- */
+/* Says what ended the run and exits: the stream cannot go on. */
 static void
-bad_record(run *r, sink *k, const char *rec, size_t n, const char *why)
+stream_died(const cli *c, const stream *s, int rc)
 {
-	int policy = r->opt->bad_records;
-
-	warnx_("%s:%llu: %s; record %s", k->fname, (unsigned long long)k->line, why,
-	    policy == BAD_PASS ? "passed through unchanged" :
-	    policy == BAD_SKIP ? "skipped" : "stops the run");
-	if (policy == BAD_STOP) {
-		write_all(r);
-		exit(EXIT_TROUBLE);
-	}
-	if (k->status < EXIT_PARTIAL)
-		k->status = EXIT_PARTIAL;
-	if (policy == BAD_PASS && r->opt->co.text &&
-	    (buf_append(&r->out, rec ? rec : "", n) != 0 || buf_putc(&r->out, '\n') != 0))
-		oom();
-}
-
-/* Writes a collected slot's document, or puts it among the pending ones
- * (and the slot is given back once it is written). */
-static void
-write_slot(run *r, pool_slot *sl)
-{
-	sink *k = sl->ctx;
-	size_t n;
-	const char *doc = pool_doc(sl, &n);
-	int pend = 0;
-
-	if (sl->failed)
-		oom();
-	if (!k->streamed && r->opt->jsonl && sl->status != JSONL_OK && sl->status != JSONL_BLANK)
-		bad_record(r, k, doc, n, sl->why);
-	else
-		pend = !k->streamed;
-	if (r->rej_f != NULL && buf_append(&r->rej, sl->aux.data ? sl->aux.data : "",
-	    sl->aux.len) != 0)
-		oom();
-	buf_clear(&sl->aux);
-	r->inflight -= k->streamed ? 0 : n;
-	if (sl->hold != NULL)
-		((chunk *)sl->hold)->refs--;
-	sl->hold = NULL;
-	if (k->status > r->status)
-		r->status = k->status;
-	r->ncollected++;
-	if (!pend) {
-		/* The pending documents go first, so that they are always the
-		 * last ones collected: begin_doc counts on it. */
-		pool_give(r->pool, sl);
-		if (r->npend > 0 || r->out.len >= FLUSH_AT)
-			write_all(r);
-		return;
-	}
-	/* Its output goes out from the slot, after what is waiting. */
-	if (r->out.len > 0)
-		write_all(r);
-	r->pend[r->npend++] = sl;
-	r->pend_bytes += sl->out.len + 1;
-	if (r->npend == PEND_MAX || r->pend_bytes >= FLUSH_AT)
-		write_all(r);
-}
-
-/* Does on_event need the events of every line: for --explain and the
- * audit trail, not for the warnings it also gives? */
-static int
-line_events(const run *r)
-{
-	return r->opt->explain || r->rej_f != NULL;
-}
-
-/* Cleans a waiting document on this thread rather than wait for the
- * workers; returns 1, or 0 if none was waiting. */
-static int
-help_clean(run *r)
-{
-	int did = pool_help(r->pool, r->c, r->j);
-
-	cleaner_set_events(r->c, on_event, &r->main_sink, line_events(r));
-	return did;
-}
-
-/* Writes the oldest document in flight, once it is done, cleaning those
- * that wait on this thread meanwhile. */
-static void
-collect_one(run *r)
-{
-	pool_slot *sl = pool_collect(r->pool, 0);
-
-	if (sl == NULL && !help_clean(r))
-		sl = pool_collect(r->pool, 1);
-	if (sl != NULL)
-		write_slot(r, sl);
-}
-
-/* Writes finished documents in order: those done already, or with all
- * set, every one up to (not including) the slot being filled. */
-static void
-collect(run *r, int all)
-{
-	pool_slot *sl;
-
-	while (r->ncollected + (r->slot != NULL) < r->ntaken) {
-		if ((sl = pool_collect(r->pool, 0)) == NULL && all && !help_clean(r))
-			sl = pool_collect(r->pool, 1);
-		if (sl == NULL && !all)
-			break;
-		if (sl != NULL)
-			write_slot(r, sl);
-	}
-}
-
-static void
-begin_doc(run *r)
-{
-	sink *k;
-
-	r->doc++;
-	r->recno++;
-	r->open_doc = 1;
-	r->streaming = 0;
-	if (r->pool == NULL) {
-		r->main_sink.line = r->recno;
-		if (r->opt->jsonl)
-			buf_clear(&r->rec);
-		else
-			cleaner_begin(r->c, r->doc);
-		return;
-	}
-	/* PEND_MAX slots are kept for the pending documents (written when
-	 * there are as many): the next slot in the ring is then free. */
-	while (r->ntaken - r->ncollected >= (uint64_t)(r->nslots - PEND_MAX) ||
-	    r->inflight >= INFLIGHT_MAX)
-		collect_one(r);
-	r->slot = pool_take(r->pool);
-	k = &r->sinks[r->ntaken++ % (uint64_t)r->nslots];
-	k->opt = r->opt;
-	k->out = &r->slot->out;
-	k->rej = r->rej_f != NULL ? &r->slot->aux : NULL;
-	k->fname = r->fname;
-	k->status = 0;
-	k->streamed = 0;
-	k->line = r->recno;
-	r->slot->ctx = k;
-	r->slot->doc = r->doc;
-}
-
-/*
- * A document too big for a slot is cleaned on this thread, streaming:
- * first everything before it is written, then what it has of it so far
- * goes to this thread's cleaner, and the rest follows as it is read.
- */
-static void
-go_streaming(run *r)
-{
-	sink *k = r->slot->ctx;
-
-	collect(r, 1);
-	write_all(r);
-	r->streaming = 1;
-	k->streamed = 1;
-	r->main_sink.fname = r->fname;
-	r->main_sink.line = r->recno;
-	if (r->opt->jsonl) {
-		/* A record is parsed whole: it is read on here instead. */
-		buf_clear(&r->rec);
-		if (buf_append(&r->rec, r->slot->in.data, r->slot->in.len) != 0)
-			oom();
-	} else {
-		cleaner_begin(r->c, r->doc);
-		if (cleaner_feed(r->c, r->slot->in.data, r->slot->in.len, &r->out) != 0)
-			oom();
-	}
-	buf_clear(&r->slot->in);
-}
-
-static void
-end_doc(run *r)
-{
-	r->open_doc = 0;
-	if (r->pool != NULL && !r->streaming) {
-		size_t n;
-		(void)pool_doc(r->slot, &n);
-		r->inflight += n;
-		pool_submit(r->pool, r->slot);
-		r->slot = NULL;
-		collect(r, 0);
-		return;
-	}
-	r->main_sink.fname = r->fname;
-	if (r->opt->jsonl) {
-		const char *why;
-		int rc = jsonl_clean(r->j, r->c, r->doc, r->rec.data ? r->rec.data : "",
-		    r->rec.len, r->opt->co.text ? &r->out : NULL, &why);
-		if (rc < 0)
-			oom();
-		if (rc == JSONL_BAD || rc == JSONL_NOFIELD)
-			bad_record(r, &r->main_sink, r->rec.data, r->rec.len, why);
-	} else if (cleaner_end(r->c, &r->out) != 0)
-		oom();
-	if (r->opt->null_data && !r->opt->explain && buf_putc(&r->out, '\0') != 0)
-		oom();
-	if (r->main_sink.status > r->status)
-		r->status = r->main_sink.status;
-	if (r->streaming) {
-		pool_skip(r->pool, r->slot);
-		r->slot = NULL;
-		r->streaming = 0;
-		collect(r, 0);
-	}
-}
-
-/* Feeds UTF-8 text to the cleaner; with -z a NUL byte ends a document,
- * with --jsonl a newline ends a record.  The text is in chunk from, or
- * (NULL) in memory that is used again. */
-static void
-feed_docs(run *r, const char *p, size_t n, chunk *from)
-{
-	const char *nul;
-	size_t seg;
-
-	while (n > 0) {
-		if (!r->open_doc)
-			begin_doc(r);
-		nul = r->opt->null_data ? memchr(p, '\0', n) :
-		    r->opt->jsonl ? memchr(p, '\n', n) : NULL;
-		seg = nul ? (size_t)(nul - p) : n;
-		if (r->pool != NULL && !r->streaming && r->slot->in.len + seg > SLOT_MAX)
-			go_streaming(r);
-		if (r->pool != NULL && !r->streaming) {
-			if (nul != NULL && from != NULL && r->slot->in.len == 0 && seg > 0) {
-				/* The whole document is in the chunk. */
-				r->slot->text = p;
-				r->slot->len = seg;
-				r->slot->hold = from;
-				from->refs++;
-			} else if (buf_append(&r->slot->in, p, seg) != 0)
-				oom();
-		} else if (r->opt->jsonl) {
-			if (buf_append(&r->rec, p, seg) != 0)
-				oom();
-		} else {
-			r->main_sink.fname = r->fname;
-			if (cleaner_feed(r->c, p, seg, &r->out) != 0)
-				oom();
-			if (r->out.len >= FLUSH_AT)
-				write_all(r);
-		}
-		if (nul == NULL)
-			return;
-		end_doc(r);
-		n -= seg + 1;
-		p = nul + 1;
-	}
-}
-
-/* Feeds input bytes, converting them first if the input is not UTF-8. */
-static void
-feed(run *r, const char *p, size_t n, int last)
-{
-	if (r->dec == NULL) {
-		feed_docs(r, p, n, r->feeding);
-		return;
-	}
-	buf_clear(&r->conv);
-	if (decoder_feed(r->dec, p, n, last, &r->conv) != 0)
-		oom();
-	feed_docs(r, r->conv.data, r->conv.len, NULL);
-}
-
-/*
- * Looks at the first two bytes of an input read without -f: a UTF-16 byte
- * order mark chooses a UTF-16 decoder (and is dropped); anything else is
- * read as UTF-8.
- */
-static void
-sniff(run *r, const unsigned char *head, size_t n)
-{
-	int be = n == 2 && head[0] == 0xFE && head[1] == 0xFF;
-
-	if (n == 2 && ((head[0] == 0xFF && head[1] == 0xFE) || be)) {
-		if (r->utf16[be] == NULL &&
-		    (r->utf16[be] = decoder_new(be ? "UTF-16BE" : "UTF-16LE")) == NULL)
-			oom();
-		r->dec = r->utf16[be];
-		decoder_reset(r->dec);
-		return;
-	}
-	feed(r, (const char *)head, n, 0);
-}
-
-/* A chunk to read into: one no document in flight points into, after
- * writing the oldest ones if need be. */
-static chunk *
-free_chunk(run *r)
-{
-	int i;
-
-	for (;;) {
-		for (i = 0; i < r->nchunks; i++)
-			if (r->chunks[i].refs == 0)
-				return &r->chunks[i];
-		/* Only documents in flight hold chunks, and those are older
-		 * than the one being read: they can be collected. */
-		if (r->nchunks == r->maxchunks && r->pool != NULL &&
-		    r->ncollected + (r->slot != NULL) < r->ntaken) {
-			collect_one(r);
-			continue;
-		}
-		if (r->nchunks == r->maxchunks ||
-		    (r->chunks[r->nchunks].data = malloc(r->opt->read_size)) == NULL)
-			oom();
-		r->chunks[r->nchunks].refs = 0;
-		return &r->chunks[r->nchunks++];
-	}
-}
-
-/* Cleans one input (fd); each input is one document, or with -z a stream
- * of NUL-ended documents.  Returns 0, or -1 on a read error. */
-static int
-clean_fd(run *r, int fd)
-{
-	const options *opt = r->opt;
-	unsigned char head[2];
-	size_t nhead = 0, n;
-	int sniffing = r->from == NULL, rc = 0;
-	ssize_t k;
-	char *p;
-
-	r->dec = r->from;
-	r->recno = 0;
-	if (r->dec != NULL)
-		decoder_reset(r->dec);
-	if (!opt->null_data && !opt->jsonl)
-		begin_doc(r);
-	for (;;) {
-		chunk *ch = free_chunk(r);
-		k = read(fd, ch->data, opt->read_size);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			warnx_("%s: %s", r->fname, strerror(errno));
-			rc = -1;
-			break;
-		}
-		if (k == 0)
-			break;
-		r->bytes_read += (uint64_t)k;
-		progress(r, 0);
-		p = ch->data;
-		n = (size_t)k;
-		while (sniffing && n > 0 && nhead < 2) {
-			head[nhead++] = (unsigned char)*p++;
-			n--;
-		}
-		if (sniffing && nhead == 2) {
-			sniffing = 0;
-			sniff(r, head, nhead);
-		}
-		r->feeding = r->maxchunks > 1 ? ch : NULL;
-		feed(r, p, n, 0);
-		r->feeding = NULL;
-		/* A short read means the writer upstream paused: pass on what
-		 * is ready, so that the filter streams in interactive pipes. */
-		if (r->out.len >= FLUSH_AT || (size_t)k < opt->read_size)
-			write_all(r);
-	}
-	if (sniffing && nhead > 0)
-		sniff(r, head, nhead);
-	if (r->dec != NULL)
-		feed(r, "", 0, 1);
-	if (r->open_doc)
-		end_doc(r);
-	return rc;
+	if (rc == STREAM_ENOMEM)
+		warnx_("out of memory");
+	else if (rc == STREAM_EWRITE)
+		warnx_("write error: %s", strerror(stream_errno(s)));
+	else if (rc == STREAM_EAUX)
+		warnx_("%s: write error: %s", c->opt->rejects, strerror(stream_errno(s)));
+	/* STREAM_ESTOP: the bad record's message said so. */
+	exit(EXIT_TROUBLE);
 }
 
 /* Opens an input; returns its descriptor, or -1 after saying why. */
 static int
-open_input(run *r, const char *f)
+open_input(const char *f, const char **name)
 {
 	int fd;
 
 	if (strcmp(f, "-") == 0) {
-		r->fname = "(standard input)";
+		*name = "(standard input)";
 		return STDIN_FILENO;
 	}
-	r->fname = f;
+	*name = f;
 	if ((fd = open(f, O_RDONLY)) < 0)
 		warnx_("%s: %s", f, strerror(errno));
 	return fd;
+}
+
+/* Cleans one input to the stream's output; 0, or -1 after saying why. */
+static int
+clean_file(const cli *c, stream *s, const char *f)
+{
+	const char *name;
+	int fd, rc;
+
+	if ((fd = open_input(f, &name)) < 0)
+		return -1;
+	rc = stream_input(s, fd, name);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (rc == STREAM_EREAD) {
+		warnx_("%s: %s", name, strerror(stream_errno(s)));
+		return -1;
+	}
+	if (rc != STREAM_OK)
+		stream_died(c, s, rc);
+	return 0;
 }
 
 /*
@@ -1153,15 +713,15 @@ open_input(run *r, const char *f)
  * original is left as it was.  Returns 0, or -1 after saying why.
  */
 static int
-clean_in_place(run *r, const char *path)
+clean_in_place(const cli *c, stream *s, const char *path)
 {
 	char tmp[PATH_MAX], backup[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int in, out, rc;
+	const char *slash = strrchr(path, '/'), *name;
+	int in, out, rc, werr = 0;
 	struct stat st;
 
 	memset(&st, 0, sizeof(st));
-	if ((in = open_input(r, path)) < 0)
+	if ((in = open_input(path, &name)) < 0)
 		return -1;
 	if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
 		warnx_("%s: %s", path, S_ISREG(st.st_mode) ? strerror(errno) :
@@ -1179,123 +739,104 @@ clean_in_place(run *r, const char *path)
 	(void)fchmod(out, st.st_mode & 07777);
 	if (fchown(out, st.st_uid, st.st_gid) != 0)
 		(void)0;	/* not permitted for others' files: keep ours */
-	r->out_fd = out;
-	r->out_err = 0;
-	rc = clean_fd(r, in);
-	write_all(r);
+	if ((rc = stream_output(s, out)) != STREAM_OK)
+		stream_died(c, s, rc);	/* standard output's, from before */
+	rc = stream_input(s, in, name);
 	close(in);
-	if (rc == 0 && r->out_err == 0 && (fsync(out) != 0 || close(out) != 0))
-		r->out_err = errno;
-	else if (rc != 0 || r->out_err != 0)
-		close(out);
-	r->out_fd = STDOUT_FILENO;
-	if (rc == 0 && r->out_err == 0 && r->opt->suffix != NULL) {
-		snprintf(backup, sizeof(backup), "%s%s", path, r->opt->suffix);
-		if ((unlink(backup) != 0 && errno != ENOENT) || link(path, backup) != 0)
-			r->out_err = errno;
+	if (rc == STREAM_EREAD)
+		warnx_("%s: %s", name, strerror(stream_errno(s)));
+	else if (rc != STREAM_OK && rc != STREAM_EWRITE) {
+		unlink(tmp);
+		stream_died(c, s, rc);
 	}
-	if (rc == 0 && r->out_err == 0 && rename(tmp, path) != 0)
-		r->out_err = errno;
-	if (rc == 0 && r->out_err == 0)
+	/* What is left goes to the file; a failed write fails it alone. */
+	if (stream_output(s, STDOUT_FILENO) == STREAM_EWRITE || rc == STREAM_EWRITE)
+		werr = stream_errno(s);
+	if (rc != STREAM_EREAD && werr == 0 && (fsync(out) != 0 || close(out) != 0))
+		werr = errno;
+	else if (rc == STREAM_EREAD || werr != 0)
+		close(out);
+	if (rc != STREAM_EREAD && werr == 0 && c->opt->suffix != NULL) {
+		snprintf(backup, sizeof(backup), "%s%s", path, c->opt->suffix);
+		if ((unlink(backup) != 0 && errno != ENOENT) || link(path, backup) != 0)
+			werr = errno;
+	}
+	if (rc != STREAM_EREAD && werr == 0 && rename(tmp, path) != 0)
+		werr = errno;
+	if (rc != STREAM_EREAD && werr == 0)
 		return 0;
-	if (r->out_err != 0)
-		warnx_("%s: %s; file left unchanged", path, strerror(r->out_err));
+	if (werr != 0)
+		warnx_("%s: %s; file left unchanged", path, strerror(werr));
 	unlink(tmp);
 	return -1;
 }
 
+/* The stream's options, from the command's. */
 static void
-clean_inputs(run *r, const rules *rs, char **files, int nfiles)
+stream_opts_of(const options *opt, stream_opts *so)
 {
-	const options *opt = r->opt;
-	clean_stats sum;
-	uint64_t *hits = calloc(rules_count(rs) + 1, sizeof(*hits));
-	size_t k;
-	int i, fd;
+	memset(so, 0, sizeof(*so));
+	so->co = opt->co;
+	so->fmt = opt->jsonl ? &format_jsonl : NULL;
+	so->fmt_arg = opt->field;
+	so->nul = opt->null_data;
+	so->jobs = opt->jobs;
+	so->read_size = opt->read_size;
+	so->bad = opt->bad_records;
+	so->from_code = opt->from_code;
+	/* The events of every line: for --explain and the audit trail, not
+	 * for the warnings on_event also gives. */
+	so->line_events = opt->explain || opt->rejects != NULL;
+}
 
-	r->c = cleaner_new(rs, &opt->co);
-	if (r->c == NULL || hits == NULL)
+/* Cleans every input (standard input if none); returns the exit status. */
+static int
+clean_inputs(const options *opt, const rules *rs, char **files, int nfiles)
+{
+	cli c = { 0 };
+	stream_cb cb = { &c, on_event, on_bad_record, NULL, on_progress };
+	stream_opts so;
+	stream *s;
+	clean_stats sum;
+	uint64_t *hits = calloc(rules_count(rs) + 1, sizeof(*hits)), undecodable;
+	int i, rc, status = 0;
+
+	c.opt = opt;
+	if (hits == NULL)
 		oom();
-	if (opt->jsonl && (r->j = jsonl_new(opt->field)) == NULL)
-		oom();
-	r->main_sink.opt = opt;
-	r->main_sink.out = &r->out;
 	if (opt->rejects != NULL) {
-		if ((r->rej_f = fopen(opt->rejects, "w")) == NULL) {
+		if ((c.rej_f = fopen(opt->rejects, "w")) == NULL) {
 			warnx_("%s: %s; no input read", opt->rejects, strerror(errno));
 			exit(EXIT_TROUBLE);
 		}
-		r->main_sink.rej = &r->rej;
+		cb.aux = on_aux;
 	}
-	cleaner_set_events(r->c, on_event, &r->main_sink, line_events(r));
-	if (opt->jobs > 1) {
-		r->nslots = SLOTS_PER_JOB * opt->jobs + PEND_MAX;
-		r->sinks = calloc((size_t)r->nslots, sizeof(*r->sinks));
-		/* This thread reads, writes and cleans too, when it would
-		 * otherwise wait: one worker fewer than jobs. */
-		r->pool = pool_new(rs, &opt->co, opt->jobs - 1, r->nslots, on_event,
-		    line_events(r), opt->jsonl ? opt->field : NULL);
-		if (r->sinks == NULL || r->pool == NULL)
-			oom();
-	}
-	/* Chunks a document may stay in (one per slot, and one to read
-	 * into) when they are small; one, and documents copied, when not. */
-	r->maxchunks = 1;
-	if (r->pool != NULL && opt->read_size <= SLOT_MAX) {
-		r->maxchunks = (int)(CHUNK_BYTES / opt->read_size);
-		if (r->maxchunks > r->nslots + 1)
-			r->maxchunks = r->nslots + 1;
-		if (r->maxchunks < 2)
-			r->maxchunks = 2;
-	}
-	if ((r->chunks = calloc((size_t)r->maxchunks, sizeof(*r->chunks))) == NULL)
-		oom();
-	progress_start(r, files, nfiles);
+	stream_opts_of(opt, &so);
+	if ((s = stream_new(rs, &so, &cb, STDOUT_FILENO, &rc)) == NULL)
+		oom();	/* the encoding was checked before */
+	progress_start(&c, files, nfiles);
 	for (i = 0; i < (nfiles > 0 ? nfiles : 1); i++) {
 		const char *f = nfiles > 0 ? files[i] : "-";
-		if (opt->in_place) {
-			if (clean_in_place(r, f) != 0)
-				r->status = EXIT_TROUBLE;
-			continue;
-		}
-		if ((fd = open_input(r, f)) < 0) {
-			r->status = EXIT_TROUBLE;
-			continue;
-		}
-		if (clean_fd(r, fd) != 0)
-			r->status = EXIT_TROUBLE;
-		if (fd != STDIN_FILENO)
-			close(fd);
+		if ((opt->in_place ? clean_in_place(&c, s, f) : clean_file(&c, s, f)) != 0)
+			status = EXIT_TROUBLE;
 	}
-	if (r->pool != NULL)
-		collect(r, 1);
-	write_all(r);
-	progress(r, 1);
-	if (r->main_sink.status > r->status)
-		r->status = r->main_sink.status;
+	if ((rc = stream_finish(s)) != STREAM_OK)
+		stream_died(&c, s, rc);
+	progress(&c, 1);
+	if (stream_status(s) > status)
+		status = stream_status(s);
 	if (opt->stats) {
 		memset(&sum, 0, sizeof(sum));
-		clean_stats_add(&sum, cleaner_stats(r->c));
-		for (k = 0; k < rules_count(rs); k++)
-			hits[k] = rules_matcher_hits(cleaner_matcher(r->c), k);
-		if (r->pool != NULL)
-			pool_stats(r->pool, &sum, hits, rules_count(rs));
-		print_stats(r, rs, &sum, hits, opt->stats == 2);
+		stream_stats(s, &sum, hits, &undecodable);
+		print_stats(rs, &sum, hits, undecodable, opt->stats == 2);
 	}
-	if (r->rej_f != NULL && fclose(r->rej_f) != 0) {
+	if (c.rej_f != NULL && fclose(c.rej_f) != 0) {
 		warnx_("%s: write error: %s", opt->rejects, strerror(errno));
-		r->status = EXIT_TROUBLE;
+		status = EXIT_TROUBLE;
 	}
-	buf_free(&r->rej);
-	pool_free(r->pool);
-	jsonl_free(r->j);
-	buf_free(&r->rec);
-	free(r->sinks);
+	stream_free(s);
 	free(hits);
-	for (i = 0; i < r->nchunks; i++)
-		free(r->chunks[i].data);
-	free(r->chunks);
-	cleaner_free(r->c);
+	return status;
 }
 
 /* ---- options ---- */
@@ -1359,7 +900,7 @@ parse_options(int argc, char **argv, options *opt)
 	memset(opt, 0, sizeof(*opt));
 	opt->langs = "de,en";
 	opt->default_rules = 1;
-	opt->read_size = READ_SIZE_DEFAULT;
+	opt->read_size = STREAM_READ_SIZE;
 	opt->co.norm = NORM_ALL;
 	opt->co.max_line = CLEAN_MAX_LINE_DEFAULT;
 	opt->co.text = 1;
@@ -1451,11 +992,11 @@ parse_options(int argc, char **argv, options *opt)
 			break;
 		case OPT_BAD_RECORDS:
 			if (strcmp(optarg, "pass") == 0)
-				opt->bad_records = BAD_PASS;
+				opt->bad_records = STREAM_BAD_PASS;
 			else if (strcmp(optarg, "skip") == 0)
-				opt->bad_records = BAD_SKIP;
+				opt->bad_records = STREAM_BAD_SKIP;
 			else if (strcmp(optarg, "stop") == 0)
-				opt->bad_records = BAD_STOP;
+				opt->bad_records = STREAM_BAD_STOP;
 			else
 				bad_usage("--bad-records takes pass, skip or stop, not '%s'", optarg);
 			break;
@@ -1506,18 +1047,15 @@ int
 main(int argc, char **argv)
 {
 	options opt;
-	run r;
 	rules *rs;
+	decoder *from = NULL;
 	int first, status;
 	model_file m = { { 0 }, NULL };
 
 	first = parse_options(argc, argv, &opt);
-	memset(&r, 0, sizeof(r));
-	r.opt = &opt;
-	r.out_fd = STDOUT_FILENO;
 	if ((rs = rules_new()) == NULL)
 		oom();
-	if (opt.from_code != NULL && (r.from = decoder_new(opt.from_code)) == NULL) {
+	if (opt.from_code != NULL && (from = decoder_new(opt.from_code)) == NULL) {
 		warnx_("unknown encoding '%s' (see iconv -l); no input read", opt.from_code);
 		status = EXIT_TROUBLE;
 	} else if (load_rules(rs, &opt, opt.list_rules ? stdout : NULL) != 0) {
@@ -1532,15 +1070,9 @@ main(int argc, char **argv)
 		status = 0;
 	} else if (opt.check_rules) {
 		status = check_rules(rs, &opt);
-	} else {
-		clean_inputs(&r, rs, argv + first, argc - first);
-		status = r.status;
-	}
-	buf_free(&r.out);
-	buf_free(&r.conv);
-	decoder_free(r.from);
-	decoder_free(r.utf16[0]);
-	decoder_free(r.utf16[1]);
+	} else
+		status = clean_inputs(&opt, rs, argv + first, argc - first);
+	decoder_free(from);
 	rules_free(rs);
 	model_free(m.m);
 	free(opt.rule_files);

@@ -4,6 +4,7 @@
  * JSONL_DEPTH, an integer beyond 64 bits) is reported, never altered.
  */
 #include "formats/jsonl.h"
+#include "formats/format.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -261,3 +262,30 @@ jsonl_quote(buf *out, const char *s, size_t n)
 	json_object_put(v);
 	return rc;
 }
+
+/* ---- the format the stream sees (format.h) ---- */
+
+static void *
+format_open(const char *field)
+{
+	return jsonl_new(field);
+}
+
+static void
+format_close(void *st)
+{
+	jsonl_free(st);
+}
+
+static int
+format_clean(void *st, cleaner *c, uint64_t doc, const char *rec, size_t n,
+    buf *out, const char **why)
+{
+	int rc = jsonl_clean(st, c, doc, rec, n, out, why);
+
+	if (rc < 0)
+		return -1;
+	return rc == JSONL_OK ? FORMAT_OK : rc == JSONL_BLANK ? FORMAT_BLANK : FORMAT_BAD;
+}
+
+const format format_jsonl = { "jsonl", '\n', format_open, format_close, format_clean };
