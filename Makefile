@@ -39,7 +39,7 @@ LIB_SRC = src/buf.c \
 	src/layout/prose.c src/layout/model.c src/layout/layout.c \
 	src/clean.c src/pool.c src/stream.c src/formats/jsonl.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
-CLI_SRC = src/cli/main.c src/cli/rulepath.c
+CLI_SRC = src/cli/main.c src/cli/options.c src/cli/load.c src/cli/report.c src/cli/rulepath.c
 CLI_OBJ = $(CLI_SRC:.c=.o)
 HDRS = $(wildcard src/*.h src/*/*.h)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)

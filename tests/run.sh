@@ -390,6 +390,12 @@ mandoc -Tascii man/unboil.1 2>/dev/null | sed 's/.\x08//g' >"$out/unboil.1.txt"
 for opt in $("$UNBOIL" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 	expect "man page documents $opt" grep -q -e "$opt" "$out/unboil.1.txt"
 done
+# The usage line names the options in the order of the man page's SYNOPSIS.
+opts_in() { grep -o -- '-[-a-zA-Z][a-z-]*' | sed 's/^-\([a-zA-Z]\)[a-zA-Z]*$/-\1/'; }
+sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' "$out/unboil.1.txt" | opts_in >"$out/synopsis.opts"
+"$UNBOIL" --bogus 2>&1 | sed 1d | opts_in >"$out/usage.opts"
+expect "usage line and SYNOPSIS name the same options in order" \
+	cmp -s "$out/usage.opts" "$out/synopsis.opts"
 
 # ---- installation ----------------------------------------------------------------
 dest=$out/destdir
