@@ -45,7 +45,7 @@ HDRS = $(wildcard src/*.h src/*/*.h)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 
-.PHONY: all check demo deps install uninstall clean format lint-man test-bins fuzz asan ubsan tsan bench \
+.PHONY: all check demo deps install uninstall clean lint-man test-bins fuzz asan ubsan tsan bench \
 	model cv audit
 
 all: unboil
@@ -169,9 +169,6 @@ tsan: deps
 
 lint-man:
 	mandoc -Tlint -Wwarning man/unboil.1 man/unboil-rules.5 man/unboil-model.5
-
-format:
-	clang-format -i src/*.[ch] src/*/*.[ch] tests/unit/*.c tests/unit/*.h
 
 clean:
 	rm -f unboil libunboil.a src/*.o src/*/*.o $(UNIT_BIN) tests/tools/peakrss

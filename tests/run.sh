@@ -1,16 +1,57 @@
 #!/usr/bin/env bash
-# run.sh - the whole offline test suite: unit tests, golden seeds (with their
-# variants and at tiny read sizes), command-line cases, error paths, memory
-# bounds, rule examples, man pages and installation.  Ends with the line
-# "N passed, N failed" and exits 1 if anything failed.
+# run.sh - the offline test suite (tests/README).  With no argument, all of
+# it: unit tests, golden seeds (with their variants and at tiny read sizes),
+# command-line cases, error paths, memory bounds, rule examples, man pages
+# and installation.  Or only some command-line cases:
+#
+#	tests/run.sh CASE...		these cases of tests/cases, after
+#					make unboil (unless $UNBOIL is set)
+#	tests/run.sh --regen CASE...	the same, after rewriting their expected
+#					stdout, stderr and status from what they
+#					do now and printing what changed
+#	tests/run.sh --regen-all	the same for every case
+#
+# CASE is a folder of tests/cases, by name or path.  Ends with the line
+# "N passed, N failed" and exits 1 if anything failed, or 2 on a usage
+# error (an unknown option or case, --regen without a case) before running
+# anything.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
+# Named cases build ./unboil first, unless told which binary to test.
+[ -n "${UNBOIL:-}" ] && build=no || build=yes
 UNBOIL=${UNBOIL:-$top/unboil}
 # Rules come from a search path: keep this machine's own out of the tests.
 unset UNBOIL_RULES_PATH
 export XDG_CONFIG_HOME=/nonexistent/unboil-tests
-out=$top/tests/out
+
+usage() { echo "usage: tests/run.sh [CASE... | --regen CASE... | --regen-all]"; }
+die() { echo "tests/run.sh: $*" >&2; usage >&2; exit 2; }
+regen=no
+case ${1:-} in
+-h | --help)
+	usage
+	exit 0 ;;
+--regen)
+	shift
+	regen=yes
+	[ $# -gt 0 ] || die "--regen needs a case (--regen-all rewrites every case)" ;;
+--regen-all)
+	shift
+	regen=yes
+	[ $# -eq 0 ] || die "--regen-all takes no case"
+	set -- tests/cases/*/ ;;
+esac
+cases=()
+for arg; do
+	case $arg in -*) die "unknown option '$arg'" ;; esac
+	name=$(basename -- "$arg")
+	[ -f "tests/cases/$name/cmd" ] || die "no case '$arg' in tests/cases"
+	cases+=("$name")
+done
+
+# The suite's own tests run it again with another output folder.
+out=${UNBOIL_TESTS_OUT:-$top/tests/out}
 rm -rf "$out" && mkdir -p "$out"
 pass=0 fail=0 skip=0
 
@@ -18,21 +59,114 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 # expect NAME COMMAND...: passes when the command succeeds.
 expect() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+# tap NAME LOG STATUS [WANT]: counts each "ok" line of a TAP log as a pass
+# and each "not ok" line as a failure.  A run that failed without a "not ok"
+# line, ran no check at all, or (given WANT) ran another number of checks
+# fails once more as a whole: a crash must not pass for fewer checks.
+tap() {
+	local name=$1 log=$2 rc=$3 want=${4:-} n_ok n_bad
+	n_ok=$(grep -c '^ok ' "$log")
+	n_bad=$(grep -c '^not ok ' "$log")
+	pass=$((pass + n_ok))
+	fail=$((fail + n_bad))
+	grep '^not ok ' "$log" | sed "s|^|FAIL: $name: |"
+	if [ "$n_bad" -eq 0 ] && { [ "$rc" -ne 0 ] || [ "$n_ok" -eq 0 ]; }; then
+		bad "$name exited $rc with $n_ok checks"
+	elif [ -n "$want" ] && [ $((n_ok + n_bad)) -ne "$want" ]; then
+		bad "$name ran $((n_ok + n_bad)) of $want checks"
+	fi
+}
+
+# ---- command-line cases, by name -------------------------------------------
+# tests/cases/NAME/cmd is run by bash in that folder with $UNBOIL set, stdin
+# from the file stdin (or nothing); stdout, stderr and status are compared
+# with the files of those names (a missing stderr means none, a missing
+# status means 0).  Each case runs again with a 5-byte read size.
+
+# case_run NAME EXTRA: runs the case with EXTRA after $UNBOIL, into
+# $out/case.stdout and $out/case.stderr; returns its status.
+case_run() {
+	local dir=tests/cases/$1 in=/dev/null
+	[ -f "$dir/stdin" ] && in=$top/$dir/stdin
+	(cd "$dir" && UNBOIL="$UNBOIL $2" bash ./cmd <"$in" >"$out/case.stdout" 2>"$out/case.stderr")
+}
+
+# check_case NAME: the case's checks, at both read sizes.
+check_case() {
+	local name=$1 dir=tests/cases/$1 extra rc want_rc label
+	for extra in "" "--buffer-size=5"; do
+		case_run "$name" "$extra"
+		rc=$?
+		want_rc=0; [ -f "$dir/status" ] && want_rc=$(cat "$dir/status")
+		label="case $name${extra:+ $extra}"
+		expect "$label: status $rc, want $want_rc" test "$rc" = "$want_rc"
+		expect "$label: stdout" cmp -s "$out/case.stdout" "$dir/stdout"
+		if [ -f "$dir/stderr" ]; then
+			expect "$label: stderr" cmp -s "$out/case.stderr" "$dir/stderr"
+		else
+			expect "$label: no stderr" test ! -s "$out/case.stderr"
+		fi
+	done
+}
+
+# regen_case NAME: rewrites the case's stdout, stderr and status from what
+# it does now at the default read size (an empty stderr and a status of 0
+# as no file), and prints what changed.  Never part of the whole suite.
+regen_case() {
+	local name=$1 dir=tests/cases/$1 rc f old new n changed=no
+	case_run "$name" ""
+	rc=$?
+	if [ $rc -eq 0 ]; then : >"$out/case.status"; else echo $rc >"$out/case.status"; fi
+	for f in stdout stderr status; do
+		old=$dir/$f new=$out/case.$f
+		[ -f "$old" ] || old=/dev/null
+		[ -s "$new" ] || [ $f = stdout ] || new=/dev/null
+		cmp -s "$old" "$new" && continue
+		changed=yes
+		if [ $f = status ]; then
+			echo "regen $name: status $(cat "$dir/status" 2>/dev/null || echo 0) -> $rc"
+		else
+			diff -a "$old" "$new" >"$out/regen.diff"
+			echo "regen $name: $f: +$(grep -c '^>' "$out/regen.diff")" \
+				"-$(grep -c '^<' "$out/regen.diff") lines"
+			diff -u --label "$dir/$f" --label "$dir/$f (new)" "$old" "$new" >"$out/regen.diff"
+			head -n 40 "$out/regen.diff"
+			n=$(wc -l <"$out/regen.diff")
+			[ "$n" -le 40 ] || echo "[$((n - 40)) more lines of diff]"
+		fi
+		if [ "$new" = /dev/null ]; then rm -f "$dir/$f"; else cp "$new" "$dir/$f"; fi
+	done
+	[ $changed = yes ] || echo "regen $name: unchanged"
+}
+
+summary() {
+	if [ "$skip" -gt 0 ]; then
+		echo "$pass passed, $fail failed, $skip skipped"
+	else
+		echo "$pass passed, $fail failed"
+	fi
+	[ "$fail" -eq 0 ]
+}
+
+if [ ${#cases[@]} -gt 0 ]; then
+	if [ $build = yes ] && ! make -s --no-print-directory unboil; then
+		echo "tests/run.sh: make unboil failed" >&2
+		exit 2
+	fi
+	if [ $regen = yes ]; then
+		for name in "${cases[@]}"; do regen_case "$name"; done
+	fi
+	for name in "${cases[@]}"; do check_case "$name"; done
+	summary
+	exit
+fi
 
 # ---- unit tests ------------------------------------------------------------
 for t in tests/unit/test_*; do
 	case $t in *.c|*.h) continue ;; esac
 	[ -x "$t" ] || continue
 	"$t" >"$out/unit.log" 2>&1
-	rc=$?
-	n_ok=$(grep -c '^ok ' "$out/unit.log")
-	n_bad=$(grep -c '^not ok ' "$out/unit.log")
-	pass=$((pass + n_ok))
-	if [ "$n_bad" -gt 0 ]; then
-		fail=$((fail + n_bad)); grep '^not ok ' "$out/unit.log" | sed "s|^|FAIL: $t: |"
-	elif [ $rc -ne 0 ] || [ "$n_ok" -eq 0 ]; then
-		bad "$t exited $rc with $n_ok checks"
-	fi
+	tap "$t" "$out/unit.log" $?
 done
 
 # ---- fuzz corpus replay ------------------------------------------------------
@@ -75,27 +209,25 @@ if [ -d ../shared/seeds ]; then
 fi
 
 # ---- command-line cases ------------------------------------------------------
-# tests/cases/NAME/cmd is run by bash in that folder with $UNBOIL set, stdin
-# from the file stdin (or nothing); stdout, stderr and status are compared
-# with the files of those names (a missing stderr means none, a missing
-# status means 0).  Each case runs again with a 5-byte read size.
+# Every case (check_case, above), then the suite's own options.
 for dir in tests/cases/*/; do
-	name=$(basename "$dir")
-	for extra in "" "--buffer-size=5"; do
-		in=/dev/null; [ -f "$dir/stdin" ] && in=$top/$dir/stdin
-		(cd "$dir" && UNBOIL="$UNBOIL $extra" bash ./cmd <"$in" >"$out/case.out" 2>"$out/case.err")
-		rc=$?
-		want_rc=0; [ -f "$dir/status" ] && want_rc=$(cat "$dir/status")
-		label="case $name${extra:+ $extra}"
-		expect "$label: status $rc, want $want_rc" test "$rc" = "$want_rc"
-		expect "$label: stdout" cmp -s "$out/case.out" "$dir/stdout"
-		if [ -f "$dir/stderr" ]; then
-			expect "$label: stderr" cmp -s "$out/case.err" "$dir/stderr"
-		else
-			expect "$label: no stderr" test ! -s "$out/case.err"
-		fi
-	done
+	check_case "$(basename "$dir")"
 done
+# A usage error (tests/README) stops the suite before it writes anything.
+for arg in --regen no-such-case --frob; do
+	UNBOIL_TESTS_OUT=$out/self tests/run.sh "$arg" >"$out/self.log" 2>&1
+	expect "tests/run.sh $arg: status 2" test $? -eq 2
+	grep -q -e "^tests/run.sh: .*$arg" "$out/self.log" && [ ! -e "$out/self" ]
+	expect "tests/run.sh $arg: says why and writes nothing" test $? -eq 0
+done
+# Named cases run alone, pass and fail as in the whole suite, and end with
+# the same summary line: two cases, three checks at each of two read sizes.
+UNBOIL_TESTS_OUT=$out/self UNBOIL=$UNBOIL tests/run.sh version tests/cases/explain/ >"$out/self.log" 2>&1
+expect "tests/run.sh version explain: passes" test $? -eq 0 -a "$(tail -n 1 "$out/self.log")" = "12 passed, 0 failed"
+UNBOIL_TESTS_OUT=$out/self UNBOIL=false tests/run.sh version >"$out/self.log" 2>&1
+expect "tests/run.sh version, with false for unboil: fails" test $? -eq 1 -a \
+	"$(grep -c '^FAIL: case version' "$out/self.log")/$(tail -n 1 "$out/self.log")" = "4/2 passed, 4 failed"
+rm -rf "$out/self" "$out/self.log"
 
 # ---- threads ----------------------------------------------------------------------
 # -j N writes byte for byte what -j 1 writes: NUL-separated documents (one of
@@ -172,20 +304,16 @@ rm -f "$out/bad.jsonl" "$out/j1.out" "$out/jn.out"
 # --rejects: nothing goes without a trace.  Every text line of the input is
 # either in the output or in the audit trail as dropped or cut; edits are
 # recorded with the line before and after; -j 2 writes the same trail.
-for f in fixtures/seeds/*[0-9a-f].txt fixtures/variants/*.txt; do
-	"$UNBOIL" --rejects "$out/rej.jsonl" "$f" >"$out/rej.out"
-	python3 - "$f" "$out/rej.out" "$out/rej.jsonl" <<'PY'
-import json, sys
-src, cleaned, rej = sys.argv[1:]
-lines = lambda p: [l for l in open(p, encoding="utf-8", errors="replace").read().replace("\r", "\n").split("\n") if l.strip()]
-recs = [json.loads(l) for l in open(rej, encoding="utf-8")]
-gone = [r for r in recs if r["action"] in ("drop", "cut")]
-assert all(r["rule"] != "-" and r["line"] > 0 and r["doc"] == 1 for r in gone), "trail names rule and line"
-assert all("result" in r for r in recs if r["action"] == "edit"), "edits keep both texts"
-sys.exit(0 if len(lines(src)) == len(lines(cleaned)) + len(gone) else 1)
-PY
-	expect "--rejects accounts for every line of $(basename "$f")" test $? -eq 0
+# One run per file (every seed, its expected output and its variants), then
+# one tests/tools/trail.py for all of them, which counts each file as a check.
+set --
+for f in fixtures/seeds/*.txt fixtures/variants/*.txt; do
+	r=$out/rej.$(basename "$f" .txt)
+	"$UNBOIL" --rejects "$r.jsonl" "$f" >"$r.out"
+	set -- "$@" "$f" "$r.out" "$r.jsonl"
 done
+python3 tests/tools/trail.py "$@" >"$out/trail.log" 2>&1
+tap tests/tools/trail.py "$out/trail.log" $? $(($# / 3))
 { for f in fixtures/seeds/*[0-9a-f].txt fixtures/variants/*.txt; do cat "$f"; printf '\0'; done; } >"$out/rej.z"
 "$UNBOIL" -z -j 1 --rejects "$out/rej1.jsonl" "$out/rej.z" >/dev/null
 "$UNBOIL" -z -j 2 --rejects "$out/rej2.jsonl" "$out/rej.z" >/dev/null
@@ -435,9 +563,4 @@ else
 	skip=$((skip + 5))
 fi
 
-if [ "$skip" -gt 0 ]; then
-	echo "$pass passed, $fail failed, $skip skipped"
-else
-	echo "$pass passed, $fail failed"
-fi
-[ "$fail" -eq 0 ]
+summary
