@@ -114,8 +114,16 @@ clean_in_place(const report *c, stream *s, const char *path)
 		close(in);
 		return -1;
 	}
-	snprintf(tmp, sizeof(tmp), "%.*s.unboil.XXXXXX",
-	    slash ? (int)(slash - path + 1) : 0, path);
+	/* Names cut short would make the temporary file, or remove a backup,
+	 * somewhere else: refuse them whole (GNU sed does the same). */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%.*s.unboil.XXXXXX",
+	    slash ? (int)(slash - path + 1) : 0, path) >= sizeof(tmp) ||
+	    (c->opt->suffix != NULL && (size_t)snprintf(backup, sizeof(backup), "%s%s",
+	    path, c->opt->suffix) >= sizeof(backup))) {
+		cli_warn("%s: %s; left unchanged", path, strerror(ENAMETOOLONG));
+		close(in);
+		return -1;
+	}
 	if ((out = mkstemp(tmp)) < 0) {
 		cli_warn("%s: cannot create a temporary file: %s", path, strerror(errno));
 		close(in);
@@ -142,7 +150,6 @@ clean_in_place(const report *c, stream *s, const char *path)
 	else if (rc == STREAM_EREAD || werr != 0)
 		close(out);
 	if (rc != STREAM_EREAD && werr == 0 && c->opt->suffix != NULL) {
-		snprintf(backup, sizeof(backup), "%s%s", path, c->opt->suffix);
 		if ((unlink(backup) != 0 && errno != ENOENT) || link(path, backup) != 0)
 			werr = errno;
 	}
@@ -174,6 +181,67 @@ stream_opts_of(const options *opt, stream_opts *so)
 	so->line_events = opt->explain || opt->rejects != NULL;
 }
 
+/*
+ * Standard input, output and error are open from here on: a descriptor
+ * the caller closed would be handed to the next file opened, and cleaned
+ * text written to standard output would land in the audit trail.  A closed
+ * standard output is taken by /dev/null opened for reading only, so that
+ * writing to it still fails as it should.
+ */
+static void
+guard_std_fds(void)
+{
+	static const int mode[3] = { O_RDONLY, O_RDONLY, O_WRONLY };
+	int fd;
+
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", mode[fd]) != fd)
+			exit(EXIT_TROUBLE);	/* nowhere to say it */
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * Refuses, as grep does, to read a file that is also where the output or
+ * the audit trail goes: the input would be emptied (--rejects=in in) or
+ * grow without end (unboil f >> f).  Standard output counts when it is a
+ * regular file.  Says which before any input is read; returns the number
+ * of such inputs, which are then skipped (and the run fails).
+ */
+static int
+check_outputs(const options *opt, char **files, int nfiles, char *skip)
+{
+	struct stat out, rej, in;
+	int i, bad = 0, has_out = fstat(STDOUT_FILENO, &out) == 0 && S_ISREG(out.st_mode);
+	int has_rej = opt->rejects != NULL && stat(opt->rejects, &rej) == 0;
+
+	if (has_rej && has_out && same_file(&rej, &out)) {
+		cli_warn("%s: the --rejects file is also the output; no input read", opt->rejects);
+		exit(EXIT_TROUBLE);
+	}
+	for (i = 0; i < (nfiles > 0 ? nfiles : 1); i++) {
+		const char *f = nfiles > 0 ? files[i] : "-";
+		int r = strcmp(f, "-") == 0 ? fstat(STDIN_FILENO, &in) : stat(f, &in);
+		if (r != 0 || !S_ISREG(in.st_mode))
+			continue;	/* open_input says why, in its turn */
+		if (has_rej && same_file(&in, &rej)) {
+			cli_warn("%s: input file is also the --rejects file; no input read", f);
+			exit(EXIT_TROUBLE);
+		}
+		if (has_out && !opt->in_place && same_file(&in, &out)) {
+			cli_warn("%s: input file is also the output", f);
+			skip[i] = 1;
+			bad++;
+		}
+	}
+	return bad;
+}
+
 /* Cleans every input (standard input if none); returns the exit status. */
 static int
 clean_inputs(const options *opt, const rules *rs, char **files, int nfiles)
@@ -186,9 +254,13 @@ clean_inputs(const options *opt, const rules *rs, char **files, int nfiles)
 	uint64_t *hits = calloc(rules_count(rs) + 1, sizeof(*hits)), undecodable;
 	int i, rc, status = 0;
 
+	char *skip = calloc((size_t)(nfiles > 0 ? nfiles : 1), 1);
+
 	c.opt = opt;
-	if (hits == NULL)
+	if (hits == NULL || skip == NULL)
 		cli_oom();
+	if (check_outputs(opt, files, nfiles, skip) > 0)
+		status = EXIT_TROUBLE;
 	if (opt->rejects != NULL) {
 		if ((c.rej_f = fopen(opt->rejects, "w")) == NULL) {
 			cli_warn("%s: %s; no input read", opt->rejects, strerror(errno));
@@ -202,7 +274,8 @@ clean_inputs(const options *opt, const rules *rs, char **files, int nfiles)
 	report_progress_start(&c, files, nfiles);
 	for (i = 0; i < (nfiles > 0 ? nfiles : 1); i++) {
 		const char *f = nfiles > 0 ? files[i] : "-";
-		if ((opt->in_place ? clean_in_place(&c, s, f) : clean_file(&c, s, f)) != 0)
+		if (!skip[i] && (opt->in_place ? clean_in_place(&c, s, f) :
+		    clean_file(&c, s, f)) != 0)
 			status = EXIT_TROUBLE;
 	}
 	if ((rc = stream_finish(s)) != STREAM_OK)
@@ -221,6 +294,7 @@ clean_inputs(const options *opt, const rules *rs, char **files, int nfiles)
 	}
 	stream_free(s);
 	free(hits);
+	free(skip);
 	return status;
 }
 
@@ -233,6 +307,7 @@ main(int argc, char **argv)
 	int first, status;
 	model_file m = { { 0 }, NULL };
 
+	guard_std_fds();
 	first = cli_options(argc, argv, &opt);
 	if ((rs = rules_new()) == NULL)
 		cli_oom();
