@@ -19,6 +19,7 @@
 #include "stream.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -572,6 +573,26 @@ free_chunk(stream *s)
 	}
 }
 
+static void drain(stream *s);
+
+/*
+ * Whether documents are done or in flight while the input has nothing to
+ * read: then they go out before the read waits, so that a program that
+ * sends a document and waits for the answer gets it (tail -f, a
+ * coprocess).  A regular file is always ready; for a pipe, this costs one
+ * poll(2) a read.
+ */
+static int
+idle(const stream *s, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (s->out.len == 0 && s->npend == 0 &&
+	    (s->pool == NULL || s->ncollected + (s->slot != NULL) == s->ntaken))
+		return 0;
+	return poll(&p, 1, 0) == 0;
+}
+
 int
 stream_input(stream *s, int fd, const char *name)
 {
@@ -592,6 +613,8 @@ stream_input(stream *s, int fd, const char *name)
 	if (!s->o.nul && s->o.fmt == NULL)
 		begin_doc(s);
 	while (s->err == STREAM_OK) {
+		if (idle(s, fd))
+			drain(s);
 		if ((ch = free_chunk(s)) == NULL) {
 			fail(s, STREAM_ENOMEM);
 			break;
