@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "swar.h"
+
 #define JSONL_DEPTH 256	/* json-c's default of 32 is too shallow for some */
 
 struct jsonl {
@@ -230,34 +232,90 @@ out:
 	return rc;
 }
 
+/* The number of bytes at the start of p[0..n) that a JSON string holds as
+ * they are: up to the first quote, backslash or control character.  Eight
+ * bytes at a time, as most text needs no escape for dozens of bytes. */
+static size_t
+plain_run(const char *p, size_t n)
+{
+	size_t i;
+	uint64_t w, m;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		w = swar_load(p + i);
+		m = swar_eq(w, '"') | swar_eq(w, '\\') | swar_below(w, 0x20);
+		if (m != 0)
+			return i + swar_first(m);
+	}
+	for (; i < n; i++)
+		if (p[i] == '"' || p[i] == '\\' || (unsigned char)p[i] < 0x20)
+			break;
+	return i;
+}
+
+/* json-c's escaping, which --rejects has always written: the two-letter
+ * escapes where JSON has one, \u00XX (lower case) for the other control
+ * characters, and every other byte as it is ('/' and non-ASCII too). */
+int
+jsonl_quote(buf *out, const char *s, size_t n)
+{
+	static const char two[32] = {
+		['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'
+	};
+	static const char hex[] = "0123456789abcdef";
+	char e[6] = { '\\', 'u', '0', '0' };
+	size_t i = 0, k, keep = out->len;
+	unsigned char c;
+
+	if (buf_reserve(out, n + 2) != 0 || buf_putc(out, '"') != 0)
+		return -1;
+	while (i < n) {
+		k = plain_run(s + i, n - i);
+		if (buf_append(out, s + i, k) != 0)
+			goto fail;
+		if ((i += k) == n)
+			break;
+		c = (unsigned char)s[i++];
+		if (c >= 0x20 || two[c] != 0) {
+			e[1] = c >= 0x20 ? (char)c : two[c];
+			k = 2;
+		} else {
+			e[1] = 'u';
+			e[4] = hex[c >> 4];
+			e[5] = hex[c & 15];
+			k = 6;
+		}
+		if (buf_append(out, e, k) != 0)
+			goto fail;
+	}
+	if (buf_putc(out, '"') == 0)
+		return 0;
+fail:
+	out->len = keep;
+	return -1;
+}
+
 int
 jsonl_object(buf *out, size_t n, const char *const *key,
     const char *const *str, const size_t *len, const uint64_t *num)
 {
-	json_object *o = json_object_new_object(), *v;
-	size_t i;
-	int rc = -1;
+	char d[24];
+	size_t i, keep = out->len;
+	int rc = buf_putc(out, '{');
 
-	if (o == NULL)
-		return -1;
-	for (i = 0; i < n; i++) {
-		v = str[i] != NULL ? json_object_new_string_len(str[i], (int)len[i]) :
-		    json_object_new_uint64(num[i]);
-		if (v == NULL || json_object_object_add(o, key[i], v) != 0)
-			goto out;
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((i > 0 && buf_putc(out, ',') != 0) ||
+		    jsonl_quote(out, key[i], strlen(key[i])) != 0 ||
+		    buf_putc(out, ':') != 0)
+			rc = -1;
+		else if (str[i] != NULL)
+			rc = jsonl_quote(out, str[i], len[i]);
+		else
+			rc = buf_append(out, d, (size_t)snprintf(d, sizeof(d), "%llu",
+			    (unsigned long long)num[i]));
 	}
-	rc = append(out, o, 1);
-out:
-	json_object_put(o);
-	return rc;
-}
-
-int
-jsonl_quote(buf *out, const char *s, size_t n)
-{
-	json_object *v = json_object_new_string_len(s, (int)n);
-	int rc = v != NULL ? append(out, v, 0) : -1;
-
-	json_object_put(v);
-	return rc;
+	if (rc == 0 && buf_putc(out, '}') == 0 && buf_putc(out, '\n') == 0)
+		return 0;
+	out->len = keep;
+	return -1;
 }
