@@ -1,5 +1,5 @@
-# unboil - see README.md.  Plain make; pkg-config finds PCRE2, utf8proc and
-# json-c (JSON Lines), iconv comes with the C library.
+# unboil - see README.md.  Plain make; pkg-config finds PCRE2 and utf8proc,
+# iconv comes with the C library.
 
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
@@ -13,12 +13,12 @@ CFLAGS ?= -O2 -g
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 VERSION = 0.1.0
 
-PKGS = libpcre2-8 libutf8proc json-c
+PKGS = libpcre2-8 libutf8proc
 # Debian packages that provide what the build and the tests need (GNU
 # parallel: the scale-out test).
 # parallel: the scale-out test; numpy: training the structural model, which
 # make check verifies against the bundled one (never needed at run time).
-APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev libjson-c-dev mandoc parallel \
+APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev mandoc parallel \
 	python3-numpy
 # Debian's python3, where python3-numpy installs.
 PYTHON ?= /usr/bin/python3
