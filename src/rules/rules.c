@@ -2,7 +2,6 @@
  * rules.c - rule files and their application.  The format is in
  * man/unboil-rules.5; the contract is in rules.h.
  */
-#define _GNU_SOURCE	/* memmem */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rules/rules.h"
 
