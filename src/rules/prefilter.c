@@ -40,6 +40,10 @@ prefilter_free(rules *rs)
 	free(rs->keeps);
 	free(rs->first);
 	free(rs->last);
+	/* prefilter_build starts here: if it then runs out of memory, rs
+	 * must still be safe to free or to build again. */
+	rs->ac = rs->pre = NULL;
+	rs->always = rs->folding = rs->keeps = rs->first = rs->last = NULL;
 }
 
 /* Sets up r->span, where the pattern pat[0..n) tells something of the

@@ -28,11 +28,12 @@ int prefilter_study(rule *r, const char *pat, size_t plen);
  * rule masks, after freeing those of an earlier build; what cannot be
  * built (an automaton too large) is left out, and its rules are then
  * always candidates.  Called once loading is done, before any matcher
- * runs; rs must not be in use.  Returns 0, or -1 if out of memory (rs is
- * then to be freed, not used). */
+ * runs; rs must not be in use.  Returns 0, or -1 if out of memory; rs
+ * may then be built again or freed. */
 int prefilter_build(rules *rs);
 
-/* Frees what prefilter_build made, leaving rs's rules alone. */
+/* Frees what prefilter_build made, leaving rs's rules alone, and sets
+ * the pointers to NULL, so that a second call does nothing. */
 void prefilter_free(rules *rs);
 
 /* Sets m->cand to the rules worth running on the line s[0..n) (all, if
