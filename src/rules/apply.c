@@ -314,6 +314,12 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 				note_limit(m, r, res);
 			continue;	/* or a plain edit's strings are not there */
 		}
+		/* Part of what an edit does (unboil-rules.5), not of the
+		 * normalisation: the rules after it are written for single
+		 * spaces, and would miss a line with a gap or a leading space
+		 * the edit left.  Which runs the edit made is not known, so
+		 * under --no-normalize the line's own runs are folded too
+		 * (unboil.1 says so). */
 		out->len = norm_fold_spaces(out->data, out->len);
 		if (out->len == n && memcmp(out->data, s, n) == 0)
 			continue;
@@ -364,7 +370,7 @@ apply_one(rules_matcher *m, const rule *r, const char *s, size_t n)
 	buf_clear(&m->a);
 	if (substitute(m, r, s, n, EDIT_MAX(n), &m->a) < 0)
 		return -1;
-	m->a.len = norm_fold_spaces(m->a.data, m->a.len);
+	m->a.len = norm_fold_spaces(m->a.data, m->a.len);	/* as rules_apply */
 	return 1;
 }
 
