@@ -367,8 +367,9 @@ bucket_of(skip_tab *t, int caseless, unsigned c, int d)
 
 /*
  * Sets up the skip scan if the machine can run it and every literal starts
- * with an uncommon byte, or with a common one (letter, digit, space) and a
- * second byte, and they fit in the buckets.  Returns whether it did.
+ * with an uncommon byte, or with a common one (literal_common_byte: a
+ * letter, digit, space, full stop or comma) and a second byte, and they
+ * fit in the buckets.  Returns whether it did.
  */
 static int
 make_skip(aho *a)

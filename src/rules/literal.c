@@ -3,7 +3,7 @@
  * parser walks the pattern once per group level.  Every failure to
  * understand a construct ends in "no literals", which only costs speed.
  */
-#define _GNU_SOURCE	/* memmem */
+#define _GNU_SOURCE	/* memmem: not in POSIX.1-2008, which the Makefile asks for */
 #include "rules/literal.h"
 
 #include <ctype.h>

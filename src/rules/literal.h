@@ -70,7 +70,8 @@ typedef struct literal_shape {
 int literal_span(const char *pat, size_t n, int caseless, literal_shape *out);
 
 /* Is byte c in most lines of text (space, '.', ',', ASCII letters and
- * digits)?  As a rule's only clue it would filter next to nothing. */
+ * digits)?  As a rule's only clue it would filter next to nothing, and
+ * aho.c's skip scan would stop at nearly every byte for it. */
 int literal_common_byte(unsigned c);
 
 /* For a pattern anchored at the start, sets in map the bytes a line it
