@@ -14,12 +14,12 @@ WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 VERSION = 0.1.0
 
 PKGS = libpcre2-8 libutf8proc
-# Debian packages that provide what the build and the tests need (GNU
-# parallel: the scale-out test).
-# parallel: the scale-out test; numpy: training the structural model, which
-# make check verifies against the bundled one (never needed at run time).
+# Debian packages that provide what the build and the tests need: GNU
+# parallel for the scale-out test, python3 for the tests' checks, numpy
+# for training the structural model, which make check verifies against the
+# bundled one (neither is needed at run time).
 APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev mandoc parallel \
-	python3-numpy
+	python3 python3-numpy
 # Debian's python3, where python3-numpy installs.
 PYTHON ?= /usr/bin/python3
 # Deferred (=), so that a recursive make run after 'deps' sees new packages.

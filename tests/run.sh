@@ -525,6 +525,10 @@ sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' "$out/unboil.1.txt" | opts_in >"$out/synops
 expect "usage line and SYNOPSIS name the same options in order" \
 	cmp -s "$out/usage.opts" "$out/synopsis.opts"
 
+# The project says under which terms it may be used.
+expect "LICENSE is there, and the README names it" \
+	sh -c 'grep -q "Redistribution and use" LICENSE && grep -q "LICENSE" README.md'
+
 # ---- installation ----------------------------------------------------------------
 dest=$out/destdir
 make -s install DESTDIR="$dest" PREFIX=/opt/unboil >"$out/install.log" 2>&1
