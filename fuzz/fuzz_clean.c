@@ -98,7 +98,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	so.co.valve = (data[0] >> 5) & 1;
 	so.co.max_line = (data[0] >> 6) & 1 ? 64 : 0;
 	so.co.text = 1;
-	so.nul = (data[1] >> 7) & 1;
+	so.split = (data[1] >> 7) & 1;
 	so.jobs = 1;
 	run(&so, data + 2, size - 2, &a);
 	so.jobs = 1 + ((data[0] >> 7) & 1);
@@ -107,7 +107,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (a.len != b.len || (a.len > 0 && memcmp(a.data, b.data, a.len) != 0))
 		abort();	/* output depends on how input was read */
 	for (i = 0; i < a.len; i++)
-		if (a.data[i] == '\0' && !so.nul)
+		if (a.data[i] == '\0' && !so.split)
 			abort();	/* a NUL byte got through */
 	if (utf8_valid_prefix(a.data, a.len) != a.len)
 		abort();	/* output is not UTF-8 */

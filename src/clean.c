@@ -71,6 +71,9 @@ struct cleaner {
 	/* document state */
 	uint64_t doc, lineno;
 	const rule *cut;	/* the cut rule that ended the body */
+	uint64_t cut_line;	/* and its line */
+	uint64_t in0, out0;	/* st.bytes_in and _out when it began */
+	uint64_t cut_bytes;	/* bytes dropped after the cut */
 	int in_body;		/* a line has been written */
 	int valve_used;		/* the valve kept lines of this document */
 	uint64_t text_lines;	/* non-blank lines read in this document */
@@ -212,6 +215,10 @@ cleaner_begin(cleaner *c, uint64_t doc)
 	c->doc = doc;
 	c->lineno = 0;
 	c->cut = NULL;
+	c->cut_line = 0;
+	c->cut_bytes = 0;
+	c->in0 = c->st.bytes_in;
+	c->out0 = c->st.bytes_out;
 	c->in_body = c->blank = c->skip_lf = c->overlong = 0;
 	c->prose_seen = 0;
 	if (c->ly != NULL)
@@ -285,7 +292,7 @@ keep_line(cleaner *c, const wline *w, layout_verdict v, double p, const char *t,
 	}
 	if (w->edited && c->ev_lines) {
 		clean_event ev = { EV_EDIT, c->doc, w->lineno, id, t, w->len, before,
-			w->blen, p, NULL, 0 };
+			w->blen, p, NULL, 0, 0, 0, 0 };
 		c->on_event(c->ev_ctx, &ev);
 	} else
 		event_p(c, w->lineno, EV_KEEP, id, t, w->len, p);
@@ -324,6 +331,7 @@ flush_lines(cleaner *c, size_t n, buf *out)
 					return -1;
 			} else if (v == LV_CUT) {
 				c->st.after_cut++;
+				c->cut_bytes += w->len + 1;
 				c->st.layer[v]++;
 				event_p(c, w->lineno, EV_CUT, rule_id(c->cut), t, w->len, p);
 			} else {
@@ -477,6 +485,7 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	 * what follows is judged by the model (layout.h). */
 	if (c->cut != NULL && c->ly == NULL) {
 		c->st.after_cut++;
+		c->cut_bytes += n + 1;
 		event(c, EV_CUT, c->cut, t, tn);
 		return 0;
 	}
@@ -492,8 +501,10 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	switch (res.verdict) {
 	case RV_CUT:
 		c->st.dropped++;
-		if (c->cut == NULL)
+		if (c->cut == NULL) {
 			c->cut = res.by;
+			c->cut_line = c->lineno;
+		}
 		if (wait_line(c, W_CUT, 0, res.by, t, tn, NULL, 0, out) != 0)
 			return -1;
 		return c->ly == NULL ? flush(c, 1, 0, out) : 0;
@@ -660,6 +671,31 @@ cleaner_feed(cleaner *c, const char *p, size_t n, buf *out)
 	return 0;
 }
 
+/* Tells of a large document that lost most of its bytes (CLEAN_LOSS_MIN):
+ * silent, that loss would look like success. */
+static void
+check_loss(cleaner *c)
+{
+	clean_event ev = { 0 };
+	uint64_t in = c->st.bytes_in - c->in0, out = c->st.bytes_out - c->out0;
+
+	if (in < CLEAN_LOSS_MIN || (out >= in / 5 && c->cut_bytes < in / 2))
+		return;
+	c->st.docs_lossy++;
+	if (c->on_event == NULL)
+		return;
+	ev.kind = EV_LOSS;
+	ev.doc = c->doc;
+	ev.line = c->cut != NULL ? c->cut_line : 0;
+	ev.rule = c->cut != NULL ? rule_id(c->cut) : NULL;
+	ev.text = "";
+	ev.p = -1;
+	ev.in = in;
+	ev.out = out;
+	ev.cut = c->cut_bytes;
+	c->on_event(c->ev_ctx, &ev);
+}
+
 int
 cleaner_end(cleaner *c, buf *out)
 {
@@ -675,6 +711,8 @@ cleaner_end(cleaner *c, buf *out)
 		c->st.docs_empty++;
 		event_at(c, 0, EV_EMPTY, NULL, "", 0);
 	}
+	if (rc == 0)
+		check_loss(c);
 	buf_clear(&c->line);
 	c->overlong = 0;
 	return rc;

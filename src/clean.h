@@ -28,6 +28,11 @@
 #include "rules/rules.h"
 
 #define CLEAN_MAX_LINE_DEFAULT ((size_t)1 << 20)
+/* A document of at least this many bytes that keeps less than a fifth of
+ * them, or loses half of them after a cut rule, gets an EV_LOSS: no single
+ * web page's text is this long, so it is most likely many articles read
+ * as one, all but the first cut after the first footer. */
+#define CLEAN_LOSS_MIN ((uint64_t)128 << 10)
 
 typedef struct clean_opts {
 	unsigned norm;		/* NORM_* flags */
@@ -51,7 +56,10 @@ typedef enum clean_ev {
 	EV_LIMIT,	/* a rule hit a match limit; the line is judged without it */
 	EV_VALVE,	/* the document has no prose: the valve keeps it (once) */
 	EV_EMPTY,	/* the document had text and comes out empty (line: 0) */
-	EV_FEATURES	/* a candidate's feature vector (x, nx), for training */
+	EV_FEATURES,	/* a candidate's feature vector (x, nx), for training */
+	EV_LOSS		/* a large document lost most of its bytes (in, out;
+			   rule: the first cut rule, line: its line, or NULL
+			   and 0 where no cut rule fired) */
 } clean_ev;
 
 typedef struct clean_event {
@@ -66,6 +74,8 @@ typedef struct clean_event {
 				   of a line it judged, else negative */
 	const double *x;	/* EV_FEATURES: the vector */
 	size_t nx;
+	uint64_t in, out, cut;	/* EV_LOSS: the document's bytes in and out,
+				   and those dropped after its cut */
 } clean_event;
 
 typedef void (*clean_event_fn)(void *ctx, const clean_event *ev);
@@ -79,6 +89,7 @@ typedef struct clean_stats {
 	uint64_t after_cut;		/* lines dropped after a cut rule */
 	uint64_t docs_valve;		/* documents the valve kept */
 	uint64_t docs_empty;		/* documents with text that came out empty */
+	uint64_t docs_lossy;		/* large documents that lost most bytes */
 	uint64_t nul_lines;		/* lines NUL bytes were removed from */
 	uint64_t fffd;			/* bytes Windows-1252 leaves undefined */
 	uint64_t mojibake_lines;	/* lines with mojibake repaired */
@@ -91,7 +102,7 @@ typedef struct cleaner cleaner;
 cleaner *cleaner_new(const rules *rs, const clean_opts *o);
 void cleaner_free(cleaner *c);
 /* Events go to fn (NULL: none).  EV_LONG, EV_LIMIT, EV_VALVE, EV_EMPTY
- * and (with the features option) EV_FEATURES always do; the events of every line (EV_KEEP, EV_EDIT, EV_DROP, EV_CUT,
+ * EV_LOSS and (with the features option) EV_FEATURES always do; the events of every line (EV_KEEP, EV_EDIT, EV_DROP, EV_CUT,
  * EV_BLANK) only with lines set, as keeping their text until the document
  * is judged costs a copy of every line. */
 void cleaner_set_events(cleaner *c, clean_event_fn fn, void *ctx, int lines);

@@ -56,7 +56,7 @@ struct stream {
 	stream_cb cb;
 	const rules *rs;
 	int err, errnum;	/* the first error (sticky) */
-	int nul_out;		/* end each document's text with a NUL */
+	int sep_out;		/* end each document's text with o.sep */
 	int out_fd;
 	buf out;		/* output waiting to be written */
 	buf aux;		/* aux output waiting for the callback */
@@ -126,11 +126,11 @@ events_to(const stream *s, cleaner *c, stream_doc *d)
 	cleaner_set_events(c, s->cb.event != NULL ? pass_event : NULL, d, s->o.line_events);
 }
 
-/* Ends a document's text: the one place a NUL is appended. */
+/* Ends a document's text: the one place a separator is appended. */
 static int
 end_text(const stream *s, buf *out)
 {
-	return s->nul_out ? buf_putc(out, '\0') : 0;
+	return s->sep_out ? buf_putc(out, (char)s->o.sep) : 0;
 }
 
 static int
@@ -479,7 +479,7 @@ feed_docs(stream *s, const char *p, size_t n, chunk *from)
 	while (n > 0 && s->err == STREAM_OK) {
 		if (!s->open_doc)
 			begin_doc(s);
-		end = s->o.nul ? memchr(p, '\0', n) :
+		end = s->o.split ? memchr(p, s->o.sep, n) :
 		    s->o.fmt != NULL ? memchr(p, s->o.fmt->end, n) : NULL;
 		seg = end ? (size_t)(end - p) : n;
 		if (s->pool != NULL && !s->streaming && s->slot->in.len + seg > STREAM_SLOT_MAX)
@@ -610,7 +610,7 @@ stream_input(stream *s, int fd, const char *name)
 	s->recno = 0;
 	if (s->dec != NULL)
 		decoder_reset(s->dec);
-	if (!s->o.nul && s->o.fmt == NULL)
+	if (!s->o.split && s->o.fmt == NULL)
 		begin_doc(s);
 	while (s->err == STREAM_OK) {
 		if (idle(s, fd))
@@ -684,7 +684,7 @@ stream_new(const rules *rs, const stream_opts *o, const stream_cb *cb, int out_f
 	s->out_fd = out_fd;
 	if (s->o.read_size == 0)
 		s->o.read_size = STREAM_READ_SIZE;
-	s->nul_out = o->nul && o->co.text;
+	s->sep_out = o->split && o->co.text;
 	s->main_doc.cb = &s->cb;
 	s->main_doc.out = &s->out;
 	s->main_doc.aux = cb->aux != NULL ? &s->aux : NULL;

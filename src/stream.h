@@ -52,8 +52,9 @@ typedef struct stream_opts {
 	clean_opts co;		/* the cleaner's (co.text off: no text out) */
 	const format *fmt;	/* records of this format, or NULL: text */
 	const char *fmt_arg;	/* the format's argument (--field) */
-	int nul;		/* text: NUL bytes end documents (-z); each
-				   document's text then ends with a NUL */
+	int split;		/* text: a sep byte ends a document (-z,
+				   --doc-sep), and ends its text too */
+	unsigned char sep;	/* that byte: NUL, or a form feed */
 	int jobs;		/* threads that clean, this one included */
 	size_t read_size;	/* bytes per read(2); 0 for the default */
 	int bad;		/* STREAM_BAD_*: records that cannot be cleaned */

@@ -39,7 +39,8 @@ typedef struct options {
 	int default_rules;
 	int check_rules;
 	int explain;
-	int null_data;
+	int doc_sep;		/* -z, --doc-sep: the byte that ends a
+				   document, or -1: an input is one */
 	int stats;		/* 0 none, 1 text, 2 JSON */
 	int valve_warn;		/* --valve=warn or off: say so on stderr */
 	const char *from_code;	/* -f: the input encoding */

@@ -171,7 +171,8 @@ stream_opts_of(const options *opt, stream_opts *so)
 	so->co = opt->co;
 	so->fmt = opt->jsonl ? &format_jsonl : NULL;
 	so->fmt_arg = opt->field;
-	so->nul = opt->null_data;
+	so->split = opt->doc_sep >= 0;
+	so->sep = (unsigned char)(opt->doc_sep >= 0 ? opt->doc_sep : 0);
 	so->jobs = opt->jobs;
 	so->read_size = opt->read_size;
 	so->bad = opt->bad_records;

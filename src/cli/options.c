@@ -49,7 +49,7 @@ enum {
 	OPT_NO_NORM, OPT_MAX_LINE, OPT_BUFSIZE, OPT_NO_HEUR, OPT_STATS, OPT_VALVE,
 	OPT_NO_MOJIBAKE, OPT_NO_ENTITIES, OPT_JSONL, OPT_FIELD, OPT_BAD_RECORDS,
 	OPT_REJECTS, OPT_LIST_RULES, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_MODEL,
-	OPT_FEATURES
+	OPT_FEATURES, OPT_DOC_SEP
 };
 
 /*
@@ -82,7 +82,10 @@ static const struct optdef {
 	    "write every removed or edited line to FILE, as\n"
 	    "JSON Lines with its document, line and rule" },
 	{ "null-data", no_argument, 'z', NULL, NULL,
-	    "documents are separated by NUL bytes" },
+	    "documents end with a NUL byte (--doc-sep=nul)" },
+	{ "doc-sep", required_argument, OPT_DOC_SEP, "nul|ff", NULL,
+	    "the byte that ends each document, in and out:\n"
+	    "NUL or form feed (default: each input is one)" },
 	{ "jobs", required_argument, 'j', "N", NULL,
 	    "clean N documents at once (default: all cores\nfor several files or -z, else 1)" },
 	{ "jsonl", no_argument, OPT_JSONL, NULL, "[--jsonl [--field=NAME]]",
@@ -268,6 +271,7 @@ cli_options(int argc, char **argv, options *opt)
 	opt->co.valve = 1;
 	opt->co.repair = REPAIR_ALL;
 	opt->progress = -1;
+	opt->doc_sep = -1;
 	opt->rule_files = calloc((size_t)argc, sizeof(char *));
 	if (opt->rule_files == NULL)
 		cli_oom();
@@ -284,7 +288,15 @@ cli_options(int argc, char **argv, options *opt)
 				bad_usage("invalid language list '%s'", optarg);
 			opt->langs = optarg;
 			break;
-		case 'z': opt->null_data = 1; break;
+		case 'z': opt->doc_sep = '\0'; break;
+		case OPT_DOC_SEP:
+			if (strcmp(optarg, "nul") == 0)
+				opt->doc_sep = '\0';
+			else if (strcmp(optarg, "ff") == 0)
+				opt->doc_sep = '\f';
+			else
+				bad_usage("--doc-sep takes nul or ff, not '%s'", optarg);
+			break;
 		case 'f': opt->from_code = optarg; break;
 		case 'j': {
 			size_t j;
@@ -380,8 +392,8 @@ cli_options(int argc, char **argv, options *opt)
 			bad_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (opt->jsonl && opt->null_data)
-		bad_usage("%s", "--jsonl and -z do not go together");
+	if (opt->jsonl && opt->doc_sep >= 0)
+		bad_usage("%s", "--jsonl and -z or --doc-sep do not go together");
 	if (opt->field != NULL && !opt->jsonl)
 		bad_usage("%s", "--field needs --jsonl");
 	if (opt->field == NULL)
@@ -389,7 +401,7 @@ cli_options(int argc, char **argv, options *opt)
 	/* Threads pay off when there are several documents to share out. */
 	if (opt->jobs == 0) {
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		opt->jobs = (opt->null_data || opt->jsonl || argc - optind > 1) && ncpu > 1 ?
+		opt->jobs = (opt->doc_sep >= 0 || opt->jsonl || argc - optind > 1) && ncpu > 1 ?
 		    (int)(ncpu > 256 ? 256 : ncpu) : 1;
 	}
 	if (opt->in_place)

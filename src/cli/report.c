@@ -19,7 +19,7 @@
 
 static const char *const ev_names[] = {
 	"keep", "edit", "drop", "cut", "blank", "long", "limit", "valve", "empty",
-	"features"
+	"features", "loss"
 };
 
 /* The audit trail: one JSON object per line removed or edited, with its
@@ -94,6 +94,23 @@ report_event(void *ctx, stream_doc *d, const clean_event *ev)
 			    "%s: document %llu has no body text; kept what the rules kept" :
 			    "%s: document %llu came out empty", d->fname,
 			    (unsigned long long)ev->doc);
+		return;
+	}
+	if (ev->kind == EV_LOSS) {
+		/* Most often many articles read as one document: the first
+		 * footer's cut rule ends them all.  Say how to keep them. */
+		char cut[192] = "";
+		if (ev->rule != NULL)
+			snprintf(cut, sizeof(cut), " and dropped %llu%% after the cut rule %s at line %llu",
+			    (unsigned long long)(ev->cut * 100 / ev->in), ev->rule,
+			    (unsigned long long)ev->line);
+		cli_warn("%s: document %llu kept %llu%% of its %llu bytes%s; if it holds "
+		    "several articles, end each with a NUL byte (-z) or a form feed "
+		    "(--doc-sep=ff)", d->fname, (unsigned long long)ev->doc,
+		    (unsigned long long)(ev->out * 100 / ev->in),
+		    (unsigned long long)ev->in, cut);
+		if (d->status < EXIT_PARTIAL)
+			d->status = EXIT_PARTIAL;
 		return;
 	}
 	if (ev->kind == EV_LONG) {
@@ -180,13 +197,13 @@ report_stats(const rules *rs, const clean_stats *st, const uint64_t *hits,
 		st->bytes_out, st->dropped, st->edited, st->repaired_lines,
 		st->long_lines, st->limit_hits, st->valve_lines, st->after_cut,
 		st->kept_after_cut, st->layer[LV_SMOOTHED],
-		st->docs_valve, st->docs_empty, st->nul_lines, st->fffd,
+		st->docs_valve, st->docs_empty, st->docs_lossy, st->nul_lines, st->fffd,
 		undecodable, st->mojibake_lines, st->entity_lines };
 	static const char *const names[] = { "documents", "lines_in", "lines_out",
 		"bytes_in", "bytes_out", "lines_dropped", "lines_edited",
 		"lines_repaired", "lines_too_long", "match_limit_hits", "lines_kept_by_valve",
 		"lines_after_cut", "lines_kept_after_cut", "lines_kept_by_smoother",
-		"documents_kept_by_valve", "documents_empty",
+		"documents_kept_by_valve", "documents_empty", "documents_mostly_lost",
 		"lines_with_nul", "bytes_undefined_cp1252", "sequences_undecodable",
 		"lines_mojibake_fixed", "lines_entities_decoded" };
 	size_t i, n = sizeof(v) / sizeof(v[0]);

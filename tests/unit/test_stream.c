@@ -140,7 +140,7 @@ test_framing(void)
 	CHECK(strcmp(seen, "drop in:1 ") == 0 && SAME(aux_out.data, aux_out.len, "AAnzeige\n"),
 	    "events name the input and line; the aux output reaches its callback");
 	CHECK(last_bytes == 21, "progress counts the bytes read");
-	o.nul = 1;
+	o.split = 1;
 	run(&o, in, sizeof(in) - 1, &first, &rc);
 	CHECK(rc == STREAM_OK && first.len == 30 &&
 	    memcmp(first.data, "Erster Satz.\n\0\0Zweiter Satz.\n\0", 30) == 0,
@@ -148,7 +148,7 @@ test_framing(void)
 	for (j = 1; j <= 3; j++)
 		for (i = 0; i < sizeof(rs_sizes) / sizeof(rs_sizes[0]); i++) {
 			opts(&o, j, rs_sizes[i]);
-			o.nul = 1;
+			o.split = 1;
 			run(&o, in, sizeof(in) - 1, &out, &rc);
 			same &= rc == STREAM_OK && out.len == first.len &&
 			    memcmp(out.data, first.data, out.len) == 0 &&
