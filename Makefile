@@ -1,5 +1,5 @@
-# unboil - see README.md.  Plain make; pkg-config finds PCRE2 and utf8proc,
-# iconv comes with the C library.
+# unboil - see README.md.  Plain make; pkg-config finds PCRE2, utf8proc,
+# zlib and libzstd; iconv comes with the C library.
 
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
@@ -13,13 +13,14 @@ CFLAGS ?= -O2 -g
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 VERSION = 0.1.0
 
-PKGS = libpcre2-8 libutf8proc
-# Debian packages that provide what the build and the tests need: GNU
-# parallel for the scale-out test, python3 for the tests' checks, numpy
+PKGS = libpcre2-8 libutf8proc zlib libzstd
+# Debian packages that provide what the build and the tests need: zlib and
+# libzstd for compressed input, GNU parallel for the scale-out test, zstd
+# for the tests' compressed files, python3 for the tests' checks, numpy
 # for training the structural model, which make check verifies against the
 # bundled one (neither is needed at run time).
-APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev mandoc parallel \
-	python3 python3-numpy
+APT_PKGS = pkg-config libpcre2-dev libutf8proc-dev zlib1g-dev libzstd-dev \
+	mandoc parallel zstd python3 python3-numpy
 # Debian's python3, where python3-numpy installs.
 PYTHON ?= /usr/bin/python3
 # Deferred (=), so that a recursive make run after 'deps' sees new packages.
@@ -34,7 +35,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 # The library, folder by folder in the order the bytes travel (README.md,
 # Layout); the command is src/cli.
 LIB_SRC = src/buf.c \
-	src/text/utf8.c src/text/decode.c src/text/repair.c src/text/plain.c src/text/norm.c \
+	src/text/utf8.c src/text/unzip.c src/text/decode.c src/text/repair.c src/text/plain.c src/text/norm.c \
 	src/rules/literal.c src/rules/aho.c src/rules/prefilter.c src/rules/rules.c src/rules/apply.c \
 	src/layout/prose.c src/layout/model.c src/layout/layout.c \
 	src/clean.c src/pool.c src/stream.c src/formats/jsonl.c
@@ -75,7 +76,8 @@ test-bins: $(UNIT_BIN) tests/tools/peakrss fuzz/bin/replay_clean fuzz/bin/replay
 # Installs the Debian packages the build and the tests need, if missing.
 deps:
 	@if $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && command -v mandoc >/dev/null && \
-		command -v parallel >/dev/null && $(PYTHON) -c 'import numpy' 2>/dev/null; then \
+		command -v parallel >/dev/null && command -v zstd >/dev/null && \
+		$(PYTHON) -c 'import numpy' 2>/dev/null; then \
 		echo "deps: all present"; \
 	else \
 		echo "deps: installing $(APT_PKGS)"; \

@@ -28,6 +28,7 @@
 
 #include "pool.h"
 #include "text/decode.h"
+#include "text/unzip.h"
 
 #define FLUSH_AT (64 * 1024)
 #define CHUNK_BYTES ((size_t)4 << 20)	/* -j: most bytes of input chunks */
@@ -38,6 +39,8 @@
  * the byte bound keeps memory small when documents are big. */
 #define SLOTS_PER_JOB 8
 #define INFLIGHT_MAX ((size_t)2 << 20)
+/* Decompressed bytes passed on at a time, however much the data expands. */
+#define UNZIP_ROOM ((size_t)256 << 10)
 
 typedef struct chunk {
 	char *data;
@@ -70,6 +73,15 @@ struct stream {
 	decoder *from;		/* -f: the decoder for every input */
 	decoder *utf16[2];	/* little and big endian, made on first use */
 	decoder *dec;		/* the decoder for this input, or NULL */
+	int bom, nbom;		/* looking for a byte order mark; its bytes */
+	unsigned char bom_head[2];
+	int magic;		/* looking for a compression magic number */
+	size_t nmagic;
+	unsigned char magic_head[UNZIP_MAGIC];
+	unzip *z;		/* this input's decompressor, or NULL */
+	int zkind;
+	char *zbuf;		/* UNZIP_ROOM bytes of its output */
+	char why[192];		/* what STREAM_ECORRUPT was */
 	worker self;		/* this thread's cleaner */
 	stream_doc main_doc;	/* the document cleaned on this thread */
 	buf rec;		/* a record being read on this thread */
@@ -593,14 +605,139 @@ idle(const stream *s, int fd)
 	return poll(&p, 1, 0) == 0;
 }
 
+/*
+ * Passes an input's bytes on: the first two are looked at for a UTF-16
+ * byte order mark where they are (only an input whose first bytes come
+ * one at a time keeps one aside), then everything is fed to the documents.
+ * from is the chunk the bytes lie in, or NULL.
+ */
+static void
+take(stream *s, const char *p, size_t n, chunk *from)
+{
+	if (n == 0)
+		return;
+	if (s->bom && s->nbom + n >= 2) {
+		s->bom = 0;
+		if (s->nbom == 1) {
+			s->bom_head[1] = (unsigned char)*p;
+			if (sniff(s, s->bom_head))
+				p++, n--;
+			else
+				feed(s, (const char *)s->bom_head, 1, 0);
+		} else if (sniff(s, (const unsigned char *)p))
+			p += 2, n -= 2;
+	} else if (s->bom) {
+		s->bom_head[s->nbom++] = (unsigned char)*p;
+		return;
+	}
+	s->feeding = from;
+	feed(s, p, n, 0);
+	s->feeding = NULL;
+}
+
+/* Decompresses p[0..n) and passes the result on, a bounded piece at a
+ * time however much it expands.  STREAM_OK or STREAM_ECORRUPT. */
+static int
+take_unzipped(stream *s, const char *p, size_t n)
+{
+	size_t got;
+	int rc;
+
+	do {
+		/* What came before an error is passed on first. */
+		rc = unzip_step(s->z, &p, &n, s->zbuf, UNZIP_ROOM, &got);
+		take(s, s->zbuf, got, NULL);
+		if (s->out.len >= FLUSH_AT)
+			write_all(s);
+	} while (rc == UNZIP_OK && s->err == STREAM_OK && (n > 0 || got == UNZIP_ROOM));
+	if (rc == UNZIP_ENOMEM)
+		fail(s, STREAM_ENOMEM);
+	else if (rc == UNZIP_ECORRUPT) {
+		snprintf(s->why, sizeof(s->why), "corrupt %s data (%s)",
+		    unzip_name(s->zkind), unzip_why(s->z));
+		return STREAM_ECORRUPT;
+	}
+	return STREAM_OK;
+}
+
+/* Whether the input is compressed, from its first bytes p[0..n):
+ * decompression starts if so.  STREAM_OK, or an error. */
+static void
+start_unzip(stream *s, const unsigned char *p, size_t n)
+{
+	s->magic = 0;
+	s->zkind = unzip_kind(p, n);
+	if (s->zkind == UNZIP_NONE)
+		return;
+	if ((s->zbuf == NULL && (s->zbuf = malloc(UNZIP_ROOM)) == NULL) ||
+	    (s->z = unzip_new(s->zkind)) == NULL)
+		fail(s, STREAM_ENOMEM);
+}
+
+/* The bytes of one read: compressed or not, as its first bytes say. */
+static int
+take_read(stream *s, const char *p, size_t n, chunk *ch)
+{
+	size_t k;
+
+	if (s->magic && s->nmagic == 0 && n >= UNZIP_MAGIC)
+		start_unzip(s, (const unsigned char *)p, n);
+	else if (s->magic) {
+		/* The magic number came in pieces: gather it first. */
+		k = UNZIP_MAGIC - s->nmagic < n ? UNZIP_MAGIC - s->nmagic : n;
+		memcpy(s->magic_head + s->nmagic, p, k);
+		s->nmagic += k;
+		p += k;
+		n -= k;
+		if (s->nmagic < UNZIP_MAGIC)
+			return STREAM_OK;
+		start_unzip(s, s->magic_head, s->nmagic);
+		if (s->z != NULL && take_unzipped(s, (const char *)s->magic_head,
+		    s->nmagic) != STREAM_OK)
+			return STREAM_ECORRUPT;
+		if (s->z == NULL)
+			take(s, (const char *)s->magic_head, s->nmagic, NULL);
+		ch = NULL;
+	}
+	if (s->err != STREAM_OK)
+		return s->err;
+	if (s->z != NULL)
+		return take_unzipped(s, p, n);
+	take(s, p, n, s->maxchunks > 1 ? ch : NULL);
+	return STREAM_OK;
+}
+
+/* The end of an input: what was kept aside, the decoder's last bytes, a
+ * compressed stream that must end where a member or frame ends. */
+static int
+take_end(stream *s)
+{
+	int rc = STREAM_OK;
+
+	if (s->magic && s->nmagic > 0) {
+		start_unzip(s, s->magic_head, s->nmagic);
+		if (s->z != NULL)
+			rc = take_unzipped(s, (const char *)s->magic_head, s->nmagic);
+		else
+			take(s, (const char *)s->magic_head, s->nmagic, NULL);
+	}
+	if (rc == STREAM_OK && s->z != NULL && unzip_end(s->z) != UNZIP_OK) {
+		snprintf(s->why, sizeof(s->why), "%s data cut short",
+		    unzip_name(s->zkind));
+		rc = STREAM_ECORRUPT;
+	}
+	if (s->bom && s->nbom > 0)
+		feed(s, (const char *)s->bom_head, s->nbom, 0);
+	if (s->dec != NULL)
+		feed(s, "", 0, 1);
+	return rc;
+}
+
 int
 stream_input(stream *s, int fd, const char *name)
 {
-	unsigned char head[2];
-	int nhead = 0, sniffing = s->from == NULL, rc = STREAM_OK;
+	int rc = STREAM_OK;
 	ssize_t k;
-	size_t n;
-	char *p;
 	chunk *ch;
 
 	if (s->err != STREAM_OK)
@@ -608,11 +745,17 @@ stream_input(stream *s, int fd, const char *name)
 	s->fname = name;
 	s->dec = s->from;
 	s->recno = 0;
+	s->bom = s->from == NULL;
+	s->nbom = 0;
+	s->magic = 1;
+	s->nmagic = 0;
+	unzip_free(s->z);
+	s->z = NULL;
 	if (s->dec != NULL)
 		decoder_reset(s->dec);
 	if (!s->o.split && s->o.fmt == NULL)
 		begin_doc(s);
-	while (s->err == STREAM_OK) {
+	while (s->err == STREAM_OK && rc == STREAM_OK) {
 		if (idle(s, fd))
 			drain(s);
 		if ((ch = free_chunk(s)) == NULL) {
@@ -632,39 +775,23 @@ stream_input(stream *s, int fd, const char *name)
 		s->bytes_read += (uint64_t)k;
 		if (s->cb.progress != NULL)
 			s->cb.progress(s->cb.ctx, s->bytes_read, s->doc);
-		p = ch->data;
-		n = (size_t)k;
-		/* The byte order mark is looked for where the bytes are; only
-		 * an input whose first read is one byte long keeps it aside. */
-		if (sniffing && nhead + n >= 2) {
-			sniffing = 0;
-			if (nhead == 1) {
-				head[1] = (unsigned char)*p;
-				if (sniff(s, head))
-					p++, n--;
-				else
-					feed(s, (const char *)head, 1, 0);
-			} else if (sniff(s, (const unsigned char *)p))
-				p += 2, n -= 2;
-		} else if (sniffing) {
-			head[nhead++] = (unsigned char)*p;
-			continue;
-		}
-		s->feeding = s->maxchunks > 1 ? ch : NULL;
-		feed(s, p, n, 0);
-		s->feeding = NULL;
+		rc = take_read(s, ch->data, (size_t)k, ch);
 		/* A short read means the writer upstream paused: pass on what
 		 * is ready, so that the filter streams in interactive pipes. */
 		if (s->out.len >= FLUSH_AT || (size_t)k < s->o.read_size)
 			write_all(s);
 	}
-	if (sniffing && nhead > 0)
-		feed(s, (const char *)head, (size_t)nhead, 0);
-	if (s->dec != NULL)
-		feed(s, "", 0, 1);
+	if (rc == STREAM_OK && s->err == STREAM_OK)
+		rc = take_end(s);
 	if (s->open_doc)
 		end_doc(s);
 	return s->err != STREAM_OK ? s->err : rc;
+}
+
+const char *
+stream_why(const stream *s)
+{
+	return s->why;
 }
 
 /* ---- the run ---- */
@@ -805,6 +932,8 @@ stream_free(stream *s)
 	for (i = 0; i < s->nchunks; i++)
 		free(s->chunks[i].data);
 	free(s->chunks);
+	unzip_free(s->z);
+	free(s->zbuf);
 	decoder_free(s->from);
 	decoder_free(s->utf16[0]);
 	decoder_free(s->utf16[1]);

@@ -2,8 +2,9 @@
  * stream.h - one run of the filter: input bytes from read(2) to cleaned
  * text written in order with writev(2).
  *
- * A stream reads inputs one after another (stream_input), decodes them
- * (-f, or UTF-16 by its byte order mark), frames them into documents (a
+ * A stream reads inputs one after another (stream_input), decompresses
+ * them (gzip, zstd: text/unzip.h), decodes them (-f, or UTF-16 by its byte
+ * order mark), frames them into documents (a
  * whole input, NUL-ended documents, or a format's records), cleans each
  * (on this thread, or with -j on a pool of workers, in input order) and
  * writes the results to its output descriptor.  Memory is bounded: a
@@ -42,7 +43,9 @@ enum {
 	STREAM_EWRITE = -3,	/* writing the output failed; see stream_output */
 	STREAM_EAUX = -4,	/* the aux callback failed; the stream is done */
 	STREAM_ESTOP = -5,	/* a bad record, with bad = STREAM_BAD_STOP */
-	STREAM_EENCODING = -6	/* stream_new: iconv does not know from_code */
+	STREAM_EENCODING = -6,	/* stream_new: iconv does not know from_code */
+	STREAM_ECORRUPT = -7	/* this input's compressed data is corrupt or
+				   cut short (stream_why); the next may go */
 };
 
 /* What to do with a record the format cannot clean. */
@@ -118,6 +121,8 @@ int stream_finish(stream *s);
 
 /* errno of the last error. */
 int stream_errno(const stream *s);
+/* What STREAM_ECORRUPT was, for a message. */
+const char *stream_why(const stream *s);
 /* 1 if some document was not fully processed (its status), else 0. */
 int stream_status(const stream *s);
 

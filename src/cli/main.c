@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "formats/format.h"
 #include "text/decode.h"
+#include "text/unzip.h"
 
 void
 cli_warn(const char *fmt, ...)
@@ -68,6 +69,14 @@ open_input(const char *f, const char **name)
 	return fd;
 }
 
+/* Says why an input could not be read to its end; the run goes on. */
+static void
+input_failed(const stream *s, const char *name, int rc)
+{
+	cli_warn("%s: %s", name, rc == STREAM_ECORRUPT ? stream_why(s) :
+	    strerror(stream_errno(s)));
+}
+
 /* Cleans one input to the stream's output; 0, or -1 after saying why. */
 static int
 clean_file(const report *c, stream *s, const char *f)
@@ -80,8 +89,8 @@ clean_file(const report *c, stream *s, const char *f)
 	rc = stream_input(s, fd, name);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	if (rc == STREAM_EREAD) {
-		cli_warn("%s: %s", name, strerror(stream_errno(s)));
+	if (rc == STREAM_EREAD || rc == STREAM_ECORRUPT) {
+		input_failed(s, name, rc);
 		return -1;
 	}
 	if (rc != STREAM_OK)
@@ -97,35 +106,59 @@ clean_file(const report *c, stream *s, const char *f)
  * under path+suffix.  Whatever fails, or if the process is killed, the
  * original is left as it was.  Returns 0, or -1 after saying why.
  */
+/*
+ * Why the file open as in cannot be cleaned in place, or NULL: not a
+ * regular file; compressed (it would be written back decompressed); names
+ * for the temporary file or the backup cut short, which would make the one
+ * or remove the other somewhere else (GNU sed refuses them too).
+ */
+static const char *
+in_place_refused(const options *opt, int in, const char *path, struct stat *st,
+    char *tmp, char *backup)
+{
+	const char *slash = strrchr(path, '/');
+	unsigned char head[UNZIP_MAGIC];
+	ssize_t k;
+
+	if (fstat(in, st) != 0)
+		return strerror(errno);
+	if (!S_ISREG(st->st_mode))
+		return "not a regular file; left unchanged";
+	if ((k = pread(in, head, sizeof(head), 0)) > 0 &&
+	    unzip_kind(head, (size_t)k) != UNZIP_NONE)
+		return "compressed; left unchanged (-i would write it back decompressed)";
+	if ((size_t)snprintf(tmp, PATH_MAX, "%.*s.unboil.XXXXXX",
+	    slash ? (int)(slash - path + 1) : 0, path) >= PATH_MAX ||
+	    (opt->suffix != NULL && (size_t)snprintf(backup, PATH_MAX, "%s%s",
+	    path, opt->suffix) >= PATH_MAX))
+		return "File name too long; left unchanged";
+	return NULL;
+}
+
+/*
+ * Cleans the file at path in place: into a temporary file in the same
+ * directory, which then replaces the original by an atomic rename.  The
+ * temporary file gets the original's mode (and owner, where permitted)
+ * and is synced before the rename; with a suffix the original is kept
+ * under path+suffix.  Whatever fails, or if the process is killed, the
+ * original is left as it was.  Returns 0, or -1 after saying why.
+ */
 static int
 clean_in_place(const report *c, stream *s, const char *path)
 {
 	char tmp[PATH_MAX], backup[PATH_MAX];
-	const char *slash = strrchr(path, '/'), *name;
-	int in, out, rc, werr = 0;
+	const char *name, *why;
+	int in, out, rc, bad, werr = 0;
 	struct stat st;
 
-	memset(&st, 0, sizeof(st));
 	if ((in = open_input(path, &name)) < 0)
 		return -1;
-	if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
-		cli_warn("%s: %s", path, S_ISREG(st.st_mode) ? strerror(errno) :
-		    "not a regular file; left unchanged");
-		close(in);
-		return -1;
-	}
-	/* Names cut short would make the temporary file, or remove a backup,
-	 * somewhere else: refuse them whole (GNU sed does the same). */
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%.*s.unboil.XXXXXX",
-	    slash ? (int)(slash - path + 1) : 0, path) >= sizeof(tmp) ||
-	    (c->opt->suffix != NULL && (size_t)snprintf(backup, sizeof(backup), "%s%s",
-	    path, c->opt->suffix) >= sizeof(backup))) {
-		cli_warn("%s: %s; left unchanged", path, strerror(ENAMETOOLONG));
-		close(in);
-		return -1;
-	}
-	if ((out = mkstemp(tmp)) < 0) {
-		cli_warn("%s: cannot create a temporary file: %s", path, strerror(errno));
+	if ((why = in_place_refused(c->opt, in, path, &st, tmp, backup)) != NULL ||
+	    (out = mkstemp(tmp)) < 0) {
+		if (why != NULL)
+			cli_warn("%s: %s", path, why);
+		else
+			cli_warn("%s: cannot create a temporary file: %s", path, strerror(errno));
 		close(in);
 		return -1;
 	}
@@ -136,8 +169,8 @@ clean_in_place(const report *c, stream *s, const char *path)
 		stream_died(c, s, rc);	/* standard output's, from before */
 	rc = stream_input(s, in, name);
 	close(in);
-	if (rc == STREAM_EREAD)
-		cli_warn("%s: %s", name, strerror(stream_errno(s)));
+	if ((bad = rc == STREAM_EREAD || rc == STREAM_ECORRUPT))
+		input_failed(s, name, rc);
 	else if (rc != STREAM_OK && rc != STREAM_EWRITE) {
 		unlink(tmp);
 		stream_died(c, s, rc);
@@ -145,17 +178,16 @@ clean_in_place(const report *c, stream *s, const char *path)
 	/* What is left goes to the file; a failed write fails it alone. */
 	if (stream_output(s, STDOUT_FILENO) == STREAM_EWRITE || rc == STREAM_EWRITE)
 		werr = stream_errno(s);
-	if (rc != STREAM_EREAD && werr == 0 && (fsync(out) != 0 || close(out) != 0))
+	if (!bad && werr == 0 && (fsync(out) != 0 || close(out) != 0))
 		werr = errno;
-	else if (rc == STREAM_EREAD || werr != 0)
+	else if (bad || werr != 0)
 		close(out);
-	if (rc != STREAM_EREAD && werr == 0 && c->opt->suffix != NULL) {
-		if ((unlink(backup) != 0 && errno != ENOENT) || link(path, backup) != 0)
-			werr = errno;
-	}
-	if (rc != STREAM_EREAD && werr == 0 && rename(tmp, path) != 0)
+	if (!bad && werr == 0 && c->opt->suffix != NULL &&
+	    ((unlink(backup) != 0 && errno != ENOENT) || link(path, backup) != 0))
 		werr = errno;
-	if (rc != STREAM_EREAD && werr == 0)
+	if (!bad && werr == 0 && rename(tmp, path) != 0)
+		werr = errno;
+	if (!bad && werr == 0)
 		return 0;
 	if (werr != 0)
 		cli_warn("%s: %s; file left unchanged", path, strerror(werr));
