@@ -476,6 +476,11 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	/* Without the structural layer, a cut ends the document; with it,
 	 * what follows is judged by the model (layout.h). */
 	if (c->cut != NULL && c->ly == NULL) {
+		/* A blank line stays a blank line: what a cut removes is text. */
+		if (tn == 0) {
+			event(c, EV_BLANK, NULL, t, 0);
+			return 0;
+		}
 		c->st.after_cut++;
 		event(c, EV_CUT, c->cut, t, tn);
 		return 0;
