@@ -40,12 +40,16 @@ reject(stream_doc *d, const clean_event *ev)
 	str[2] = NULL, num[2] = ev->line;
 	str[3] = act, len[3] = strlen(act);
 	str[4] = id, len[4] = strlen(id);
-	if (ev->kind == EV_EDIT) {
+	/* text is the line as it was read, also when a rule edited it before
+	 * the structural layer removed it. */
+	if (ev->before != NULL)
 		str[5] = ev->before, len[5] = ev->before_len;
+	else
+		str[5] = ev->text, len[5] = ev->len;
+	if (ev->kind == EV_EDIT) {
 		str[6] = ev->text, len[6] = ev->len;
 		n = 7;
-	} else
-		str[5] = ev->text, len[5] = ev->len;
+	}
 	if (jsonl_object(d->aux, n, key, str, len, num) != 0)
 		cli_oom();
 }
