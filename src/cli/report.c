@@ -22,8 +22,9 @@ static const char *const ev_names[] = {
 	"features"
 };
 
-/* The audit trail: one JSON object per line removed or edited, with its
- * document, line and the rule or structural decision that did it. */
+/* The audit trail: one JSON object per line that is not in the output as
+ * it was read (removed, edited or blank), with its document, line and the
+ * rule or structural decision that did it. */
 static void
 reject(stream_doc *d, const clean_event *ev)
 {
@@ -106,8 +107,12 @@ report_event(void *ctx, stream_doc *d, const clean_event *ev)
 		if (d->status < EXIT_PARTIAL)
 			d->status = EXIT_PARTIAL;
 	}
+	/* Every blank line is listed, since which one of a run the output's
+	 * one blank line stands for is known only when a later line is kept:
+	 * the output's blank lines then stand for no line of the input, and
+	 * the trail lists the input's lines in order. */
 	if (d->aux != NULL && (ev->kind == EV_DROP || ev->kind == EV_CUT ||
-	    ev->kind == EV_EDIT))
+	    ev->kind == EV_EDIT || ev->kind == EV_BLANK))
 		reject(d, ev);
 	if (!opt->explain)
 		return;
