@@ -163,8 +163,8 @@ cleaner_matcher(const cleaner *c)
 }
 
 static void
-event_p(cleaner *c, uint64_t line, clean_ev kind, const char *id,
-    const char *t, size_t n, double p)
+event_at(cleaner *c, uint64_t line, clean_ev kind, const char *id,
+    const char *t, size_t n)
 {
 	clean_event ev = { 0 };
 
@@ -176,15 +176,8 @@ event_p(cleaner *c, uint64_t line, clean_ev kind, const char *id,
 	ev.rule = id;
 	ev.text = t;
 	ev.len = n;
-	ev.p = p;
+	ev.p = -1;
 	c->on_event(c->ev_ctx, &ev);
-}
-
-static void
-event_at(cleaner *c, uint64_t line, clean_ev kind, const char *id,
-    const char *t, size_t n)
-{
-	event_p(c, line, kind, id, t, n, -1);
 }
 
 /* The layer's feature vector of window line i, passed on as an event. */
@@ -247,6 +240,25 @@ strip_nul(char *p, size_t n)
 	return o;
 }
 
+/* The event of candidate w, text t[0..w->len), with its text before[0..)
+ * if a rule edited it: an edit if it is kept, and whatever else it comes
+ * to, the trail can still tell what the line was. */
+static void
+event_cand(cleaner *c, const wline *w, clean_ev kind, const char *id,
+    const char *t, const char *before, double p)
+{
+	clean_event ev = { kind, c->doc, w->lineno, id, t, w->len, NULL, 0, p,
+		NULL, 0, 0, 0, 0 };
+
+	if (!c->ev_lines)
+		return;
+	if (w->edited) {
+		ev.before = before;
+		ev.before_len = w->blen;
+	}
+	c->on_event(c->ev_ctx, &ev);
+}
+
 /* Writes a body line: the pending blank line first, if any. */
 static int
 emit(cleaner *c, const char *t, size_t n, buf *out)
@@ -290,12 +302,7 @@ keep_line(cleaner *c, const wline *w, layout_verdict v, double p, const char *t,
 		if (id == NULL || v == LV_VALVE)
 			id = layer_ids[v];
 	}
-	if (w->edited && c->ev_lines) {
-		clean_event ev = { EV_EDIT, c->doc, w->lineno, id, t, w->len, before,
-			w->blen, p, NULL, 0, 0, 0, 0 };
-		c->on_event(c->ev_ctx, &ev);
-	} else
-		event_p(c, w->lineno, EV_KEEP, id, t, w->len, p);
+	event_cand(c, w, w->edited ? EV_EDIT : EV_KEEP, id, t, before, p);
 	return emit(c, t, w->len, out);
 }
 
@@ -333,11 +340,11 @@ flush_lines(cleaner *c, size_t n, buf *out)
 				c->st.after_cut++;
 				c->cut_bytes += w->len + 1;
 				c->st.layer[v]++;
-				event_p(c, w->lineno, EV_CUT, rule_id(c->cut), t, w->len, p);
+				event_cand(c, w, EV_CUT, rule_id(c->cut), t, t + w->len, p);
 			} else {
 				c->st.dropped++;
 				c->st.layer[v]++;
-				event_p(c, w->lineno, EV_DROP, layer_ids[v], t, w->len, p);
+				event_cand(c, w, EV_DROP, layer_ids[v], t, t + w->len, p);
 			}
 			break;
 		}
@@ -484,6 +491,11 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	/* Without the structural layer, a cut ends the document; with it,
 	 * what follows is judged by the model (layout.h). */
 	if (c->cut != NULL && c->ly == NULL) {
+		/* A blank line stays a blank line: what a cut removes is text. */
+		if (tn == 0) {
+			event(c, EV_BLANK, NULL, t, 0);
+			return 0;
+		}
 		c->st.after_cut++;
 		c->cut_bytes += n + 1;
 		event(c, EV_CUT, c->cut, t, tn);

@@ -68,7 +68,9 @@ typedef struct clean_event {
 	const char *rule;	/* id of the deciding rule, or NULL */
 	const char *text;	/* the line as judged or as written */
 	size_t len;
-	const char *before;	/* EV_EDIT: the line before the edit */
+	const char *before;	/* a line a rule edited (EV_EDIT, or EV_DROP or
+				   EV_CUT by the structural layer): the line
+				   before the edit; else NULL */
 	size_t before_len;
 	double p;		/* the structural model's body probability
 				   of a line it judged, else negative */

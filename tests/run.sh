@@ -301,20 +301,57 @@ done
 rm -f "$out/bad.jsonl" "$out/j1.out" "$out/jn.out"
 
 # ---- audit trail ------------------------------------------------------------------
-# --rejects: nothing goes without a trace.  Every text line of the input is
-# either in the output or in the audit trail as dropped or cut; edits are
-# recorded with the line before and after; -j 2 writes the same trail.
-# One run per file (every seed, its expected output and its variants), then
-# one tests/tools/trail.py for all of them, which counts each file as a check.
-set --
+# --rejects: nothing goes without a trace.  The output and the trail give
+# back every line of the input, in order, as unboil(1) says a script can:
+# tests/tools/trail.py rebuilds each document from them and compares it
+# with the input's lines as the rules see them, which the same run with no
+# rules and --explain shows.  -j 2 writes the same trail.
+# trail_case MODE INPUT 'OPTIONS OF BOTH RUNS' [OPTIONS OF THE TRAIL'S RUN...]
+# adds one such check; MODE is text, z or jsonl:FIELD (trail.py).  All are
+# then checked by one trail.py, which counts each as a check.
+trail_args=()
+trail_case() {
+	local mode=$1 in=$2 both=$3 r=$out/rej.$((${#trail_args[@]} / 5))
+	local -a how=()
+	shift 3
+	case $mode in
+	z) how=(-z) ;;
+	jsonl:*) how=(--jsonl "--field=${mode#jsonl:}") ;;
+	esac
+	# shellcheck disable=SC2086 # $both is words of options
+	"$UNBOIL" "${how[@]}" $both "$@" --rejects "$r.jsonl" "$in" >"$r.out" 2>/dev/null
+	# shellcheck disable=SC2086
+	"$UNBOIL" "${how[@]}" $both --no-default-rules --no-heuristics --explain "$in" \
+		>"$r.ref" 2>/dev/null
+	trail_args+=("$mode" "$in" "$r.out" "$r.jsonl" "$r.ref")
+}
 for f in fixtures/seeds/*.txt fixtures/variants/*.txt; do
-	r=$out/rej.$(basename "$f" .txt)
-	"$UNBOIL" --rejects "$r.jsonl" "$f" >"$r.out"
-	set -- "$@" "$f" "$r.out" "$r.jsonl"
+	trail_case text "$f" ""
 done
-python3 tests/tools/trail.py "$@" >"$out/trail.log" 2>&1
-tap tests/tools/trail.py "$out/trail.log" $? $(($# / 3))
 { for f in fixtures/seeds/*[0-9a-f].txt fixtures/variants/*.txt; do cat "$f"; printf '\0'; done; } >"$out/rej.z"
+trail_case z "$out/rej.z" "-j 2"
+trail_case z tests/cases/null-data/stdin ""
+trail_case text fixtures/seeds/000_cb5db6ed0b548bc1.txt "--max-line-length=64"
+trail_case text fixtures/seeds/004_8ff143d362b719fb.txt "--no-normalize" --no-heuristics
+c=tests/cases
+trail_case jsonl:text $c/jsonl/stdin "-j 1"
+trail_case jsonl:text $c/jsonl-escapes/stdin ""
+trail_case jsonl:meta.body $c/jsonl-field/stdin ""
+trail_case text $c/invalid-utf8/stdin ""
+trail_case text $c/no-final-newline/stdin ""
+trail_case text $c/blank-only/stdin ""
+trail_case text $c/long-line/stdin "--max-line-length=32"
+trail_case text $c/repairs/stdin "" --no-heuristics
+trail_case text $c/quotes-keep/stdin "--quotes=keep"
+trail_case text $c/no-nfc/stdin "--no-nfc"
+trail_case text $c/lang-de/stdin "" --lang de
+trail_case text $c/user-rules/stdin "" -r $c/user-rules/mine.rules
+trail_case text $c/explain/stdin "" --no-default-rules -r $c/explain/demo.rules
+trail_case text $c/rejects-after-cut/stdin "" --no-default-rules --no-heuristics \
+	-r $c/rejects-after-cut/cut.rules
+trail_case text $c/rejects-edited/stdin "" --no-default-rules -r $c/rejects-edited/edit.rules
+python3 tests/tools/trail.py "${trail_args[@]}" >"$out/trail.log" 2>&1
+tap tests/tools/trail.py "$out/trail.log" $? $((${#trail_args[@]} / 5))
 "$UNBOIL" -z -j 1 --rejects "$out/rej1.jsonl" "$out/rej.z" >/dev/null
 "$UNBOIL" -z -j 2 --rejects "$out/rej2.jsonl" "$out/rej.z" >/dev/null
 expect "--rejects with -j 2 is -j 1's trail" cmp -s "$out/rej1.jsonl" "$out/rej2.jsonl"
@@ -477,7 +514,7 @@ for z in gz zst; do
 	kb=$(sed -n 's/^peakrss: //p' "$out/rss.err")
 	expect "memory on 50 MB of lines as .$z: ${kb:-?} KiB < 16 MiB" test "${kb:-999999}" -lt 16384
 done
-"$UNBOIL" "$out/big.txt" >"$out/big.txt.out"
+"$UNBOIL" "$out/big.txt" >"$out/big.txt.out" 2>/dev/null
 expect "50 MB as .gz and .zst: the same output as plain" \
 	sh -c "cmp -s '$out/big.gz.out' '$out/big.txt.out' && cmp -s '$out/big.zst.out' '$out/big.txt.out'"
 rm -f "$out/big.gz" "$out/big.zst" "$out"/big.*.out

@@ -22,8 +22,9 @@ static const char *const ev_names[] = {
 	"features", "loss"
 };
 
-/* The audit trail: one JSON object per line removed or edited, with its
- * document, line and the rule or structural decision that did it. */
+/* The audit trail: one JSON object per line that is not in the output as
+ * it was read (removed, edited or blank), with its document, line and the
+ * rule or structural decision that did it. */
 static void
 reject(stream_doc *d, const clean_event *ev)
 {
@@ -40,12 +41,16 @@ reject(stream_doc *d, const clean_event *ev)
 	str[2] = NULL, num[2] = ev->line;
 	str[3] = act, len[3] = strlen(act);
 	str[4] = id, len[4] = strlen(id);
-	if (ev->kind == EV_EDIT) {
+	/* text is the line as it was read, also when a rule edited it before
+	 * the structural layer removed it. */
+	if (ev->before != NULL)
 		str[5] = ev->before, len[5] = ev->before_len;
+	else
+		str[5] = ev->text, len[5] = ev->len;
+	if (ev->kind == EV_EDIT) {
 		str[6] = ev->text, len[6] = ev->len;
 		n = 7;
-	} else
-		str[5] = ev->text, len[5] = ev->len;
+	}
 	if (jsonl_object(d->aux, n, key, str, len, num) != 0)
 		cli_oom();
 }
@@ -119,8 +124,12 @@ report_event(void *ctx, stream_doc *d, const clean_event *ev)
 		if (d->status < EXIT_PARTIAL)
 			d->status = EXIT_PARTIAL;
 	}
+	/* Every blank line is listed, since which one of a run the output's
+	 * one blank line stands for is known only when a later line is kept:
+	 * the output's blank lines then stand for no line of the input, and
+	 * the trail lists the input's lines in order. */
 	if (d->aux != NULL && (ev->kind == EV_DROP || ev->kind == EV_CUT ||
-	    ev->kind == EV_EDIT))
+	    ev->kind == EV_EDIT || ev->kind == EV_BLANK))
 		reject(d, ev);
 	if (!opt->explain)
 		return;
