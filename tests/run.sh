@@ -169,6 +169,13 @@ for t in tests/unit/test_*; do
 	tap "$t" "$out/unit.log" $?
 done
 
+# ---- HTML character references ---------------------------------------------
+# The committed table is what src/text/gen-entities.py writes from Python's
+# html.entities.html5 (the WHATWG list), byte for byte: it cannot drift.
+python3 src/text/gen-entities.py >"$out/entity_table.c" 2>"$out/entity_table.err"
+expect "src/text/entity_table.c is what gen-entities.py writes" \
+	cmp -s src/text/entity_table.c "$out/entity_table.c"
+
 # ---- fuzz corpus replay ------------------------------------------------------
 # Every saved fuzz input, including each crash once found, runs again under
 # the ordinary build (and under the sanitizers in make asan / ubsan).
