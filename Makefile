@@ -35,7 +35,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 # The library, folder by folder in the order the bytes travel (README.md,
 # Layout); the command is src/cli.
 LIB_SRC = src/buf.c \
-	src/text/utf8.c src/text/unzip.c src/text/decode.c src/text/repair.c src/text/plain.c src/text/norm.c \
+	src/text/utf8.c src/text/unzip.c src/text/decode.c src/text/entities.c src/text/entity_table.c src/text/repair.c src/text/plain.c src/text/norm.c \
 	src/rules/literal.c src/rules/aho.c src/rules/prefilter.c src/rules/rules.c src/rules/apply.c \
 	src/layout/prose.c src/layout/model.c src/layout/layout.c \
 	src/clean.c src/pool.c src/stream.c src/formats/jsonl.c

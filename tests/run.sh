@@ -169,6 +169,19 @@ for t in tests/unit/test_*; do
 	tap "$t" "$out/unit.log" $?
 done
 
+# ---- HTML character references ---------------------------------------------
+# The committed table is what src/text/gen-entities.py writes from Python's
+# html.entities.html5 (the WHATWG list), byte for byte: it cannot drift.
+python3 src/text/gen-entities.py >"$out/entity_table.c" 2>"$out/entity_table.err"
+expect "src/text/entity_table.c is what gen-entities.py writes" \
+	cmp -s src/text/entity_table.c "$out/entity_table.c"
+# Every name of the table and numbers of every kind decode as html.unescape
+# decodes them, but for the exceptions entities.h and unboil(1) document:
+# one check per name and per kind of number, through unboil's own code.
+python3 tests/tools/entities.py tests/unit/test_entities >"$out/entities.log" 2>&1
+tap tests/tools/entities.py "$out/entities.log" $? \
+	"$(python3 -c 'import html.entities as e; print(len({k.rstrip(";") for k in e.html5}) + 37)')"
+
 # ---- fuzz corpus replay ------------------------------------------------------
 # Every saved fuzz input, including each crash once found, runs again under
 # the ordinary build (and under the sanitizers in make asan / ubsan).

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "swar.h"
+#include "text/entities.h"
 #include "text/utf8.h"
 
 struct repair_ctx {
@@ -196,147 +197,6 @@ unbake(const char *s, size_t n, buf *out)
 	return fixed;
 }
 
-/* ---- entities ---- */
-
-typedef struct entity {
-	const char *name;
-	uint16_t cp;
-} entity;
-
-/* The HTML entities that occur in web text, sorted by name (strcmp). */
-static const entity entities[] = {
-	{ "AElig", 0xC6 }, { "Aacute", 0xC1 }, { "Acirc", 0xC2 },
-	{ "Agrave", 0xC0 }, { "Aring", 0xC5 }, { "Atilde", 0xC3 },
-	{ "Auml", 0xC4 }, { "Ccedil", 0xC7 }, { "Dagger", 0x2021 },
-	{ "ETH", 0xD0 }, { "Eacute", 0xC9 }, { "Ecirc", 0xCA },
-	{ "Egrave", 0xC8 }, { "Euml", 0xCB }, { "Iacute", 0xCD },
-	{ "Icirc", 0xCE }, { "Igrave", 0xCC }, { "Iuml", 0xCF },
-	{ "Ntilde", 0xD1 }, { "OElig", 0x152 }, { "Oacute", 0xD3 },
-	{ "Ocirc", 0xD4 }, { "Ograve", 0xD2 }, { "Oslash", 0xD8 },
-	{ "Otilde", 0xD5 }, { "Ouml", 0xD6 }, { "Prime", 0x2033 },
-	{ "Scaron", 0x160 }, { "THORN", 0xDE }, { "Uacute", 0xDA },
-	{ "Ucirc", 0xDB }, { "Ugrave", 0xD9 }, { "Uuml", 0xDC },
-	{ "Yacute", 0xDD }, { "Yuml", 0x178 }, { "Zcaron", 0x17D },
-	{ "aacute", 0xE1 }, { "acirc", 0xE2 }, { "acute", 0xB4 },
-	{ "aelig", 0xE6 }, { "agrave", 0xE0 }, { "amp", '&' },
-	{ "apos", '\'' }, { "aring", 0xE5 }, { "atilde", 0xE3 },
-	{ "auml", 0xE4 }, { "bdquo", 0x201E }, { "brvbar", 0xA6 },
-	{ "bull", 0x2022 }, { "ccedil", 0xE7 }, { "cedil", 0xB8 },
-	{ "cent", 0xA2 }, { "circ", 0x2C6 }, { "copy", 0xA9 },
-	{ "curren", 0xA4 }, { "dagger", 0x2020 }, { "darr", 0x2193 },
-	{ "deg", 0xB0 }, { "divide", 0xF7 }, { "eacute", 0xE9 },
-	{ "ecirc", 0xEA }, { "egrave", 0xE8 }, { "emsp", 0x2003 },
-	{ "ensp", 0x2002 }, { "eth", 0xF0 }, { "euml", 0xEB },
-	{ "euro", 0x20AC }, { "frac12", 0xBD }, { "frac14", 0xBC },
-	{ "frac34", 0xBE }, { "gt", '>' }, { "harr", 0x2194 },
-	{ "hearts", 0x2665 }, { "hellip", 0x2026 }, { "iacute", 0xED },
-	{ "icirc", 0xEE }, { "iexcl", 0xA1 }, { "igrave", 0xEC },
-	{ "iquest", 0xBF }, { "iuml", 0xEF }, { "laquo", 0xAB },
-	{ "larr", 0x2190 }, { "ldquo", 0x201C }, { "lrm", 0x200E },
-	{ "lsaquo", 0x2039 }, { "lsquo", 0x2018 }, { "lt", '<' },
-	{ "macr", 0xAF }, { "mdash", 0x2014 }, { "micro", 0xB5 },
-	{ "middot", 0xB7 }, { "minus", 0x2212 }, { "nbsp", 0xA0 },
-	{ "ndash", 0x2013 }, { "not", 0xAC }, { "ntilde", 0xF1 },
-	{ "oacute", 0xF3 }, { "ocirc", 0xF4 }, { "oelig", 0x153 },
-	{ "ograve", 0xF2 }, { "ordf", 0xAA }, { "ordm", 0xBA },
-	{ "oslash", 0xF8 }, { "otilde", 0xF5 }, { "ouml", 0xF6 },
-	{ "para", 0xB6 }, { "permil", 0x2030 }, { "plusmn", 0xB1 },
-	{ "pound", 0xA3 }, { "prime", 0x2032 }, { "quot", '"' },
-	{ "raquo", 0xBB }, { "rarr", 0x2192 }, { "rdquo", 0x201D },
-	{ "reg", 0xAE }, { "rlm", 0x200F }, { "rsaquo", 0x203A },
-	{ "rsquo", 0x2019 }, { "sbquo", 0x201A }, { "scaron", 0x161 },
-	{ "sect", 0xA7 }, { "shy", 0xAD }, { "sup1", 0xB9 },
-	{ "sup2", 0xB2 }, { "sup3", 0xB3 }, { "szlig", 0xDF },
-	{ "thinsp", 0x2009 }, { "thorn", 0xFE }, { "tilde", 0x2DC },
-	{ "times", 0xD7 }, { "trade", 0x2122 }, { "uacute", 0xFA },
-	{ "uarr", 0x2191 }, { "ucirc", 0xFB }, { "ugrave", 0xF9 },
-	{ "uml", 0xA8 }, { "uuml", 0xFC }, { "yacute", 0xFD },
-	{ "yen", 0xA5 }, { "yuml", 0xFF }, { "zcaron", 0x17E },
-	{ "zwj", 0x200D }, { "zwnj", 0x200C },
-};
-
-static int
-cmp_entity(const void *key, const void *elem)
-{
-	return strcmp(key, ((const entity *)elem)->name);
-}
-
-/*
- * The code point of the reference at s (just after '&'), of which n bytes
- * are available; *len gets its length up to and including ';'.  Returns
- * -1 if s does not start a reference this decodes.
- */
-static long
-reference(const char *s, size_t n, size_t *len)
-{
-	char name[16];
-	const entity *e;
-	size_t i = 0;
-	unsigned long v = 0;
-	int hex;
-
-	if (n >= 2 && s[0] == '#') {
-		hex = s[1] == 'x' || s[1] == 'X';
-		for (i = hex ? 2 : 1; i < n && i < 12; i++) {
-			int d = s[i] >= '0' && s[i] <= '9' ? s[i] - '0' :
-			    hex && s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10 :
-			    hex && s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 10 : -1;
-			if (d < 0)
-				break;
-			v = v * (hex ? 16 : 10) + (unsigned long)d;
-		}
-		if (i == (hex ? 2u : 1u) || i >= n || s[i] != ';')
-			return -1;
-		*len = i + 1;
-		if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-			return 0xFFFD;
-		/* Numeric references to 0x80-0x9F mean Windows-1252, as in HTML. */
-		return v >= 0x80 && v <= 0x9F ? (long)utf8_cp1252((unsigned char)v) : (long)v;
-	}
-	while (i < n && i < sizeof(name) - 1 && ((s[i] >= 'a' && s[i] <= 'z') ||
-	    (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9'))) {
-		name[i] = s[i];
-		i++;
-	}
-	if (i == 0 || i >= n || s[i] != ';')
-		return -1;
-	name[i] = '\0';
-	e = bsearch(name, entities, sizeof(entities) / sizeof(entities[0]),
-	    sizeof(entities[0]), cmp_entity);
-	if (e == NULL)
-		return -1;
-	*len = i + 1;
-	return e->cp;
-}
-
-/* Decodes the references in s[0..n) into out; returns how many. */
-static int
-unescape(const char *s, size_t n, buf *out)
-{
-	const char *amp, *e = s + n;
-	char enc[4];
-	size_t len;
-	long cp;
-	int done = 0;
-
-	while ((amp = memchr(s, '&', (size_t)(e - s))) != NULL) {
-		if (buf_append(out, s, (size_t)(amp - s)) != 0)
-			return -1;
-		cp = reference(amp + 1, (size_t)(e - amp - 1), &len);
-		if (cp < 0) {
-			if (buf_putc(out, '&') != 0)
-				return -1;
-			s = amp + 1;
-			continue;
-		}
-		if (buf_append(out, enc, utf8_encode((uint32_t)cp, enc)) != 0)
-			return -1;
-		done++;
-		s = amp + 1 + len;
-	}
-	return buf_append(out, s, (size_t)(e - s)) != 0 ? -1 : done;
-}
-
 int
 repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char **out,
     size_t *outn, unsigned *did)
@@ -363,9 +223,9 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 		dst = dst == &rc->a ? &rc->b : &rc->a;
 		from = plain = 0;
 	}
-	if ((rc->flags & REPAIR_ENTITIES) && n > plain && memchr(s + plain, '&', n - plain) != NULL) {
+	if ((rc->flags & REPAIR_ENTITIES) && n > plain && entities_maybe(s + plain, n - plain)) {
 		buf_clear(dst);
-		if ((k = unescape(s, n, dst)) < 0)
+		if ((k = entities_decode(s, n, ENTITIES_TEXT, dst)) < 0)
 			return -1;
 		if (k > 0) {
 			*did |= REPAIR_ENTITIES;

@@ -10,8 +10,8 @@
  * plausibly hides (Latin letters, punctuation, currency, emoji) is changed, so text that merely contains
  * such letters ("São Paulo", "Ägypten") is left alone.
  * REPAIR_ENTITIES: HTML character references (&amp; &nbsp; &#8222; &#x201E;
- * &auml; ...) are decoded; an unknown name is left as it is, a reference to
- * a code point that cannot be text becomes U+FFFD.
+ * &auml; ...) are decoded as entities.h says, with its ENTITIES_TEXT
+ * exceptions; an unknown name is left as it is.
  */
 #ifndef UNBOIL_REPAIR_H
 #define UNBOIL_REPAIR_H
