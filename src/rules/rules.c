@@ -5,10 +5,10 @@
  * line is told by the prefilter (prefilter.c); apply.c applies them.
  *
  * Bad input: a rule-file line that is not well-formed UTF-8 or holds a
- * NUL byte, an unknown action or flag, a pattern PCRE2 rejects, a
- * replacement that names a missing group and a misplaced example are
- * each reported with their line and column, and loading goes on with the
- * next line, so that all errors are reported at once.
+ * NUL byte, an unknown action or flag, a pattern PCRE2 rejects (\C
+ * among them), a replacement that names a missing group and a misplaced
+ * example are each reported with their line and column, and loading goes
+ * on with the next line, so that all errors are reported at once.
  */
 #include "rules/rules.h"
 
@@ -269,7 +269,9 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 	int err;
 	PCRE2_SIZE off;
 	PCRE2_UCHAR msg[256];
-	uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+	/* \C matches one byte, which may be part of a character: an edit
+	 * would then leave invalid UTF-8 in the output. */
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C;
 
 	if (r->flags & RULE_CASELESS)
 		opts |= PCRE2_CASELESS;

@@ -404,6 +404,21 @@ test_plain_edits(void)
 	twin_free(&t);
 }
 
+/* Output stays well-formed UTF-8 whatever the rules: \C, which matches
+ * one byte and could cut a character in two, is refused at load. */
+static void
+test_whole_characters(void)
+{
+	int e;
+	rules *rs = load("strip ^\\C\nreplace/i (?:x|\\C)$ => y\ndrop ^ok$\n", &e);
+
+	CHECK(e == 2 && rules_count(rs) == 1, "both rules with \\C are refused");
+	CHECK(strstr(diag_log, "t.rules:1:10: using \\C is disabled") != NULL &&
+	    strstr(diag_log, "t.rules:2:18: using \\C is disabled") != NULL,
+	    "\\C reported with PCRE2's message at its column");
+	rules_free(rs);
+}
+
 int
 main(void)
 {
@@ -414,5 +429,6 @@ main(void)
 	test_actions();
 	test_limit();
 	test_examples();
+	test_whole_characters();
 	return unit_done();
 }
