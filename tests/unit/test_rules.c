@@ -419,6 +419,27 @@ test_whole_characters(void)
 	rules_free(rs);
 }
 
+/* A replacement's own text is checked at load: a bad escape, and a NUL
+ * byte, which is never text and would end a -z document early. */
+static void
+test_replacement_checked(void)
+{
+	int e;
+	char out[256];
+	rules *rs = load("replace a => \\x{0}\nreplace b => x\\c@\nreplace c => \\x{zz}\n"
+	    "replace (?<n>d) => ${n}\\U$1\\E-\\x{e4}$$\n", &e);
+
+	CHECK(e == 3 && rules_count(rs) == 1, "NUL bytes and bad escapes refused, the rest loads");
+	CHECK(strstr(diag_log, "t.rules:1:14: replacement puts a NUL byte") != NULL &&
+	    strstr(diag_log, "t.rules:2:14: replacement puts a NUL byte") != NULL,
+	    "a NUL byte reported at the replacement's column");
+	CHECK(strstr(diag_log, "t.rules:3:17: bad escape sequence") != NULL,
+	    "a bad escape reported with PCRE2's message at its column");
+	CHECK(judge(rs, "d", 1, out, NULL) == RV_EDIT && strcmp(out, "dD-\u00E4$") == 0,
+	    "groups, case and escapes expand as before");
+	rules_free(rs);
+}
+
 int
 main(void)
 {
@@ -430,5 +451,6 @@ main(void)
 	test_limit();
 	test_examples();
 	test_whole_characters();
+	test_replacement_checked();
 	return unit_done();
 }
