@@ -225,21 +225,6 @@ cleaner_begin(cleaner *c, uint64_t doc)
 	c->st.docs++;
 }
 
-/* Removes NUL bytes from p[0..n) in place; returns the new length. */
-static size_t
-strip_nul(char *p, size_t n)
-{
-	char *z = memchr(p, '\0', n);
-	size_t i, o;
-
-	if (z == NULL)
-		return n;
-	for (i = o = (size_t)(z - p); i < n; i++)
-		if (p[i] != '\0')
-			p[o++] = p[i];
-	return o;
-}
-
 /* Writes a body line: the pending blank line first, if any. */
 static int
 emit(cleaner *c, const char *t, size_t n, buf *out)
@@ -444,7 +429,7 @@ prepare(cleaner *c, const char *p, size_t n, const char **t, size_t *tn)
 				return -1;
 		}
 		c->st.nul_lines++;
-		n = c->fix.len = strip_nul(c->fix.data, c->fix.len);
+		n = c->fix.len = utf8_strip_nul(c->fix.data, c->fix.len);
 		p = c->fix.data;
 		k = 0;
 	}
@@ -565,7 +550,7 @@ long_piece(cleaner *c, const char *p, size_t n, int last, buf *out)
 	/* Even unnormalised text carries no NUL bytes out: they would end a
 	 * record downstream (-z) or a C string. */
 	if (out->len > before)
-		out->len = before + strip_nul(out->data + before, out->len - before);
+		out->len = before + utf8_strip_nul(out->data + before, out->len - before);
 	c->st.bytes_out += out->len - before;
 	if (last) {
 		c->st.bytes_out++;
