@@ -452,6 +452,7 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	const char *t;
 	size_t tn;
 	unsigned flags;
+	uint64_t nul_lines = c->st.nul_lines;
 
 	c->lineno++;
 	c->st.lines_in++;
@@ -474,6 +475,9 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 		c->st.limit_hits++;
 		event(c, EV_LIMIT, res.limit, t, tn);
 	}
+	/* NUL bytes an edit made are counted as those of the input, once a
+	 * line. */
+	c->st.nul_lines += res.nul && c->st.nul_lines == nul_lines;
 	switch (res.verdict) {
 	case RV_CUT:
 		c->st.dropped++;

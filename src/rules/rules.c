@@ -460,6 +460,8 @@ add_rule(loader *ld, const char *line, const char *end)
 			;
 		r.repl = dupn(p, (size_t)(end - p));
 		r.repl_len = (size_t)(end - p);
+		if (memchr(p, '\\', r.repl_len) != NULL)
+			r.flags |= RULE_ESCAPES;
 		if (r.repl == NULL || check_replacement(ld, &r, column(line, (size_t)(p - line))) != 0 ||
 		    check_expansion(ld, &r, line, (size_t)(p - line)) != 0) {
 			rule_clear(&r);

@@ -440,6 +440,25 @@ test_replacement_checked(void)
 	rules_free(rs);
 }
 
+/* The check at load expands a replacement with no group set: a NUL byte
+ * in a branch taken only when one is set is removed after the edit. */
+static void
+test_nul_branch(void)
+{
+	int e;
+	rules *rs = load("replace (;)|: => ${1:+\\x{0}:\\x{3A}}\n", &e);
+	rules_matcher *m = rules_matcher_new(rs);
+	rules_result res;
+
+	rules_apply(m, "a; b", 4, 1, &res);
+	CHECK(e == 0 && res.verdict == RV_EDIT && res.nul && res.len == 3 &&
+	    memcmp(res.text, "a b", 3) == 0, "a NUL byte an edit made is removed and reported");
+	rules_apply(m, "a: b", 4, 1, &res);
+	CHECK(res.verdict == RV_KEEP && !res.nul, "the other branch leaves the line as it was");
+	rules_matcher_free(m);
+	rules_free(rs);
+}
+
 int
 main(void)
 {
@@ -452,5 +471,6 @@ main(void)
 	test_examples();
 	test_whole_characters();
 	test_replacement_checked();
+	test_nul_branch();
 	return unit_done();
 }
