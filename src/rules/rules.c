@@ -375,7 +375,7 @@ plain_edit(rule *r, const char *pat, size_t n)
 	size_t i, j;
 	int rc;
 
-	if ((r->flags & RULE_FOLDS) || (r->repl != NULL &&
+	if ((r->flags & (RULE_FOLDS | RULE_OPAQUE)) || (r->repl != NULL &&
 	    memchr(r->repl, '$', r->repl_len) != NULL))
 		return 0;
 	if (literal_exact(pat, n, &r->plain) != 0)

@@ -31,8 +31,9 @@
  * turns caseless matching on itself ("(?i)", "(?i:...)").  RULE_ESCAPES:
  * the replacement holds escapes, and the check at load cannot see those
  * in a branch of "${n:+...:...}" it did not take: its edits are looked
- * at for NUL bytes. */
-enum { RULE_CASELESS = 1, RULE_FOLDS = 2, RULE_ESCAPES = 4 };
+ * at for NUL bytes.  RULE_OPAQUE: the prefilter can tell nothing of the
+ * pattern (see prefilter_study), which PCRE2 runs on every line. */
+enum { RULE_CASELESS = 1, RULE_FOLDS = 2, RULE_ESCAPES = 4, RULE_OPAQUE = 8 };
 
 typedef struct example {
 	char kind;		/* '+' or '-' */

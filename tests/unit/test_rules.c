@@ -404,6 +404,57 @@ test_plain_edits(void)
 	twin_free(&t);
 }
 
+/* Verbs can end a match before the rest of the pattern ((*ACCEPT)) or
+ * change where matching goes on; \K and look-behinds move a match's
+ * start.  Each rule alone, the prefilter must agree with PCRE2 on every
+ * line. */
+static void
+test_verbs(void)
+{
+	static const char *rules_text[] = {
+		"drop (?:x|(*ACCEPT))e$\n",
+		"drop ^(?:x|(*ACCEPT))Foto\n",
+		"drop a(*ACCEPT)bc$\n",
+		"drop ^(?:\\w|(*ACCEPT))\\w+\\. \\w+\\. \\w+\\.$\n",
+		"drop ^(?:ab|(*ACCEPT)).{0,3}$\n",
+		"drop ^(?:Q|(*ACCEPT))(?=(?:\\S*\\p{Lu}){3})\n",
+		"drop (?:<|(*ACCEPT:n))>\n",
+		"drop (*COMMIT)abc\n",
+		"drop x(*COMMIT)abc|foo\n",
+		"drop a(*SKIP)(*F)|b\n",
+		"drop (?:a(*THEN)q|b)c$\n",
+		"drop (*NO_START_OPT)(*COMMIT)abc\n",
+		"drop (?:Foto(*PRUNE)x|Bild)\n",
+		"drop (?<=e)\\K$\n",
+		"drop (?<=^Foto: )\\w+$\n",
+		"strip (?:x|(*ACCEPT))e\n",
+		"strip Foto\\K: \n",
+		"replace (?:\u00AB|\u00BB)(*ACCEPT) => \"\n",
+		"replace \u00AB(*ACCEPT)|\u00BB => \"\n",
+	};
+	static const char *lines[] = {
+		"hello there", "abc", "xe", "Foto: dpa", "Bild und Foto", "foo bar",
+		",,,,,", "<p> tag >", "DEFabc", "q", "Das. Ist. Ein. Satz.", "AbC DeF GhI",
+		"\u00ABquoted\u00BB text", "e",
+	};
+	int bad = 0;
+	size_t i, j;
+	rules_result b;
+	twin t;
+
+	for (i = 0; i < sizeof(rules_text) / sizeof(rules_text[0]); i++) {
+		twin_load(&t, rules_text[i]);
+		bad += t.errors;
+		for (j = 0; j < sizeof(lines) / sizeof(lines[0]); j++)
+			bad += !twin_agree(&t, lines[j], &b);
+		if (i == 0)
+			CHECK(dropped_by(t.m, "abc", NULL),
+			    "(?:x|(*ACCEPT))e$ matches a line that ends in no e");
+		twin_free(&t);
+	}
+	CHECK(bad == 0, "verbs, \\K and look-behinds: the prefilter agrees with PCRE2");
+}
+
 /* Output stays well-formed UTF-8 whatever the rules: \C, which matches
  * one byte and could cut a character in two, is refused at load. */
 static void
@@ -465,6 +516,7 @@ main(void)
 	test_prefilter();
 	test_span_deny();
 	test_plain_edits();
+	test_verbs();
 	test_errors();
 	test_actions();
 	test_limit();
