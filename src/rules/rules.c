@@ -6,9 +6,10 @@
  *
  * Bad input: a rule-file line that is not well-formed UTF-8 or holds a
  * NUL byte, an unknown action or flag, a pattern PCRE2 rejects (\C
- * among them), a replacement that names a missing group and a misplaced
- * example are each reported with their line and column, and loading goes
- * on with the next line, so that all errors are reported at once.
+ * among them), a replacement that names a missing group, holds a bad
+ * escape or makes a NUL byte, and a misplaced example are each reported
+ * with their line and column, and loading goes on with the next line, so
+ * that all errors are reported at once.
  */
 #include "rules/rules.h"
 
@@ -329,14 +330,14 @@ expand(const pcre2_code *re, uint32_t opts, const char *s, size_t n,
  * must be UTF-8 without NUL bytes, which "\x{0}" or "\c@" would put in it
  * (and so end a -z document early).  The replacement starts at byte at of
  * line.  A branch of "${n:+...:...}" not taken here is checked after each
- * edit instead (apply.c).  Returns 0, or -1 after a report.
+ * edit instead (RULE_ESCAPES, apply.c).  Returns 0, or -1 after a report.
  */
 static int
 check_expansion(loader *ld, const rule *r, const char *line, size_t at)
 {
 	pcre2_code *empty;
 	PCRE2_UCHAR msg[256];
-	PCRE2_SIZE off, len;
+	PCRE2_SIZE off, len = 0;
 	char *out = NULL;
 	int err, rc = PCRE2_ERROR_NOMEMORY;
 
