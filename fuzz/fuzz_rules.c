@@ -3,8 +3,10 @@
  *
  * The input is split at its first NUL byte: before it a rule file, after it
  * text whose lines are judged by the rules that loaded.  Oracles: no crash
- * or sanitizer report, an edited line that stays well-formed UTF-8, and
- * the same verdicts with the literal prefilter as without it.
+ * or sanitizer report, an edited line that stays well-formed UTF-8 and
+ * holds no NUL byte unless the line did (the cleaner removes them before
+ * the rules), and the same verdicts with the literal prefilter as without
+ * it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +52,9 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			    (res.len > 0 && memcmp(res.text, pres.text, res.len) != 0)))
 				abort();
 			if (res.verdict == RV_KEEP || res.verdict == RV_EDIT)
-				if (utf8_valid_prefix(res.text, res.len) != res.len)
+				if (utf8_valid_prefix(res.text, res.len) != res.len ||
+				    (memchr(res.text, '\0', res.len) != NULL &&
+				    memchr(text, '\0', n) == NULL))
 					abort();
 		}
 		text += n + 1;

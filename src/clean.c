@@ -225,21 +225,6 @@ cleaner_begin(cleaner *c, uint64_t doc)
 	c->st.docs++;
 }
 
-/* Removes NUL bytes from p[0..n) in place; returns the new length. */
-static size_t
-strip_nul(char *p, size_t n)
-{
-	char *z = memchr(p, '\0', n);
-	size_t i, o;
-
-	if (z == NULL)
-		return n;
-	for (i = o = (size_t)(z - p); i < n; i++)
-		if (p[i] != '\0')
-			p[o++] = p[i];
-	return o;
-}
-
 /* The event of candidate w, text t[0..w->len), with its text before[0..)
  * if a rule edited it: an edit if it is kept, and whatever else it comes
  * to, the trail can still tell what the line was. */
@@ -459,7 +444,7 @@ prepare(cleaner *c, const char *p, size_t n, const char **t, size_t *tn)
 				return -1;
 		}
 		c->st.nul_lines++;
-		n = c->fix.len = strip_nul(c->fix.data, c->fix.len);
+		n = c->fix.len = utf8_strip_nul(c->fix.data, c->fix.len);
 		p = c->fix.data;
 		k = 0;
 	}
@@ -482,6 +467,7 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 	const char *t;
 	size_t tn;
 	unsigned flags;
+	uint64_t nul_lines = c->st.nul_lines;
 
 	c->lineno++;
 	c->st.lines_in++;
@@ -510,6 +496,9 @@ process_line(cleaner *c, const char *p, size_t n, buf *out)
 		c->st.limit_hits++;
 		event(c, EV_LIMIT, res.limit, t, tn);
 	}
+	/* NUL bytes an edit made are counted as those of the input, once a
+	 * line. */
+	c->st.nul_lines += res.nul && c->st.nul_lines == nul_lines;
 	switch (res.verdict) {
 	case RV_CUT:
 		c->st.dropped++;
@@ -588,7 +577,7 @@ long_piece(cleaner *c, const char *p, size_t n, int last, buf *out)
 	/* Even unnormalised text carries no NUL bytes out: they would end a
 	 * record downstream (-z) or a C string. */
 	if (out->len > before)
-		out->len = before + strip_nul(out->data + before, out->len - before);
+		out->len = before + utf8_strip_nul(out->data + before, out->len - before);
 	c->st.bytes_out += out->len - before;
 	if (last) {
 		c->st.bytes_out++;

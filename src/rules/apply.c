@@ -8,7 +8,9 @@
  * and edits apply one after another, each to the text the last one made.
  *
  * Bad input: lines are well-formed UTF-8, as the caller promises, so
- * PCRE2 does not check them again.  A pattern that hits a match limit on
+ * PCRE2 does not check them again; edits keep them so (rules.c refuses
+ * \C), and the NUL bytes an edit may still make are removed and
+ * reported in the result.  A pattern that hits a match limit on
  * a line, or an edit that would make the line longer than EDIT_MAX,
  * counts as no match and is reported to the caller once per rule and
  * matcher.
@@ -22,6 +24,7 @@
 #include "rules/prefilter.h"
 #include "rules/rules_impl.h"
 #include "text/norm.h"
+#include "text/utf8.h"
 
 #define MATCH_LIMIT 1000000	/* backtracking steps per match */
 #define DEPTH_LIMIT 10000	/* nested backtracking frames */
@@ -236,6 +239,36 @@ substitute(rules_matcher *m, const rule *r, const char *s, size_t n,
 	}
 }
 
+/* What the edit rule r makes of s, into out, as substitute says; then,
+ * where it changed anything, what follows every edit.  Returns what
+ * substitute returns; res->nul is set if NUL bytes were removed (res may
+ * be NULL). */
+static int
+edit(rules_matcher *m, const rule *r, const char *s, size_t n, size_t max,
+    buf *out, rules_result *res)
+{
+	int rc;
+
+	buf_clear(out);
+	if ((rc = substitute(m, r, s, n, max, out)) <= 0)
+		return rc;
+	/* A NUL byte is never text, and under -z it would end the document.
+	 * Lines hold none and rules.c refuses a replacement that makes one,
+	 * but for the branches of "${n:+...:...}" it could not expand. */
+	if ((r->flags & RULE_ESCAPES) && memchr(out->data, '\0', out->len) != NULL) {
+		out->len = utf8_strip_nul(out->data, out->len);
+		if (res != NULL)
+			res->nul = 1;
+	}
+	/* Part of what an edit does (unboil-rules.5), not of the
+	 * normalisation: the rules after it are written for single spaces,
+	 * and would miss a line with a gap or a leading space the edit left.
+	 * Which runs the edit made is not known, so under --no-normalize the
+	 * line's own runs are folded too (unboil.1 says so). */
+	out->len = norm_fold_spaces(out->data, out->len);
+	return rc;
+}
+
 static void
 note_limit(rules_matcher *m, const rule *r, rules_result *res)
 {
@@ -308,19 +341,11 @@ rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
 			m->hits[i]++;
 			return 0;
 		}
-		buf_clear(out);
-		if ((rc = substitute(m, r, s, n, max, out)) <= 0) {
+		if ((rc = edit(m, r, s, n, max, out, res)) <= 0) {
 			if (rc < 0)
 				note_limit(m, r, res);
 			continue;	/* or a plain edit's strings are not there */
 		}
-		/* Part of what an edit does (unboil-rules.5), not of the
-		 * normalisation: the rules after it are written for single
-		 * spaces, and would miss a line with a gap or a leading space
-		 * the edit left.  Which runs the edit made is not known, so
-		 * under --no-normalize the line's own runs are folded too
-		 * (unboil.1 says so). */
-		out->len = norm_fold_spaces(out->data, out->len);
 		if (out->len == n && memcmp(out->data, s, n) == 0)
 			continue;
 		m->hits[i]++;
@@ -367,11 +392,7 @@ apply_one(rules_matcher *m, const rule *r, const char *s, size_t n)
 
 	if (rc <= 0 || (r->action != ACT_STRIP && r->action != ACT_REPLACE))
 		return rc;
-	buf_clear(&m->a);
-	if (substitute(m, r, s, n, EDIT_MAX(n), &m->a) < 0)
-		return -1;
-	m->a.len = norm_fold_spaces(m->a.data, m->a.len);	/* as rules_apply */
-	return 1;
+	return edit(m, r, s, n, EDIT_MAX(n), &m->a, NULL) < 0 ? -1 : 1;
 }
 
 static int

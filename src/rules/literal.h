@@ -6,9 +6,12 @@
  * The analysis is conservative: it understands the common constructs
  * (literal characters and escapes, classes, groups, alternation,
  * quantifiers, assertions, case options) and gives up, saying "no
- * literal", on anything else (other inline options, backtracking verbs,
- * \Q...\E, extended mode).  A literal set is only returned when every
- * way the pattern can match contains one of the literals.
+ * literal", on anything else (other inline options, \Q...\E, extended
+ * mode).  A literal set is only returned when every way the pattern can
+ * match contains one of the literals.  It takes every match to run
+ * through the whole pattern, which a backtracking verb can prevent:
+ * no pattern with a "(*" item is passed to these functions (see
+ * prefilter_study).
  */
 #ifndef UNBOIL_LITERAL_H
 #define UNBOIL_LITERAL_H

@@ -73,6 +73,29 @@ span_of(rule *r, const char *pat, size_t n)
 	    r->lead > 0;
 }
 
+/*
+ * Does pat[0..n) hold a "(*" item?  Most are backtracking control verbs:
+ * (*ACCEPT) ends a match before the rest of the pattern, so that in
+ * "(?:x|(*ACCEPT))e$" neither the "e" nor the "$" must match, and
+ * (*COMMIT), (*PRUNE), (*SKIP), (*THEN) and (*FAIL) change where
+ * matching goes on.  The rest ((*UCP), (*atomic:...)) are rare.  A "("
+ * after an odd number of backslashes is text; one in a class or a
+ * comment is taken for an item, which only costs speed.
+ */
+static int
+has_star_item(const char *pat, size_t n)
+{
+	const char *p = pat, *end = pat + n, *q;
+
+	while ((p = memchr(p, '(', (size_t)(end - p))) != NULL && ++p < end) {
+		for (q = p - 1; q > pat && q[-1] == '\\'; q--)
+			;
+		if (*p == '*' && (p - 1 - q) % 2 == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Before a pattern runs, the line must pass what is cheap to check:
  * its length, for an anchored pattern its first byte, and the
  * pattern's required literals (found for all rules at once, see
@@ -83,10 +106,17 @@ prefilter_study(rule *r, const char *pat, size_t plen)
 	uint32_t all, type, unit;
 	const uint8_t *map = NULL;
 
+	r->first = -1;
+	/* What the pattern's text and PCRE2 tell of it assumes that a
+	 * match runs through the pattern; where that may not be so, PCRE2
+	 * alone decides, on every line (RULE_OPAQUE: no plain edit either). */
+	if (has_star_item(pat, plen)) {
+		r->flags |= RULE_OPAQUE;
+		return 0;
+	}
 	pcre2_pattern_info(r->re, PCRE2_INFO_ALLOPTIONS, &all);
 	pcre2_pattern_info(r->re, PCRE2_INFO_MINLENGTH, &r->minlen);
 	r->anchored = (all & PCRE2_ANCHORED) != 0;
-	r->first = -1;
 	pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTCODETYPE, &type);
 	if (type == 1) {
 		pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTCODEUNIT, &unit);

@@ -5,10 +5,11 @@
  * line is told by the prefilter (prefilter.c); apply.c applies them.
  *
  * Bad input: a rule-file line that is not well-formed UTF-8 or holds a
- * NUL byte, an unknown action or flag, a pattern PCRE2 rejects, a
- * replacement that names a missing group and a misplaced example are
- * each reported with their line and column, and loading goes on with the
- * next line, so that all errors are reported at once.
+ * NUL byte, an unknown action or flag, a pattern PCRE2 rejects (\C
+ * among them), a replacement that names a missing group, holds a bad
+ * escape or makes a NUL byte, and a misplaced example are each reported
+ * with their line and column, and loading goes on with the next line, so
+ * that all errors are reported at once.
  */
 #include "rules/rules.h"
 
@@ -269,7 +270,9 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 	int err;
 	PCRE2_SIZE off;
 	PCRE2_UCHAR msg[256];
-	uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+	/* \C matches one byte, which may be part of a character: an edit
+	 * would then leave invalid UTF-8 in the output. */
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C;
 
 	if (r->flags & RULE_CASELESS)
 		opts |= PCRE2_CASELESS;
@@ -289,6 +292,78 @@ compile_rule(loader *ld, rule *r, const char *line, const char *pat, size_t plen
 	return 0;
 }
 
+/* PCRE2's extended substitution of repl[0..rn) for the first match of re
+ * in s[0..n), with the extra options opts, into a new string *out of *len
+ * bytes (NUL-terminated), which the caller frees.  Returns what
+ * pcre2_substitute returns; on an error *out is NULL, and for a bad
+ * replacement *len is the offset in repl where PCRE2 found it.
+ * PCRE2_ERROR_NOMEMORY means malloc failed. */
+static int
+expand(const pcre2_code *re, uint32_t opts, const char *s, size_t n,
+    const char *repl, size_t rn, char **out, PCRE2_SIZE *len)
+{
+	PCRE2_SIZE cap = rn * 2 + 16;
+	int rc;
+
+	for (;;) {
+		if ((*out = malloc(cap + 1)) == NULL)
+			return PCRE2_ERROR_NOMEMORY;
+		*len = cap;
+		rc = pcre2_substitute(re, (PCRE2_SPTR)s, n, 0, opts |
+		    PCRE2_SUBSTITUTE_EXTENDED | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, NULL,
+		    NULL, (PCRE2_SPTR)repl, rn, (PCRE2_UCHAR *)*out, len);
+		if (rc >= 0)
+			return rc;
+		free(*out);
+		*out = NULL;
+		if (rc != PCRE2_ERROR_NOMEMORY)
+			return rc;
+		cap = *len;	/* what it needs, with PCRE2_SUBSTITUTE_OVERFLOW_LENGTH */
+	}
+}
+
+/*
+ * Checks the text r's replacement puts in a line, as PCRE2 expands it for
+ * an empty match with no group set (an empty pattern, whose groups
+ * PCRE2_SUBSTITUTE_UNKNOWN_UNSET makes unset): a bad escape would
+ * otherwise fail only when the rule first edits a line, and the output
+ * must be UTF-8 without NUL bytes, which "\x{0}" or "\c@" would put in it
+ * (and so end a -z document early).  The replacement starts at byte at of
+ * line.  A branch of "${n:+...:...}" not taken here is checked after each
+ * edit instead (RULE_ESCAPES, apply.c).  Returns 0, or -1 after a report.
+ */
+static int
+check_expansion(loader *ld, const rule *r, const char *line, size_t at)
+{
+	pcre2_code *empty;
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off, len = 0;
+	char *out = NULL;
+	int err, rc = PCRE2_ERROR_NOMEMORY;
+
+	if ((empty = pcre2_compile((PCRE2_SPTR)"", 0, PCRE2_UTF | PCRE2_UCP, &err, &off,
+	    NULL)) != NULL)
+		rc = expand(empty, PCRE2_SUBSTITUTE_UNKNOWN_UNSET | PCRE2_SUBSTITUTE_UNSET_EMPTY,
+		    "", 0, r->repl, r->repl_len, &out, &len);
+	pcre2_code_free(empty);
+	if (rc == PCRE2_ERROR_NOMEMORY)
+		report(ld, 0, "%s", "out of memory");
+	else if (rc < 0) {
+		pcre2_get_error_message(rc, msg, sizeof(msg));
+		report(ld, column(line, at + (len < r->repl_len ? len : r->repl_len)), "%s",
+		    (char *)msg);
+	} else if (memchr(out, '\0', len) != NULL)
+		report(ld, column(line, at), "%s", "replacement puts a NUL byte in the line");
+	else if (utf8_valid_prefix(out, len) != len)
+		report(ld, column(line, at), "%s", "replacement is not well-formed UTF-8");
+	else {
+		free(out);
+		return 0;
+	}
+	free(out);
+	return -1;
+}
+
 /* Sets up r->plain for an edit rule whose pattern pat[0..n) allows it
  * (see struct rule).  Any one of the strings is a whole match, so PCRE2's
  * substitution of it gives the replacement text.  Returns 0, or -1 if out
@@ -297,12 +372,11 @@ static int
 plain_edit(rule *r, const char *pat, size_t n)
 {
 	const literal_set *e = &r->plain;
-	pcre2_match_data *md;
 	PCRE2_SIZE len;
 	size_t i, j;
 	int rc;
 
-	if ((r->flags & RULE_FOLDS) || (r->repl != NULL &&
+	if ((r->flags & (RULE_FOLDS | RULE_OPAQUE)) || (r->repl != NULL &&
 	    memchr(r->repl, '$', r->repl_len) != NULL))
 		return 0;
 	if (literal_exact(pat, n, &r->plain) != 0)
@@ -318,22 +392,9 @@ plain_edit(rule *r, const char *pat, size_t n)
 		literal_free(&r->plain);
 	if (e->n == 0)
 		return 0;
-	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
-		return -1;
-	len = r->repl_len * 2 + 16;
-	for (;;) {
-		free(r->plain_repl);
-		if ((r->plain_repl = malloc(len + 1)) == NULL)
-			break;
-		rc = pcre2_substitute(r->re, (PCRE2_SPTR)e->v[0], e->len[0], 0,
-		    PCRE2_SUBSTITUTE_EXTENDED | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, md, NULL,
-		    (PCRE2_SPTR)(r->repl ? r->repl : ""), r->repl_len,
-		    (PCRE2_UCHAR *)r->plain_repl, &len);
-		if (rc != PCRE2_ERROR_NOMEMORY)
-			break;
-	}
-	pcre2_match_data_free(md);
-	if (r->plain_repl == NULL)
+	rc = expand(r->re, 0, e->v[0], e->len[0], r->repl ? r->repl : "", r->repl_len,
+	    &r->plain_repl, &len);
+	if (rc == PCRE2_ERROR_NOMEMORY)
 		return -1;
 	if (rc != 1) {
 		/* Not a whole match after all: PCRE2 does the work. */
@@ -400,7 +461,10 @@ add_rule(loader *ld, const char *line, const char *end)
 			;
 		r.repl = dupn(p, (size_t)(end - p));
 		r.repl_len = (size_t)(end - p);
-		if (r.repl == NULL || check_replacement(ld, &r, column(line, (size_t)(p - line))) != 0) {
+		if (memchr(p, '\\', r.repl_len) != NULL)
+			r.flags |= RULE_ESCAPES;
+		if (r.repl == NULL || check_replacement(ld, &r, column(line, (size_t)(p - line))) != 0 ||
+		    check_expansion(ld, &r, line, (size_t)(p - line)) != 0) {
 			rule_clear(&r);
 			return -1;
 		}

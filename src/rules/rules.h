@@ -70,6 +70,8 @@ typedef struct rules_result {
 	size_t len;
 	const rule *limit;	/* a rule that hit a match limit on this line
 				   and was not reported before, or NULL */
+	int nul;		/* an edit put NUL bytes in the line, and
+				   they were removed from text */
 } rules_result;
 
 /* A matcher for rs, which it only reads, so that matchers on other
@@ -86,8 +88,9 @@ void rules_matcher_free(rules_matcher *m);
 /* Applies the rule set to s[0..n), well-formed UTF-8.  body is the number
  * of body (prose) lines the document has had so far: head rules act only
  * while it is 0, cut rules only from RULES_CUT_MIN_BODY on.  The edited
- * text lives in the matcher until the next call.  Returns 0, or -1 if out
- * of memory. */
+ * text lives in the matcher until the next call; it is well-formed UTF-8
+ * too, and holds no NUL byte that s did not.  Returns 0, or -1 if out of
+ * memory. */
 int rules_apply(rules_matcher *m, const char *s, size_t n, unsigned body,
     rules_result *res);
 

@@ -28,8 +28,12 @@
 
 /* RULE_CASELESS: the rule's /i flag.  RULE_FOLDS: the prefilter must
  * compare without regard to case, because of /i or because the pattern
- * turns caseless matching on itself ("(?i)", "(?i:...)"). */
-enum { RULE_CASELESS = 1, RULE_FOLDS = 2 };
+ * turns caseless matching on itself ("(?i)", "(?i:...)").  RULE_ESCAPES:
+ * the replacement holds escapes, and the check at load cannot see those
+ * in a branch of "${n:+...:...}" it did not take: its edits are looked
+ * at for NUL bytes.  RULE_OPAQUE: the prefilter can tell nothing of the
+ * pattern (see prefilter_study), which PCRE2 runs on every line. */
+enum { RULE_CASELESS = 1, RULE_FOLDS = 2, RULE_ESCAPES = 4, RULE_OPAQUE = 8 };
 
 typedef struct example {
 	char kind;		/* '+' or '-' */

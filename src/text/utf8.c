@@ -25,6 +25,20 @@ utf8_cp1252(unsigned char c)
 }
 
 size_t
+utf8_strip_nul(char *p, size_t n)
+{
+	char *z = memchr(p, '\0', n);
+	size_t i, o;
+
+	if (z == NULL)
+		return n;
+	for (i = o = (size_t)(z - p); i < n; i++)
+		if (p[i] != '\0')
+			p[o++] = p[i];
+	return o;
+}
+
+size_t
 utf8_seq_len(const unsigned char *p, size_t n)
 {
 	unsigned char c = p[0];

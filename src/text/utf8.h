@@ -34,6 +34,11 @@ size_t utf8_encode(uint32_t cp, char *out);
  * undefined values). */
 uint32_t utf8_cp1252(unsigned char c);
 
+/* Removes every NUL byte from p[0..n) in place (well-formed, but never
+ * text: unboil's output holds none inside a document); returns the new
+ * length. */
+size_t utf8_strip_nul(char *p, size_t n);
+
 /* Appends p[0..n) to out with every invalid byte replaced as the policy
  * above says.  Returns the number of bytes replaced, or -1 if out of
  * memory; *bad_fffd, if not NULL, is increased by the number that became

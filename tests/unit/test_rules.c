@@ -404,15 +404,125 @@ test_plain_edits(void)
 	twin_free(&t);
 }
 
+/* Verbs can end a match before the rest of the pattern ((*ACCEPT)) or
+ * change where matching goes on; \K and look-behinds move a match's
+ * start.  Each rule alone, the prefilter must agree with PCRE2 on every
+ * line. */
+static void
+test_verbs(void)
+{
+	static const char *rules_text[] = {
+		"drop (?:x|(*ACCEPT))e$\n",
+		"drop ^(?:x|(*ACCEPT))Foto\n",
+		"drop a(*ACCEPT)bc$\n",
+		"drop ^(?:\\w|(*ACCEPT))\\w+\\. \\w+\\. \\w+\\.$\n",
+		"drop ^(?:ab|(*ACCEPT)).{0,3}$\n",
+		"drop ^(?:Q|(*ACCEPT))(?=(?:\\S*\\p{Lu}){3})\n",
+		"drop (?:<|(*ACCEPT:n))>\n",
+		"drop (*COMMIT)abc\n",
+		"drop x(*COMMIT)abc|foo\n",
+		"drop a(*SKIP)(*F)|b\n",
+		"drop (?:a(*THEN)q|b)c$\n",
+		"drop (*NO_START_OPT)(*COMMIT)abc\n",
+		"drop (?:Foto(*PRUNE)x|Bild)\n",
+		"drop (?<=e)\\K$\n",
+		"drop (?<=^Foto: )\\w+$\n",
+		"strip (?:x|(*ACCEPT))e\n",
+		"strip Foto\\K: \n",
+		"replace (?:\u00AB|\u00BB)(*ACCEPT) => \"\n",
+		"replace \u00AB(*ACCEPT)|\u00BB => \"\n",
+	};
+	static const char *lines[] = {
+		"hello there", "abc", "xe", "Foto: dpa", "Bild und Foto", "foo bar",
+		",,,,,", "<p> tag >", "DEFabc", "q", "Das. Ist. Ein. Satz.", "AbC DeF GhI",
+		"\u00ABquoted\u00BB text", "e",
+	};
+	int bad = 0;
+	size_t i, j;
+	rules_result b;
+	twin t;
+
+	for (i = 0; i < sizeof(rules_text) / sizeof(rules_text[0]); i++) {
+		twin_load(&t, rules_text[i]);
+		bad += t.errors;
+		for (j = 0; j < sizeof(lines) / sizeof(lines[0]); j++)
+			bad += !twin_agree(&t, lines[j], &b);
+		if (i == 0)
+			CHECK(dropped_by(t.m, "abc", NULL),
+			    "(?:x|(*ACCEPT))e$ matches a line that ends in no e");
+		twin_free(&t);
+	}
+	CHECK(bad == 0, "verbs, \\K and look-behinds: the prefilter agrees with PCRE2");
+}
+
+/* Output stays well-formed UTF-8 whatever the rules: \C, which matches
+ * one byte and could cut a character in two, is refused at load. */
+static void
+test_whole_characters(void)
+{
+	int e;
+	rules *rs = load("strip ^\\C\nreplace/i (?:x|\\C)$ => y\ndrop ^ok$\n", &e);
+
+	CHECK(e == 2 && rules_count(rs) == 1, "both rules with \\C are refused");
+	CHECK(strstr(diag_log, "t.rules:1:10: using \\C is disabled") != NULL &&
+	    strstr(diag_log, "t.rules:2:18: using \\C is disabled") != NULL,
+	    "\\C reported with PCRE2's message at its column");
+	rules_free(rs);
+}
+
+/* A replacement's own text is checked at load: a bad escape, and a NUL
+ * byte, which is never text and would end a -z document early. */
+static void
+test_replacement_checked(void)
+{
+	int e;
+	char out[256];
+	rules *rs = load("replace a => \\x{0}\nreplace b => x\\c@\nreplace c => \\x{zz}\n"
+	    "replace (?<n>d) => ${n}\\U$1\\E-\\x{e4}$$\n", &e);
+
+	CHECK(e == 3 && rules_count(rs) == 1, "NUL bytes and bad escapes refused, the rest loads");
+	CHECK(strstr(diag_log, "t.rules:1:14: replacement puts a NUL byte") != NULL &&
+	    strstr(diag_log, "t.rules:2:14: replacement puts a NUL byte") != NULL,
+	    "a NUL byte reported at the replacement's column");
+	CHECK(strstr(diag_log, "t.rules:3:17: bad escape sequence") != NULL,
+	    "a bad escape reported with PCRE2's message at its column");
+	CHECK(judge(rs, "d", 1, out, NULL) == RV_EDIT && strcmp(out, "dD-\u00E4$") == 0,
+	    "groups, case and escapes expand as before");
+	rules_free(rs);
+}
+
+/* The check at load expands a replacement with no group set: a NUL byte
+ * in a branch taken only when one is set is removed after the edit. */
+static void
+test_nul_branch(void)
+{
+	int e;
+	rules *rs = load("replace (;)|: => ${1:+\\x{0}:\\x{3A}}\n", &e);
+	rules_matcher *m = rules_matcher_new(rs);
+	rules_result res;
+
+	rules_apply(m, "a; b", 4, 1, &res);
+	CHECK(e == 0 && res.verdict == RV_EDIT && res.nul && res.len == 3 &&
+	    memcmp(res.text, "a b", 3) == 0, "a NUL byte an edit made is removed and reported");
+	rules_apply(m, "a: b", 4, 1, &res);
+	CHECK(res.verdict == RV_KEEP && !res.nul, "the other branch leaves the line as it was");
+	rules_matcher_free(m);
+	rules_free(rs);
+}
+
 int
 main(void)
 {
 	test_prefilter();
 	test_span_deny();
 	test_plain_edits();
+	test_verbs();
 	test_errors();
 	test_actions();
 	test_limit();
 	test_examples();
+	test_whole_characters();
+	test_replacement_checked();
+	test_nul_branch();
 	return unit_done();
 }
