@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -16,16 +17,21 @@
 
 static rules *rs;
 
-/* What the callbacks saw. */
+/* What the callbacks saw.  The event callback runs on every thread that
+ * cleans (stream.h): what it shares, it guards. */
 static char seen[4096];
 static uint64_t last_bytes;
+static pthread_mutex_t seen_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 note(const char *fmt, const char *s, unsigned long long n)
 {
-	size_t k = strlen(seen);
+	size_t k;
 
+	pthread_mutex_lock(&seen_mu);
+	k = strlen(seen);
 	snprintf(seen + k, sizeof(seen) - k, fmt, s, n);
+	pthread_mutex_unlock(&seen_mu);
 }
 
 static void
