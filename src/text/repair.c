@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "swar.h"
 #include "text/utf8.h"
@@ -55,20 +56,6 @@ cp_byte(uint32_t cp)
 		if (utf8_cp1252((unsigned char)b) == cp)
 			return b;
 	return -1;
-}
-
-/*
- * Would a repair to cp be plausible?  Web mojibake hides Latin letters,
- * punctuation, currency signs and emoji; a repair that yields NKo from
- * "ß" and a no-break space is a coincidence, not a repair.
- */
-static int
-plausible(uint32_t cp)
-{
-	return (cp >= 0xA0 && cp <= 0x17F) || cp == 0x192 || cp == 0x2C6 ||
-	    cp == 0x2DC || (cp >= 0x2010 && cp <= 0x206F) ||
-	    (cp >= 0x20A0 && cp <= 0x20CF) || cp == 0x2122 ||
-	    (cp >= 0x1F300 && cp <= 0x1FAFF);
 }
 
 /* Do the bytes at p (n of them), a C3, start a mojibake lead followed by a
@@ -141,6 +128,253 @@ maybe_mojibake(const char *s, size_t n)
 	return 0;
 }
 
+/* The general category of cp, as utf8proc has it. */
+static int
+category(uint32_t cp)
+{
+	return utf8proc_category((utf8proc_int32_t)cp);
+}
+
+static int
+is_upper(uint32_t cp)
+{
+	return category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+static int
+is_lower(uint32_t cp)
+{
+	return category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
+static int
+is_letter(uint32_t cp)
+{
+	int c = category(cp);
+
+	return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+/* Is cp, at p (n bytes left), a mojibake lead: a character from U+00C2 to
+ * U+00F4 followed by one that stands for a continuation byte? */
+static int
+lead_at(const unsigned char *p, size_t n)
+{
+	uint32_t c;
+	int b;
+
+	if (n < 4 || p[0] != 0xC3 || p[1] < 0x82 || p[1] > 0xB4)
+		return 0;
+	utf8_decode(p + 2, &c);
+	b = cp_byte(c);
+	return b >= 0x80 && b <= 0xBF;
+}
+
+/* The character that ends at out[0..o), or 0 at the start. */
+static uint32_t
+before(const char *start, const char *o)
+{
+	const char *q = o;
+	uint32_t c;
+
+	if (q == start)
+		return 0;
+	while (q > start && ((unsigned char)q[-1] & 0xC0) == 0x80)
+		q--;
+	if (q > start)
+		q--;
+	utf8_decode((const unsigned char *)q, &c);
+	return c;
+}
+
+/* A rough script of a letter: Latin (not IPA or Extended-B), or the 256-code-point page of the
+ * others (Greek, Cyrillic, Hebrew, Arabic, Thai ... each within one or
+ * two pages), which tells a word's letters from a stray one. */
+static uint32_t
+script(uint32_t cp)
+{
+	if (cp < 0x180 || (cp >= 0x1E00 && cp <= 0x1EFF))
+		return 0;
+	if (cp >= 0x4E00 && cp <= 0x9FFF)
+		return 0x4E;	/* the CJK ideographs */
+	if (cp >= 0xAC00 && cp <= 0xD7AF)
+		return 0xAC;	/* Hangul syllables */
+	return cp >> 8;
+}
+
+/* Can a repair give c2 on its own, among characters of another kind?
+ * Latin letters, Greek (the µ and γ of science), C1 controls (a middle
+ * layer), punctuation, symbols, arrows, dingbats, fullwidth forms and
+ * emoji can; a lone Hebrew, Armenian, Cyrillic or CJK character, or a
+ * letter of IPA or Latin Extended-B, made from Latin-1 letters and
+ * punctuation ("×”", "É…", "ë…”") is a coincidence. */
+static int
+alone_ok(uint32_t c2)
+{
+	return c2 < 0x180 || (c2 >= 0x370 && c2 <= 0x3FF) ||
+	    (c2 >= 0x1E00 && c2 <= 0x1EFF) || (c2 >= 0x2000 && c2 <= 0x2BFF) ||
+	    (c2 >= 0x3000 && c2 <= 0x303F) || (c2 >= 0xFF00 && c2 <= 0xFFEF) ||
+	    c2 == 0xFFFD || c2 >= 0x1F000;
+}
+
+/*
+ * Would text spell c2, with prev before and next after it, rather than the
+ * mojibake that stands there now?  last is the character that gave the
+ * last continuation byte.  The structure (a lead and its continuations
+ * spelling well-formed UTF-8) is rare by chance; these are the chances
+ * that real text does take:
+ *  - an upper-case letter and a no-break space ("SELKÄ EDELLÄ" in
+ *    Finnish): the repair must be à, or mojibake must follow;
+ *  - a capital followed by a symbol in capitals ("AHÅ™", "MÄ£ÄM"), which
+ *    would turn into a lower-case letter that no lower-case letter
+ *    follows;
+ *  - a capital and a curly apostrophe before a letter ("Ã’s");
+ *  - a letter of Latin Extended with no letter on either side ("10 Å—").
+ */
+static int
+likely(uint32_t c2, uint32_t prev, uint32_t last, uint32_t next, int lead_next)
+{
+	int cat = category(c2);
+
+	if (cat == UTF8PROC_CATEGORY_CN || cat == UTF8PROC_CATEGORY_CO ||
+	    cat == UTF8PROC_CATEGORY_CS)
+		return 0;
+	if (!alone_ok(c2) && !lead_next && !(is_letter(prev) && script(prev) == script(c2)))
+		return 0;
+	if (last == 0xA0 && !lead_next && c2 != 0xE0 && !(c2 == 0xA0 && !is_upper(prev)))
+		return 0;
+	if (is_upper(prev) && is_lower(c2) && c2 != 0xDF && !is_lower(next))
+		return 0;
+	if (last == 0x2019 && is_upper(c2) && next < 0x80 && is_letter(next))
+		return 0;
+	if (c2 >= 0x100 && c2 <= 0x24F && !is_letter(prev) && !is_letter(next))
+		return 0;
+	return 1;
+}
+
+/* Do bytes[0..k), a lead from C2 to F4 and k - 1 continuations, begin a
+ * well-formed sequence (no overlong form, surrogate or beyond U+10FFFF)? */
+static int
+prefix_ok(const unsigned char *bytes, int k)
+{
+	unsigned char b0 = bytes[0];
+
+	if (k < 2)
+		return 1;
+	return !((b0 == 0xE0 && bytes[1] < 0xA0) || (b0 == 0xED && bytes[1] > 0x9F) ||
+	    (b0 == 0xF0 && bytes[1] < 0x90) || (b0 == 0xF4 && bytes[1] > 0x8F));
+}
+
+/*
+ * The sequence of a lead at p[i] (cp, len bytes, need continuations) in
+ * bytes[]; *end gets where it ends and *last the character of its last
+ * continuation.  Returns the number of bytes (need + 1), or 3 for U+FFFD
+ * where a byte was lost on the way (U+FFFD or "?" in its place), or 0.
+ * A plain space stands for a no-break space that became one, where the
+ * lead is "Ã" (which is "à" in French and Portuguese) before a space or
+ * a lower-case letter, or where mojibake goes on after the space.
+ */
+static size_t
+sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
+    unsigned char *bytes, size_t *end, uint32_t *last)
+{
+	size_t j = i + len, l2;
+	uint32_t c, nx;
+	int got, b;
+
+	for (got = 0; got < need && j < n; got++, j += l2) {
+		l2 = utf8_decode(p + j, &c);
+		b = cp_byte(c);
+		*last = c;
+		if (b >= 0x80 && b <= 0xBF) {
+			bytes[1 + got] = (unsigned char)b;
+			continue;
+		}
+		if (c == 0xFFFD || (c == '?' && got == 1 && bytes[0] == 0xE2 &&
+		    bytes[1] == 0x80)) {
+			if (!prefix_ok(bytes, got + 1))
+				break;
+			memcpy(bytes, "\xEF\xBF\xBD", 3);
+			*end = j + l2;
+			return 3;
+		}
+		if (c == ' ' && got == need - 1) {
+			nx = 0;
+			if (j + 1 < n)
+				utf8_decode(p + j + 1, &nx);
+			if ((bytes[0] == 0xC3 && need == 1 && (nx == ' ' || is_lower(nx))) ||
+			    lead_at(p + j + 1, n - j - 1)) {
+				bytes[1 + got] = 0xA0;
+				*last = 0xA0;
+				continue;
+			}
+		}
+		break;
+	}
+	if (got < need || utf8_seq_len(bytes, (size_t)need + 1) != (size_t)need + 1)
+		return 0;
+	*end = j;
+	return (size_t)need + 1;
+}
+
+/* The rarer signs that maybe_mojibake() leaves to this: a C1 control
+ * (C2 80 to C2 9F) and a lead before U+FFFD (a lost byte).  "Ã" before a
+ * space and "?" are not looked for: a line can be plain with them, and a
+ * plain line is never repaired (plain.h). */
+static int
+maybe_c1(const char *s, size_t n)
+{
+	const unsigned char *q = (const unsigned char *)s, *e = q + n;
+
+	while ((q = memchr(q, 0xC2, (size_t)(e - q))) != NULL && ++q < e)
+		if (*q >= 0x80 && *q <= 0x9F)
+			return 1;
+	return 0;
+}
+
+static int
+maybe_rare(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *q, *e = p + n;
+
+	if (maybe_c1(s, n))
+		return 1;
+	for (q = p; (q = memchr(q, 0xC3, (size_t)(e - q))) != NULL && q + 2 < e; q++)
+		if (q[1] >= 0x82 && q[1] <= 0xB4 && q[2] == 0xEF)
+			return 1;
+	return 0;
+}
+
+/* Maps every C1 control left in s[0..n) through Windows-1252 into out
+ * (U+0092 is the apostrophe it nearly always was); the five bytes that
+ * Windows-1252 leaves undefined stay, and normalisation removes them.
+ * Returns how many were mapped, or -1 if out of memory. */
+static int
+unc1(const char *s, size_t n, buf *out)
+{
+	const char *q, *e = s + n;
+	char enc[4];
+	uint32_t cp;
+	int done = 0;
+
+	while ((q = memchr(s, 0xC2, (size_t)(e - s))) != NULL) {
+		if (q + 1 < e && (unsigned char)q[1] >= 0x80 && (unsigned char)q[1] <= 0x9F &&
+		    (cp = utf8_cp1252((unsigned char)q[1])) != 0xFFFD) {
+			if (buf_append(out, s, (size_t)(q - s)) != 0 ||
+			    buf_append(out, enc, utf8_encode(cp, enc)) != 0)
+				return -1;
+			done++;
+		} else if (buf_append(out, s, (size_t)(q + 1 - s)) != 0)
+			return -1;
+		else {
+			s = q + 1;
+			continue;
+		}
+		s = q + 2;
+	}
+	return buf_append(out, s, (size_t)(e - s)) != 0 ? -1 : done;
+}
+
 /*
  * One pass of mojibake repair of s[0..n) into out; returns the number of
  * sequences repaired, or -1 if out of memory.  A repair starts at a
@@ -154,14 +388,14 @@ unbake(const char *s, size_t n, buf *out)
 {
 	const unsigned char *p = (const unsigned char *)s, *c3;
 	unsigned char bytes[4];
-	size_t i = 0, j, need, got, len, l2, run;
-	uint32_t cp, c2;
-	int fixed = 0, b;
-	char *o;
+	size_t i = 0, j, len, run, k;
+	uint32_t cp, c2, last, next;
+	int fixed = 0, need;
+	char *o, *start;
 
 	if (buf_reserve(out, n) != 0)
 		return -1;
-	o = out->data + out->len;
+	o = start = out->data + out->len;
 	while (i < n) {
 		c3 = memchr(p + i, 0xC3, n - i);
 		run = c3 != NULL ? (size_t)(c3 - (p + i)) : n - i;
@@ -173,20 +407,18 @@ unbake(const char *s, size_t n, buf *out)
 		need = cp >= 0xC2 && cp <= 0xDF ? 1 : cp >= 0xE0 && cp <= 0xEF ? 2 :
 		    cp >= 0xF0 && cp <= 0xF4 ? 3 : 0;
 		bytes[0] = (unsigned char)cp;
-		for (got = 0, j = i + len; got < need && j < n; got++, j += l2) {
-			l2 = utf8_decode(p + j, &c2);
-			b = cp_byte(c2);
-			if (b < 0x80 || b > 0xBF)
-				break;
-			bytes[1 + got] = (unsigned char)b;
-		}
-		if (need > 0 && got == need && utf8_seq_len(bytes, need + 1) == need + 1 &&
-		    utf8_decode(bytes, &c2) > 0 && plausible(c2)) {
-			memcpy(o, bytes, need + 1);
-			o += need + 1;
-			fixed++;
-			i = j;
-			continue;
+		last = next = 0;
+		if (need > 0 && (k = sequence(p, n, i, len, need, bytes, &j, &last)) > 0) {
+			utf8_decode(bytes, &c2);
+			if (j < n)
+				utf8_decode(p + j, &next);
+			if (likely(c2, before(start, o), last, next, lead_at(p + j, n - j))) {
+				memcpy(o, bytes, k);
+				o += k;
+				fixed++;
+				i = j;
+				continue;
+			}
 		}
 		memcpy(o, p + i, len);
 		o += len;
@@ -337,6 +569,19 @@ unescape(const char *s, size_t n, buf *out)
 	return buf_append(out, s, (size_t)(e - s)) != 0 ? -1 : done;
 }
 
+/* One pass over s[0..n) into dst, or none if the line holds nothing that
+ * it could change past from: a layer of mojibake, or (c1) the C1 controls
+ * left.  Returns how many repairs it made, or -1 if out of memory. */
+static int
+layer(const char *s, size_t n, size_t from, int c1, buf *dst)
+{
+	if (c1 ? !maybe_c1(s + from, n - from) : !maybe_mojibake(s + from, n - from) &&
+	    !maybe_rare(s + from, n - from))
+		return 0;
+	buf_clear(dst);
+	return c1 ? unc1(s, n, dst) : unbake(s, n, dst);
+}
+
 int
 repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char **out,
     size_t *outn, unsigned *did)
@@ -349,14 +594,16 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 	int k, pass;
 
 	*did = 0;
-	/* Twice at most: text can be mis-decoded twice, rarely more. */
-	for (pass = 0; pass < 2 && (rc->flags & REPAIR_MOJIBAKE) &&
-	    maybe_mojibake(s + from, n - from); pass++) {
-		buf_clear(dst);
-		if ((k = unbake(s, n, dst)) < 0)
+	/* Three times at most: text is mis-decoded once or twice, rarely
+	 * three times, and each pass undoes one layer.  Then the C1 controls
+	 * that no layer took, Windows-1252 read as Latin-1. */
+	for (pass = 0; pass < 4 && (rc->flags & REPAIR_MOJIBAKE); pass++) {
+		if ((k = layer(s, n, from, pass == 3, dst)) < 0)
 			return -1;
+		if (k == 0 && pass < 3)
+			pass = 2;	/* no more layers: on to the C1 controls */
 		if (k == 0)
-			break;
+			continue;
 		*did |= REPAIR_MOJIBAKE;
 		s = dst->data;
 		n = dst->len;

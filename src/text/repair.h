@@ -2,13 +2,34 @@
  * repair.h - repairs of text damaged before it reached us.
  *
  * REPAIR_MOJIBAKE: UTF-8 that was decoded as Windows-1252 (or Latin-1) and
- * encoded again ("GesprÃ¤ch", "â€žZitatâ€œ"), once or twice, is turned back
- * into the intended characters.  Only a run of characters that spells a
- * well-formed UTF-8 sequence in Windows-1252 bytes - a lead (Â to ô) and
- * the right number of continuations (U+0080 to U+00BF, or the Windows-1252
- * characters at 0x80 to 0x9F) - and decodes to a character mojibake
- * plausibly hides (Latin letters, punctuation, currency, emoji) is changed, so text that merely contains
- * such letters ("São Paulo", "Ägypten") is left alone.
+ * encoded again ("GesprÃ¤ch", "â€žZitatâ€œ"), up to three times over, is
+ * turned back into the intended characters, one layer per pass.  A repair
+ * starts at a lead (Â to ô) followed by the right number of
+ * continuations (U+0080 to U+00BF, or the Windows-1252 characters at 0x80
+ * to 0x9F), and the bytes they stand for must spell well-formed UTF-8.
+ * Three stand-ins are read too: U+FFFD (or "?" after "â€") where the last
+ * byte was lost, which gives U+FFFD; a plain space for a lost no-break
+ * space after "Ã" (before a space or a lower-case letter: "Ã quele" is
+ * "àquele") or before more mojibake.  The result may be in any script, but
+ * it must read better than what stands there (likely() in repair.c): no
+ * lone Hebrew, Cyrillic, CJK or IPA letter among other text ("×”",
+ * "É…"), no lower-case letter out of a capital and a symbol in capitals
+ * ("AHÅ™"), no capital and no-break space ("SELKÄ EDELLÄ") unless the
+ * repair is "à", no isolated letter of Latin Extended ("10 Å—").  Then the
+ * C1 controls left (U+0080 to U+009F: Windows-1252 read as Latin-1) are
+ * mapped through Windows-1252 ("It\u0092s" is "It’s"), since they carry
+ * text and normalisation would delete them; the five bytes Windows-1252
+ * leaves undefined stay controls.
+ * Measured on ftfy's test cases (tests/tools/ftfy_cases.py), what still
+ * fails: other code pages (MacRoman "wei√ü", Windows-1250 "GesprĂ¤ch",
+ * Windows-1251 "РґРѕ", code page 437, ISO-8859-2, Windows-1257), not
+ * repaired at all; CESU-8 emoji (surrogate pairs); mojibake mixed with
+ * real Latin-1 bytes in one word; a character reference inside mojibake
+ * ("Î&frac14;"), since references are decoded after the repair; "Ã "
+ * where the line is otherwise plain (plain.h lets the line skip repair);
+ * ftfy's extra fixes that are not encoding (the ligatures "ŉ", "ǌ");
+ * and "DrÃ¥ber" and a lower-cased garble, which ftfy leaves alone
+ * and this repairs.
  * REPAIR_ENTITIES: HTML character references (&amp; &nbsp; &#8222; &#x201E;
  * &auml; ...) are decoded; an unknown name is left as it is, a reference to
  * a code point that cannot be text becomes U+FFFD.
