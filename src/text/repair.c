@@ -16,6 +16,7 @@
 struct repair_ctx {
 	unsigned flags;
 	buf a, b;
+	buf ma, mb;	/* which bytes of a and b a mojibake pass made */
 };
 
 repair_ctx *
@@ -35,6 +36,8 @@ repair_free(repair_ctx *rc)
 		return;
 	buf_free(&rc->a);
 	buf_free(&rc->b);
+	buf_free(&rc->ma);
+	buf_free(&rc->mb);
 	free(rc);
 }
 
@@ -156,7 +159,8 @@ is_letter(uint32_t cp)
 }
 
 /* Is cp, at p (n bytes left), a mojibake lead: a character from U+00C2 to
- * U+00F4 followed by one that stands for a continuation byte? */
+ * U+00F4 followed by one that stands for a continuation byte, or by U+FFFD
+ * where that byte was lost? */
 static int
 lead_at(const unsigned char *p, size_t n)
 {
@@ -167,7 +171,7 @@ lead_at(const unsigned char *p, size_t n)
 		return 0;
 	utf8_decode(p + 2, &c);
 	b = cp_byte(c);
-	return b >= 0x80 && b <= 0xBF;
+	return (b >= 0x80 && b <= 0xBF) || c == 0xFFFD;
 }
 
 /* The character that ends at out[0..o), or 0 at the start. */
@@ -243,7 +247,7 @@ likely(uint32_t c2, uint32_t prev, uint32_t last, uint32_t next, int lead_next)
 		return 0;
 	if (last == 0xA0 && !lead_next && c2 != 0xE0 && !(c2 == 0xA0 && !is_upper(prev)))
 		return 0;
-	if (is_upper(prev) && is_lower(c2) && c2 != 0xDF && !is_lower(next))
+	if (is_upper(prev) && is_lower(c2) && c2 != 0xDF && !is_lower(next) && !lead_next)
 		return 0;
 	if (last == 0x2019 && is_upper(c2) && next < 0x80 && is_letter(next))
 		return 0;
@@ -269,14 +273,18 @@ prefix_ok(const unsigned char *bytes, int k)
  * The sequence of a lead at p[i] (cp, len bytes, need continuations) in
  * bytes[]; *end gets where it ends and *last the character of its last
  * continuation.  Returns the number of bytes (need + 1), or 3 for U+FFFD
- * where a byte was lost on the way (U+FFFD or "?" in its place), or 0.
- * A plain space stands for a no-break space that became one, where the
- * lead is "Ã" (which is "à" in French and Portuguese) before a space or
- * a lower-case letter, or where mojibake goes on after the space.
+ * where a byte was lost on the way, or 0.  A lost byte is U+FFFD, or "?"
+ * after "â€", in the first pass (lossy) only, and only after "â€" (the
+ * punctuation of General Punctuation), after a letter of another script
+ * than Latin or before more mojibake: "ä«" and U+FFFD are two characters
+ * and a U+FFFD, not one lost one.  A plain space stands for a no-break
+ * space that became one, where the lead is "Ã" (which is "à" in French
+ * and Portuguese) before a space or a lower-case letter, or where mojibake
+ * goes on after the space.
  */
 static size_t
 sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
-    unsigned char *bytes, size_t *end, uint32_t *last)
+    unsigned char *bytes, size_t *end, uint32_t *last, uint32_t prev, int lossy)
 {
 	size_t j = i + len, l2;
 	uint32_t c, nx;
@@ -290,10 +298,9 @@ sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
 			bytes[1 + got] = (unsigned char)b;
 			continue;
 		}
-		if (c == 0xFFFD || (c == '?' && got == 1 && bytes[0] == 0xE2 &&
-		    bytes[1] == 0x80)) {
-			if (!prefix_ok(bytes, got + 1))
-				break;
+		if (lossy && (c == 0xFFFD || c == '?') && prefix_ok(bytes, got + 1) &&
+		    ((got >= 1 && bytes[0] == 0xE2 && bytes[1] == 0x80) || (c == 0xFFFD &&
+		    ((is_letter(prev) && script(prev) != 0) || lead_at(p + j + l2, n - j - l2))))) {
 			memcpy(bytes, "\xEF\xBF\xBD", 3);
 			*end = j + l2;
 			return 3;
@@ -381,10 +388,14 @@ unc1(const char *s, size_t n, buf *out)
  * character from U+00C2 to U+00F4, whose UTF-8 starts with C3 (never a
  * continuation byte), so the text up to the next C3 is copied whole.  A
  * repair reads at least two bytes for each byte it gives back, so out
- * needs n bytes at most.
+ * needs n bytes at most.  made[] (n bytes) gets 1 for each byte of out
+ * that a repair gave and 0 for each copied.  A pass after the first
+ * (was, the made[] of the pass before) only undoes what the pass before
+ * gave: the next layer of the same mojibake, not a sequence that one
+ * repaired character and the text around it happen to spell.
  */
 static int
-unbake(const char *s, size_t n, buf *out)
+unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned char *was)
 {
 	const unsigned char *p = (const unsigned char *)s, *c3;
 	unsigned char bytes[4];
@@ -400,6 +411,7 @@ unbake(const char *s, size_t n, buf *out)
 		c3 = memchr(p + i, 0xC3, n - i);
 		run = c3 != NULL ? (size_t)(c3 - (p + i)) : n - i;
 		memcpy(o, p + i, run);
+		memset(made + (o - start), 0, run);
 		o += run;
 		if ((i += run) == n)
 			break;
@@ -408,12 +420,15 @@ unbake(const char *s, size_t n, buf *out)
 		    cp >= 0xF0 && cp <= 0xF4 ? 3 : 0;
 		bytes[0] = (unsigned char)cp;
 		last = next = 0;
-		if (need > 0 && (k = sequence(p, n, i, len, need, bytes, &j, &last)) > 0) {
+		if (need > 0 && (k = sequence(p, n, i, len, need, bytes, &j, &last,
+		    before(start, o), was == NULL)) > 0 &&
+		    (was == NULL || memchr(was + i, 0, j - i) == NULL)) {
 			utf8_decode(bytes, &c2);
 			if (j < n)
 				utf8_decode(p + j, &next);
 			if (likely(c2, before(start, o), last, next, lead_at(p + j, n - j))) {
 				memcpy(o, bytes, k);
+				memset(made + (o - start), 1, k);
 				o += k;
 				fixed++;
 				i = j;
@@ -421,6 +436,7 @@ unbake(const char *s, size_t n, buf *out)
 			}
 		}
 		memcpy(o, p + i, len);
+		memset(made + (o - start), 0, len);
 		o += len;
 		i += len;
 	}
@@ -569,17 +585,30 @@ unescape(const char *s, size_t n, buf *out)
 	return buf_append(out, s, (size_t)(e - s)) != 0 ? -1 : done;
 }
 
-/* One pass over s[0..n) into dst, or none if the line holds nothing that
- * it could change past from: a layer of mojibake, or (c1) the C1 controls
- * left.  Returns how many repairs it made, or -1 if out of memory. */
+/* Pass number pass over s[0..n) into dst, or none if the line holds nothing
+ * that it could change past from: a layer of mojibake (passes 0 to 2), or
+ * the C1 controls left (pass 3).  Returns how many repairs it made, or -1
+ * if out of memory. */
 static int
-layer(const char *s, size_t n, size_t from, int c1, buf *dst)
+layer(repair_ctx *rc, const char *s, size_t n, size_t from, int pass, buf *dst)
 {
-	if (c1 ? !maybe_c1(s + from, n - from) : !maybe_mojibake(s + from, n - from) &&
-	    !maybe_rare(s + from, n - from))
+	buf *made = dst == &rc->a ? &rc->ma : &rc->mb;
+	const buf *was = dst == &rc->a ? &rc->mb : &rc->ma;
+
+	if (pass == 3) {
+		if (!maybe_c1(s + from, n - from))
+			return 0;
+		buf_clear(dst);
+		return unc1(s, n, dst);
+	}
+	if (!maybe_mojibake(s + from, n - from) && !maybe_rare(s + from, n - from))
 		return 0;
 	buf_clear(dst);
-	return c1 ? unc1(s, n, dst) : unbake(s, n, dst);
+	buf_clear(made);
+	if (buf_reserve(made, n) != 0)
+		return -1;
+	return unbake(s, n, dst, (unsigned char *)made->data,
+	    pass == 0 ? NULL : (const unsigned char *)was->data);
 }
 
 int
@@ -598,7 +627,7 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 	 * three times, and each pass undoes one layer.  Then the C1 controls
 	 * that no layer took, Windows-1252 read as Latin-1. */
 	for (pass = 0; pass < 4 && (rc->flags & REPAIR_MOJIBAKE); pass++) {
-		if ((k = layer(s, n, from, pass == 3, dst)) < 0)
+		if ((k = layer(rc, s, n, from, pass, dst)) < 0)
 			return -1;
 		if (k == 0 && pass < 3)
 			pass = 2;	/* no more layers: on to the C1 controls */
