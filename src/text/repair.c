@@ -53,7 +53,8 @@ cp_byte(uint32_t cp)
 
 	if (cp < 0x100)
 		return (int)cp;
-	if (cp == 0xFFFD)
+	/* The 27 others are from U+0152 to U+2122. */
+	if (cp > 0x2122 || (cp > 0x2DC && cp < 0x2013))
 		return -1;
 	for (b = 0x80; b < 0xA0; b++)
 		if (utf8_cp1252((unsigned char)b) == cp)
@@ -207,15 +208,15 @@ script(uint32_t cp)
 }
 
 /* Can a repair give c2 on its own, among characters of another kind?
- * Latin letters, Greek (the µ and γ of science), C1 controls (a middle
- * layer), punctuation, symbols, arrows, dingbats, fullwidth forms and
+ * Latin letters, the accents of decomposed text, Greek (the µ and γ of
+ * science), C1 controls (a middle layer), punctuation, symbols, arrows, dingbats, fullwidth forms and
  * emoji can; a lone Hebrew, Armenian, Cyrillic or CJK character, or a
  * letter of IPA or Latin Extended-B, made from Latin-1 letters and
  * punctuation ("×”", "É…", "ë…”") is a coincidence. */
 static int
 alone_ok(uint32_t c2)
 {
-	return c2 < 0x180 || (c2 >= 0x370 && c2 <= 0x3FF) ||
+	return c2 < 0x180 || (c2 >= 0x300 && c2 <= 0x3FF) ||
 	    (c2 >= 0x1E00 && c2 <= 0x1EFF) || (c2 >= 0x2000 && c2 <= 0x2BFF) ||
 	    (c2 >= 0x3000 && c2 <= 0x303F) || (c2 >= 0xFF00 && c2 <= 0xFFEF) ||
 	    c2 == 0xFFFD || c2 >= 0x1F000;
@@ -236,9 +237,20 @@ alone_ok(uint32_t c2)
  *  - a letter of Latin Extended with no letter on either side ("10 Å—").
  */
 static int
-likely(uint32_t c2, uint32_t prev, uint32_t last, uint32_t next, int lead_next)
+likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, size_t n)
 {
-	int cat = category(c2);
+	uint32_t next = 0;
+	int cat, lead_next;
+
+	/* Most mojibake is a Latin-1 letter or punctuation after a lower-case
+	 * letter, a space or punctuation, where no rule below can say no. */
+	if (prev < 0x80 && (prev < 'A' || prev > 'Z') && last != 0xA0 && last != 0x2019 &&
+	    (c2 < 0x100 || (c2 >= 0x2010 && c2 <= 0x206F)))
+		return 1;
+	if (n > 0)
+		utf8_decode(after, &next);
+	lead_next = lead_at(after, n);
+	cat = category(c2);
 
 	if (cat == UTF8PROC_CATEGORY_CN || cat == UTF8PROC_CATEGORY_CO ||
 	    cat == UTF8PROC_CATEGORY_CS)
@@ -400,7 +412,7 @@ unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned ch
 	const unsigned char *p = (const unsigned char *)s, *c3;
 	unsigned char bytes[4];
 	size_t i = 0, j, len, run, k;
-	uint32_t cp, c2, last, next;
+	uint32_t cp, c2, last, prev;
 	int fixed = 0, need;
 	char *o, *start;
 
@@ -419,14 +431,13 @@ unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned ch
 		need = cp >= 0xC2 && cp <= 0xDF ? 1 : cp >= 0xE0 && cp <= 0xEF ? 2 :
 		    cp >= 0xF0 && cp <= 0xF4 ? 3 : 0;
 		bytes[0] = (unsigned char)cp;
-		last = next = 0;
+		last = 0;
+		prev = before(start, o);
 		if (need > 0 && (k = sequence(p, n, i, len, need, bytes, &j, &last,
-		    before(start, o), was == NULL)) > 0 &&
+		    prev, was == NULL)) > 0 &&
 		    (was == NULL || memchr(was + i, 0, j - i) == NULL)) {
 			utf8_decode(bytes, &c2);
-			if (j < n)
-				utf8_decode(p + j, &next);
-			if (likely(c2, before(start, o), last, next, lead_at(p + j, n - j))) {
+			if (likely(c2, prev, last, p + j, n - j)) {
 				memcpy(o, bytes, k);
 				memset(made + (o - start), 1, k);
 				o += k;
