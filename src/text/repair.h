@@ -20,10 +20,16 @@
  * mapped through Windows-1252 ("It\u0092s" is "It’s"), since they carry
  * text and normalisation would delete them; the five bytes Windows-1252
  * leaves undefined stay controls.
+ * A line in which Windows-1252 found nothing may be UTF-8 read with
+ * another code page: Windows-1251 ("РґРѕ"), Windows-1250 ("GesprĂ¤ch"),
+ * MacRoman ("wei√ü") or code page 437 ("╨┐╤Ç"), the first that repairs
+ * anything, one layer, and only with a character that Windows-1252 does
+ * not have; the repair must also be a letter inside a word or General
+ * Punctuation, from code page 437 a letter of another script than Latin.
  * Measured on ftfy's test cases (tests/tools/ftfy_cases.py), what still
- * fails: other code pages (MacRoman "wei√ü", Windows-1250 "GesprĂ¤ch",
- * Windows-1251 "РґРѕ", code page 437, ISO-8859-2, Windows-1257), not
- * repaired at all; CESU-8 emoji (surrogate pairs); mojibake mixed with
+ * fails: ISO-8859-2, Windows-1257 and other code pages; two code pages in
+ * one line or several layers of one other than Windows-1252; CESU-8 emoji
+ * (surrogate pairs); mojibake mixed with
  * real Latin-1 bytes in one word; a character reference inside mojibake
  * ("Î&frac14;"), since references are decoded after the repair; "Ã "
  * where the line is otherwise plain (plain.h lets the line skip repair);
