@@ -235,7 +235,9 @@ alone_ok(uint32_t c2)
  *    would turn into a lower-case letter that no lower-case letter
  *    follows;
  *  - a capital and a curly apostrophe before a letter ("Ã’s");
- *  - a letter of Latin Extended with no letter on either side ("10 Å—").
+ *  - a letter of Latin Extended with no letter on either side ("10 Å—"),
+ *    unless what comes before is Windows-1252 punctuation, as in the
+ *    middle layer of "â€œ" ("Ã¢â‚¬Å“").
  */
 static int
 likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, size_t n,
@@ -266,7 +268,8 @@ likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, si
 		return 0;
 	if (last == 0x2019 && is_upper(c2) && next < 0x80 && is_letter(next))
 		return 0;
-	if (c2 >= 0x100 && c2 <= 0x24F && !is_letter(prev) && !is_letter(next))
+	if (c2 >= 0x100 && c2 <= 0x24F && !is_letter(prev) && !is_letter(next) &&
+	    cp_byte(prev) < 0x80)
 		return 0;
 	return 1;
 }
@@ -282,6 +285,15 @@ prefix_ok(const unsigned char *bytes, int k)
 		return 1;
 	return !((b0 == 0xE0 && bytes[1] < 0xA0) || (b0 == 0xED && bytes[1] > 0x9F) ||
 	    (b0 == 0xF0 && bytes[1] < 0x90) || (b0 == 0xF4 && bytes[1] > 0x8F));
+}
+
+/* Does p[0..n) start a word that Portuguese writes joined to "à": "s" or
+ * "quel..." ("às", "àquele")? */
+static int
+glued(const unsigned char *p, size_t n)
+{
+	return (n >= 1 && p[0] == 's' && (n == 1 || p[1] == ' ' || p[1] == ',')) ||
+	    (n >= 4 && memcmp(p, "quel", 4) == 0);
 }
 
 /*
@@ -324,8 +336,17 @@ sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
 			nx = 0;
 			if (j + 1 < n)
 				utf8_decode(p + j + 1, &nx);
-			if ((bytes[0] == 0xC3 && need == 1 && (nx == ' ' || is_lower(nx))) ||
-			    lead_at(p + j + 1, n - j - 1)) {
+			if (bytes[0] == 0xC3 && need == 1 && (nx == ' ' || is_lower(nx))) {
+				/* "à" and a space mostly: the no-break space
+				 * and the space after it were folded into one.
+				 * Portuguese joins it to the next word ("àquele",
+				 * "às "): then the space was the no-break one. */
+				bytes[1] = 0xA0;
+				*last = 0xA0;
+				*end = glued(p + j + 1, n - j - 1) ? j + 1 : j;
+				return 2;
+			}
+			if (lead_at(p + j + 1, n - j - 1)) {
 				bytes[1 + got] = 0xA0;
 				*last = 0xA0;
 				continue;
