@@ -287,6 +287,36 @@ prefix_ok(const unsigned char *bytes, int k)
 	    (b0 == 0xF0 && bytes[1] < 0x90) || (b0 == 0xF4 && bytes[1] > 0x8F));
 }
 
+/*
+ * CESU-8: a character beyond U+FFFF written as two surrogates of three
+ * bytes each, the way Java and old MySQL write emoji.  bytes[0..3) is the
+ * high surrogate; if the characters at p[j] spell the low one, bytes[]
+ * gets the character in UTF-8 and *end where the low one ends: returns 4,
+ * or 0.
+ */
+static size_t
+low_half(const unsigned char *p, size_t n, size_t j, unsigned char *bytes, size_t *end)
+{
+	unsigned char lo[3];
+	uint32_t c, cp;
+	int k, b;
+
+	for (k = 0; k < 3 && j < n; k++) {
+		j += utf8_decode(p + j, &c);
+		b = cp_byte(c);
+		if (k == 0 ? b != 0xED : k == 1 ? b < 0xB0 || b > 0xBF : b < 0x80 || b > 0xBF)
+			return 0;
+		lo[k] = (unsigned char)b;
+	}
+	if (k < 3)
+		return 0;
+	cp = 0x10000 + (((uint32_t)(bytes[1] & 0x0F) << 6 | (bytes[2] & 0x3F)) << 10) +
+	    ((uint32_t)(lo[1] & 0x0F) << 6 | (lo[2] & 0x3F));
+	utf8_encode(cp, (char *)bytes);
+	*end = j;
+	return 4;
+}
+
 /* Does p[0..n) start a word that Portuguese writes joined to "à": "s" or
  * "quel..." ("às", "àquele")? */
 static int
@@ -354,6 +384,8 @@ sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
 		}
 		break;
 	}
+	if (got == 2 && bytes[0] == 0xED && bytes[1] >= 0xA0 && bytes[1] <= 0xAF)
+		return low_half(p, n, j, bytes, end);
 	if (got < need || utf8_seq_len(bytes, (size_t)need + 1) != (size_t)need + 1)
 		return 0;
 	*end = j;

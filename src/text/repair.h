@@ -6,11 +6,13 @@
  * turned back into the intended characters, one layer per pass.  A repair
  * starts at a lead (Â to ô) followed by the right number of
  * continuations (U+0080 to U+00BF, or the Windows-1252 characters at 0x80
- * to 0x9F), and the bytes they stand for must spell well-formed UTF-8.
+ * to 0x9F), and the bytes they stand for must spell well-formed UTF-8, or
+ * CESU-8 (an emoji as two surrogates, the way Java writes it).
  * Three stand-ins are read too: U+FFFD (or "?" after "â€") where the last
  * byte was lost, which gives U+FFFD; a plain space for a lost no-break
- * space after "Ã" (before a space or a lower-case letter: "Ã quele" is
- * "àquele") or before more mojibake.  The result may be in any script, but
+ * space after "Ã" before a space or a lower-case letter (the space stays:
+ * "Ã nos" is "à nos", but for the Portuguese "àquele" and "às") or before
+ * more mojibake ("Ð Ñƒ").  The result may be in any script, but
  * it must read better than what stands there (likely() in repair.c): no
  * lone Hebrew, Cyrillic, CJK or IPA letter among other text ("×”",
  * "É…"), no lower-case letter out of a capital and a symbol in capitals
@@ -28,9 +30,8 @@
  * Punctuation, from code page 437 a letter of another script than Latin.
  * Measured on ftfy's test cases (tests/tools/ftfy_cases.py), what still
  * fails: ISO-8859-2, Windows-1257 and other code pages; two code pages in
- * one line or several layers of one other than Windows-1252; CESU-8 emoji
- * (surrogate pairs); mojibake mixed with
- * real Latin-1 bytes in one word; a character reference inside mojibake
+ * one line or several layers of one other than Windows-1252; mojibake
+ * mixed with real Latin-1 bytes in one word; a character reference inside mojibake
  * ("Î&frac14;"), since references are decoded after the repair; "Ã "
  * where the line is otherwise plain (plain.h lets the line skip repair);
  * ftfy's extra fixes that are not encoding (the ligatures "ŉ", "ǌ");
