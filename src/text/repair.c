@@ -404,11 +404,12 @@ maybe_c1(const char *s, size_t n)
 	return 0;
 }
 
-/* The rarer sign that maybe_mojibake() leaves to this: a lead (C3 82 to
- * C3 B4) before U+FFFD (EF BF BD), where a byte was lost.  A C1 control
- * after a lead is one of the signs it looks for (C2 80 to C2 9F); "Ã"
- * before a space and "?" are not looked for: a line can be plain with
- * them, and a plain line is never repaired (plain.h). */
+/* The rarer signs that maybe_mojibake() leaves to this: a lead (C3 82 to
+ * C3 B4) before U+FFFD (EF BF BD), where a byte was lost, and "Ã" before
+ * a space (which plain.h does not count as plain).  A C1 control after a
+ * lead is one of the signs it looks for (C2 80 to C2 9F); "?" is not
+ * looked for: a line can be plain with it, and a plain line is never
+ * repaired. */
 static int
 maybe_rare(const char *s, size_t n)
 {
@@ -416,6 +417,9 @@ maybe_rare(const char *s, size_t n)
 
 	for (q = p + 2; q < e && (q = memchr(q, 0xEF, (size_t)(e - q))) != NULL; q++)
 		if (q[-2] == 0xC3 && q[-1] >= 0x82 && q[-1] <= 0xB4)
+			return 1;
+	for (q = p; q + 2 < e && (q = memchr(q, 0xC3, (size_t)(e - q - 2))) != NULL; q++)
+		if (q[1] == 0x83 && q[2] == ' ')
 			return 1;
 	return 0;
 }
@@ -672,9 +676,10 @@ page_likely(uint32_t c2, uint32_t prev, const unsigned char *after, size_t n,
 /*
  * One pass of repair of UTF-8 read as code page hi, s[0..n) into out;
  * returns the number of sequences repaired, or -1 if out of memory.  As
- * unbake(), but every character may be a lead, and a sequence must hold a
- * character that Windows-1252 does not have: what Windows-1252 spells,
- * its own passes have judged.
+ * unbake(), but every character may be a lead, and a sequence must start
+ * with a character that is no lead in Windows-1252 ("√", "Р", MacRoman's
+ * "‚" of "‚Ä¶") or hold one that Windows-1252 does not have: what
+ * Windows-1252 spells, its own passes have judged.
  */
 static int
 unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
@@ -695,7 +700,7 @@ unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
 		need = b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 :
 		    b >= 0xF0 && b <= 0xF4 ? 3 : 0;
 		bytes[0] = (unsigned char)b;
-		own = cp_byte(cp) < 0;
+		own = cp_byte(cp) < 0xC2 || cp_byte(cp) > 0xF4;
 		for (got = 0, j = i + len; got < need && j < n; got++, j += l2) {
 			l2 = utf8_decode(p + j, &c);
 			b = page_byte(hi, c);

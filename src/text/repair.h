@@ -25,15 +25,14 @@
  * A line in which Windows-1252 found nothing may be UTF-8 read with
  * another code page: Windows-1251 ("РґРѕ"), Windows-1250 ("GesprĂ¤ch"),
  * MacRoman ("wei√ü") or code page 437 ("╨┐╤Ç"), the first that repairs
- * anything, one layer, and only with a character that Windows-1252 does
- * not have; the repair must also be a letter inside a word or General
+ * anything, one layer, and only where Windows-1252 cannot spell the same
+ * sequence; the repair must also be a letter inside a word or General
  * Punctuation, from code page 437 a letter of another script than Latin.
  * Measured on ftfy's test cases (tests/tools/ftfy_cases.py), what still
  * fails: ISO-8859-2, Windows-1257 and other code pages; two code pages in
  * one line or several layers of one other than Windows-1252; mojibake
  * mixed with real Latin-1 bytes in one word; a character reference inside mojibake
- * ("Î&frac14;"), since references are decoded after the repair; "Ã "
- * where the line is otherwise plain (plain.h lets the line skip repair);
+ * ("Î&frac14;"), since references are decoded after the repair;
  * ftfy's extra fixes that are not encoding (the ligatures "ŉ", "ǌ");
  * and "DrÃ¥ber" and a lower-cased garble, which ftfy leaves alone
  * and this repairs.
