@@ -870,6 +870,25 @@ unescape(const char *s, size_t n, buf *out)
 	return buf_append(out, s, (size_t)(e - s)) != 0 ? -1 : done;
 }
 
+/* How many characters from U+00C0 to U+00FF in s[0..n) are followed by
+ * one that stands for a continuation byte: what mojibake looks like. */
+static int
+leftover(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *q, *e = p + n;
+	uint32_t c;
+	int b, k = 0;
+
+	for (q = p; q + 3 < e && (q = memchr(q, 0xC3, (size_t)(e - q - 3))) != NULL; q++) {
+		if (q[1] < 0x80 || q[1] > 0xBF)
+			continue;
+		utf8_decode(q + 2, &c);
+		b = cp_byte(c);
+		k += b >= 0x80 && b <= 0xBF;
+	}
+	return k;
+}
+
 /* Pass number pass over s[0..n) into dst, or none if the line holds nothing
  * that it could change past from: a layer of mojibake (passes 0 to 2), a
  * layer of another code page (3: the first of pages[] that repairs
@@ -915,8 +934,8 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 	buf *dst = &rc->a;
 	/* Mojibake can start in the last character of a plain prefix, when a
 	 * three-byte character follows it; an entity cannot start in it. */
-	size_t from = plain > 2 ? plain - 2 : 0;
-	int k, pass;
+	size_t from = plain > 2 ? plain - 2 : 0, n0 = n, plain0 = plain;
+	int k, pass, total = 0;
 
 	*did = 0;
 	/* Three times at most: text is mis-decoded once or twice, rarely
@@ -926,14 +945,26 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 	for (pass = 0; pass < 5 && (rc->flags & REPAIR_MOJIBAKE); pass++) {
 		/* A line is read with one wrong code page: another only where
 		 * Windows-1252 found nothing. */
-		if (pass == 3 && (*did & REPAIR_MOJIBAKE))
+		if (pass == 3 && (*did & REPAIR_MOJIBAKE)) {
+			/* A garble that the passes only nibbled at, leaving
+			 * more that looks like mojibake than they repaired,
+			 * is no mojibake of one kind: it is left whole. */
+			if (leftover(s, n) > total) {
+				s = in;
+				n = n0;
+				plain = plain0;
+				from = plain > 2 ? plain - 2 : 0;
+				*did = 0;
+			}
 			continue;
+		}
 		if ((k = layer(rc, s, n, from, pass, dst)) < 0)
 			return -1;
 		if (k == 0 && pass < 3)
 			pass = 2;	/* no more layers: on to the other code pages */
 		if (k == 0)
 			continue;
+		total += k;
 		*did |= REPAIR_MOJIBAKE;
 		s = dst->data;
 		n = dst->len;

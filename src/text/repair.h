@@ -21,7 +21,9 @@
  * C1 controls left (U+0080 to U+009F: Windows-1252 read as Latin-1) are
  * mapped through Windows-1252 ("It\u0092s" is "It’s"), since they carry
  * text and normalisation would delete them; the five bytes Windows-1252
- * leaves undefined stay controls.
+ * leaves undefined stay controls.  A line that the passes only nibbled
+ * at, leaving more that looks like mojibake (a letter from U+00C0 to U+00FF
+ * before a continuation) than they repaired, is a garble and left whole.
  * A line in which Windows-1252 found nothing may be UTF-8 read with
  * another code page: Windows-1251 ("РґРѕ"), Windows-1250 ("GesprĂ¤ch"),
  * MacRoman ("wei√ü") or code page 437 ("╨┐╤Ç"), the first that repairs
@@ -33,9 +35,9 @@
  * one line or several layers of one other than Windows-1252; mojibake
  * mixed with real Latin-1 bytes in one word; a character reference inside mojibake
  * ("Î&frac14;"), since references are decoded after the repair;
- * ftfy's extra fixes that are not encoding (the ligatures "ŉ", "ǌ");
- * and "DrÃ¥ber" and a lower-cased garble, which ftfy leaves alone
- * and this repairs.
+ * ftfy's extra fixes that are not encoding (the ligatures "ŉ", "ǌ",
+ * fullwidth ","); and "DrÃ¥ber" (after a real "–"), which ftfy leaves
+ * alone and this repairs.
  * REPAIR_ENTITIES: HTML character references (&amp; &nbsp; &#8222; &#x201E;
  * &auml; ...) are decoded; an unknown name is left as it is, a reference to
  * a code point that cannot be text becomes U+FFFD.
