@@ -232,12 +232,12 @@ alone_ok(uint32_t c2)
  *  - an upper-case letter and a no-break space ("SELKÄ EDELLÄ" in
  *    Finnish): the repair must be à, or mojibake must follow;
  *  - a capital followed by a symbol in capitals ("AHÅ™", "MÄ£ÄM"), which
- *    would turn into a lower-case letter that no lower-case letter
+ *    would turn into a lower-case Latin letter that no lower-case letter
  *    follows;
  *  - a capital and a curly apostrophe before a letter ("Ã’s");
  *  - a letter of Latin Extended with no letter on either side ("10 Å—"),
- *    unless what comes before is Windows-1252 punctuation, as in the
- *    middle layer of "â€œ" ("Ã¢â‚¬Å“").
+ *    unless "€" comes before, as in the middle layer of "â€œ"
+ *    ("Ã¢â‚¬Å“").
  */
 static int
 likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, size_t n,
@@ -264,12 +264,13 @@ likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, si
 		return 0;
 	if (last == 0xA0 && !lead_next && c2 != 0xE0 && !(c2 == 0xA0 && !is_upper(prev)))
 		return 0;
-	if (is_upper(prev) && is_lower(c2) && c2 != 0xDF && !is_lower(next) && !lead_next)
+	if (is_upper(prev) && is_lower(c2) && c2 != 0xDF && !is_lower(next) && !lead_next &&
+	    script(c2) == 0)
 		return 0;
 	if (last == 0x2019 && is_upper(c2) && next < 0x80 && is_letter(next))
 		return 0;
 	if (c2 >= 0x100 && c2 <= 0x24F && !is_letter(prev) && !is_letter(next) &&
-	    cp_byte(prev) < 0x80)
+	    prev != 0x20AC)
 		return 0;
 	return 1;
 }
@@ -607,6 +608,9 @@ page_byte(const uint16_t *hi, uint32_t c)
 
 	if (c < 0x80)
 		return (int)c;
+	/* A C1 control is the byte itself, read as Latin-1 ("sloppy"). */
+	if (c <= 0x9F)
+		return (int)c;
 	for (b = 0; b < 128; b++)
 		if (hi[b] == c)
 			return 0x80 + b;
@@ -615,8 +619,9 @@ page_byte(const uint16_t *hi, uint32_t c)
 
 /* Could s[0..n) hold UTF-8 read as one of pages[]?  It holds a character
  * that starts such mojibake of common letters and punctuation: Windows-1251
- * "Р", "С", "В", "Г", "в"; Windows-1250 "Ă", "Ĺ"; MacRoman "√", "≈"; a
- * box-drawing character of code page 437. */
+ * "Р", "С", "В", "Г", "в"; Windows-1250 "Ă", "Ĺ"; MacRoman "√", "≈" and
+ * "‚Ä" (the start of its General Punctuation); a box-drawing character of
+ * code page 437. */
 static int
 maybe_page(const char *s, size_t n)
 {
@@ -632,7 +637,8 @@ maybe_page(const char *s, size_t n)
 			return 1;
 	for (q = p; (q = memchr(q, 0xE2, (size_t)(e - q))) != NULL && q + 2 < e; q++)
 		if ((q[1] == 0x88 && q[2] == 0x9A) || (q[1] == 0x89 && q[2] == 0x88) ||
-		    q[1] == 0x94 || q[1] == 0x95)
+		    q[1] == 0x94 || q[1] == 0x95 || (q[1] == 0x80 && q[2] == 0x9A &&
+		    q + 4 < e && q[3] == 0xC3 && q[4] == 0x84))
 			return 1;
 	return 0;
 }
