@@ -24,8 +24,12 @@
 static int
 baked(const unsigned char *p, size_t i, size_t n)
 {
-	return p[i] == 0xC3 && p[i + 1] >= 0x82 && p[i + 1] <= 0xB4 && i + 2 < n &&
-	    (p[i + 2] == 0xC2 || p[i + 2] == 0xC5 || p[i + 2] == 0xC6 || p[i + 2] == 0xCB);
+	if (p[i] != 0xC3 || p[i + 1] < 0x82 || p[i + 1] > 0xB4)
+		return 0;
+	if (i + 2 >= n)
+		return p[i + 1] == 0x83;	/* "Ã" at the end, as before a space */
+	return p[i + 2] == 0xC2 || p[i + 2] == 0xC5 || p[i + 2] == 0xC6 || p[i + 2] == 0xCB ||
+	    (p[i + 1] == 0x83 && p[i + 2] == ' ');
 }
 
 /* The length of the plain character at p[i], or 0 if it is not one. */
@@ -84,6 +88,8 @@ block(const unsigned char *q, unsigned *lead)
 	bad = _mm_or_si128(bad, _mm_and_si128(_mm_and_si128(sse_eq(v, 0xC3),
 	    sse_within(v1, 0x82, 0xB4)), _mm_or_si128(_mm_or_si128(sse_eq(v2, 0xC2), sse_eq(v2, 0xC5)),
 	    _mm_or_si128(sse_eq(v2, 0xC6), sse_eq(v2, 0xCB)))));
+	bad = _mm_or_si128(bad, _mm_and_si128(_mm_and_si128(sse_eq(v, 0xC3), sse_eq(v1, 0x83)),
+	    sse_eq(v2, ' ')));
 	leads = mask(ld);
 	cont = mask(sse_within(v, 0x80, 0xBF));
 	m |= mask(bad);
@@ -120,6 +126,8 @@ block32(const unsigned char *q, unsigned *lead)
 	bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_and_si256(avx_eq(v, 0xC3),
 	    avx_within(v1, 0x82, 0xB4)), _mm256_or_si256(_mm256_or_si256(avx_eq(v2, 0xC2),
 	    avx_eq(v2, 0xC5)), _mm256_or_si256(avx_eq(v2, 0xC6), avx_eq(v2, 0xCB)))));
+	bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_and_si256(avx_eq(v, 0xC3),
+	    avx_eq(v1, 0x83)), avx_eq(v2, ' ')));
 	leads = avx_mask(ld);
 	cont = avx_mask(avx_within(v, 0x80, 0xBF));
 	m |= avx_mask(bad);

@@ -6,9 +6,11 @@
  * it is well-formed UTF-8 of printable ASCII other than "&", single spaces
  * between other characters, and two-byte characters from U+00A1 to U+02FF
  * that are neither quotes (U+00AB, U+00BB) nor a soft hyphen (U+00AD), and
- * it holds no "C3 xx" that could start mojibake.  That is what German and
- * English prose mostly is, and one pass over sixteen bytes at a time
- * (SSE2; 32 with AVX2) tells, where the steps would take one pass each.
+ * it holds no "C3 xx" that could start mojibake (nor "Ã" before a space
+ * or at the end, which may be "à" that lost its no-break space).  That is
+ * what German and English prose mostly is, and one pass over sixteen
+ * bytes at a time (SSE2; 32 with AVX2) tells, where the steps would take
+ * one pass each.
  */
 #ifndef UNBOIL_PLAIN_H
 #define UNBOIL_PLAIN_H

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "swar.h"
 #include "text/entities.h"
@@ -16,6 +17,7 @@
 struct repair_ctx {
 	unsigned flags;
 	buf a, b;
+	buf ma, mb;	/* which bytes of a and b a mojibake pass made */
 };
 
 repair_ctx *
@@ -35,6 +37,8 @@ repair_free(repair_ctx *rc)
 		return;
 	buf_free(&rc->a);
 	buf_free(&rc->b);
+	buf_free(&rc->ma);
+	buf_free(&rc->mb);
 	free(rc);
 }
 
@@ -50,26 +54,13 @@ cp_byte(uint32_t cp)
 
 	if (cp < 0x100)
 		return (int)cp;
-	if (cp == 0xFFFD)
+	/* The 27 others are from U+0152 to U+2122. */
+	if (cp > 0x2122 || (cp > 0x2DC && cp < 0x2013))
 		return -1;
 	for (b = 0x80; b < 0xA0; b++)
 		if (utf8_cp1252((unsigned char)b) == cp)
 			return b;
 	return -1;
-}
-
-/*
- * Would a repair to cp be plausible?  Web mojibake hides Latin letters,
- * punctuation, currency signs and emoji; a repair that yields NKo from
- * "ß" and a no-break space is a coincidence, not a repair.
- */
-static int
-plausible(uint32_t cp)
-{
-	return (cp >= 0xA0 && cp <= 0x17F) || cp == 0x192 || cp == 0x2C6 ||
-	    cp == 0x2DC || (cp >= 0x2010 && cp <= 0x206F) ||
-	    (cp >= 0x20A0 && cp <= 0x20CF) || cp == 0x2122 ||
-	    (cp >= 0x1F300 && cp <= 0x1FAFF);
 }
 
 /* Do the bytes at p (n of them), a C3, start a mojibake lead followed by a
@@ -142,31 +133,359 @@ maybe_mojibake(const char *s, size_t n)
 	return 0;
 }
 
+/* The general category of cp, as utf8proc has it. */
+static int
+category(uint32_t cp)
+{
+	return utf8proc_category((utf8proc_int32_t)cp);
+}
+
+static int
+is_upper(uint32_t cp)
+{
+	return category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+static int
+is_lower(uint32_t cp)
+{
+	return category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
+static int
+is_letter(uint32_t cp)
+{
+	int c = category(cp);
+
+	return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+/* Is cp, at p (n bytes left), a mojibake lead: a character from U+00C2 to
+ * U+00F4 followed by one that stands for a continuation byte, or by U+FFFD
+ * where that byte was lost? */
+static int
+lead_at(const unsigned char *p, size_t n)
+{
+	uint32_t c;
+	int b;
+
+	if (n < 4 || p[0] != 0xC3 || p[1] < 0x82 || p[1] > 0xB4)
+		return 0;
+	utf8_decode(p + 2, &c);
+	b = cp_byte(c);
+	return (b >= 0x80 && b <= 0xBF) || c == 0xFFFD;
+}
+
+/* The character that ends at out[0..o), or 0 at the start. */
+static uint32_t
+before(const char *start, const char *o)
+{
+	const char *q = o;
+	uint32_t c;
+
+	if (q == start)
+		return 0;
+	while (q > start && ((unsigned char)q[-1] & 0xC0) == 0x80)
+		q--;
+	if (q > start)
+		q--;
+	utf8_decode((const unsigned char *)q, &c);
+	return c;
+}
+
+/* A rough script of a letter: Latin (not IPA or Extended-B), or the 256-code-point page of the
+ * others (Greek, Cyrillic, Hebrew, Arabic, Thai ... each within one or
+ * two pages), which tells a word's letters from a stray one. */
+static uint32_t
+script(uint32_t cp)
+{
+	if (cp < 0x180 || (cp >= 0x1E00 && cp <= 0x1EFF))
+		return 0;
+	if (cp >= 0x4E00 && cp <= 0x9FFF)
+		return 0x4E;	/* the CJK ideographs */
+	if (cp >= 0xAC00 && cp <= 0xD7AF)
+		return 0xAC;	/* Hangul syllables */
+	return cp >> 8;
+}
+
+/* Can a repair give c2 on its own, among characters of another kind?
+ * Latin letters, the accents of decomposed text, Greek (the µ and γ of
+ * science), C1 controls (a middle layer), punctuation, symbols, arrows, dingbats, fullwidth forms and
+ * emoji can; a lone Hebrew, Armenian, Cyrillic or CJK character, or a
+ * letter of IPA or Latin Extended-B, made from Latin-1 letters and
+ * punctuation ("×”", "É…", "ë…”") is a coincidence. */
+static int
+alone_ok(uint32_t c2)
+{
+	return c2 < 0x180 || (c2 >= 0x300 && c2 <= 0x3FF) ||
+	    (c2 >= 0x1E00 && c2 <= 0x1EFF) || (c2 >= 0x2000 && c2 <= 0x2BFF) ||
+	    (c2 >= 0x3000 && c2 <= 0x303F) || (c2 >= 0xFF00 && c2 <= 0xFFEF) ||
+	    c2 == 0xFFFD || c2 >= 0x1F000;
+}
+
+/*
+ * Would text spell c2, with prev before and after[0..n) after it, rather
+ * than the mojibake that stands there now?  word: a letter after it is
+ * company enough (the other code pages; page_likely() asks more).  last
+ * is the character that gave the last continuation byte.  The structure (a lead and its continuations
+ * spelling well-formed UTF-8) is rare by chance; these are the chances
+ * that real text does take:
+ *  - an upper-case letter and a no-break space ("SELKÄ EDELLÄ" in
+ *    Finnish): the repair must be à, or mojibake must follow;
+ *  - a capital followed by a symbol in capitals ("AHÅ™", "MÄ£ÄM"), which
+ *    would turn into a lower-case Latin letter that no lower-case letter
+ *    follows;
+ *  - a capital and a curly apostrophe before a letter ("Ã’s");
+ *  - a letter of Latin Extended with no letter on either side ("10 Å—"),
+ *    unless "€" comes before, as in the middle layer of "â€œ"
+ *    ("Ã¢â‚¬Å“").
+ */
+static int
+likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, size_t n,
+    int word)
+{
+	uint32_t next = 0;
+	int cat, lead_next;
+
+	/* Most mojibake is a Latin-1 letter or punctuation after a lower-case
+	 * letter, a space or punctuation, where no rule below can say no. */
+	if (prev < 0x80 && (prev < 'A' || prev > 'Z') && last != 0xA0 && last != 0x2019 &&
+	    (c2 < 0x100 || (c2 >= 0x2010 && c2 <= 0x206F)))
+		return 1;
+	if (n > 0)
+		utf8_decode(after, &next);
+	lead_next = lead_at(after, n);
+	cat = category(c2);
+
+	if (cat == UTF8PROC_CATEGORY_CN || cat == UTF8PROC_CATEGORY_CO ||
+	    cat == UTF8PROC_CATEGORY_CS)
+		return 0;
+	if (!alone_ok(c2) && !lead_next && !(is_letter(prev) && script(prev) == script(c2)) &&
+	    !(word && is_letter(next)))
+		return 0;
+	if (last == 0xA0 && !lead_next && c2 != 0xE0 && !(c2 == 0xA0 && !is_upper(prev)))
+		return 0;
+	if (is_upper(prev) && is_lower(c2) && c2 != 0xDF && !is_lower(next) && !lead_next &&
+	    script(c2) == 0)
+		return 0;
+	if (last == 0x2019 && is_upper(c2) && next < 0x80 && is_letter(next))
+		return 0;
+	if (c2 >= 0x100 && c2 <= 0x24F && !is_letter(prev) && !is_letter(next) &&
+	    prev != 0x20AC)
+		return 0;
+	return 1;
+}
+
+/* Do bytes[0..k), a lead from C2 to F4 and k - 1 continuations, begin a
+ * well-formed sequence (no overlong form, surrogate or beyond U+10FFFF)? */
+static int
+prefix_ok(const unsigned char *bytes, int k)
+{
+	unsigned char b0 = bytes[0];
+
+	if (k < 2)
+		return 1;
+	return !((b0 == 0xE0 && bytes[1] < 0xA0) || (b0 == 0xED && bytes[1] > 0x9F) ||
+	    (b0 == 0xF0 && bytes[1] < 0x90) || (b0 == 0xF4 && bytes[1] > 0x8F));
+}
+
+/*
+ * CESU-8: a character beyond U+FFFF written as two surrogates of three
+ * bytes each, the way Java and old MySQL write emoji.  bytes[0..3) is the
+ * high surrogate; if the characters at p[j] spell the low one, bytes[]
+ * gets the character in UTF-8 and *end where the low one ends: returns 4,
+ * or 0.
+ */
+static size_t
+low_half(const unsigned char *p, size_t n, size_t j, unsigned char *bytes, size_t *end)
+{
+	unsigned char lo[3];
+	uint32_t c, cp;
+	int k, b;
+
+	for (k = 0; k < 3 && j < n; k++) {
+		j += utf8_decode(p + j, &c);
+		b = cp_byte(c);
+		if (k == 0 ? b != 0xED : k == 1 ? b < 0xB0 || b > 0xBF : b < 0x80 || b > 0xBF)
+			return 0;
+		lo[k] = (unsigned char)b;
+	}
+	if (k < 3)
+		return 0;
+	cp = 0x10000 + (((uint32_t)(bytes[1] & 0x0F) << 6 | (bytes[2] & 0x3F)) << 10) +
+	    ((uint32_t)(lo[1] & 0x0F) << 6 | (lo[2] & 0x3F));
+	utf8_encode(cp, (char *)bytes);
+	*end = j;
+	return 4;
+}
+
+/* Does p[0..n) start a word that Portuguese writes joined to "à": "s" or
+ * "quel..." ("às", "àquele")? */
+static int
+glued(const unsigned char *p, size_t n)
+{
+	return (n >= 1 && p[0] == 's' && (n == 1 || p[1] == ' ' || p[1] == ',')) ||
+	    (n >= 4 && memcmp(p, "quel", 4) == 0);
+}
+
+/*
+ * The sequence of a lead at p[i] (cp, len bytes, need continuations) in
+ * bytes[]; *end gets where it ends and *last the character of its last
+ * continuation.  Returns the number of bytes (need + 1), or 3 for U+FFFD
+ * where a byte was lost on the way, or 0.  A lost byte is U+FFFD, or "?"
+ * after "â€", in the first pass (lossy) only, and only after "â€" (the
+ * punctuation of General Punctuation), after a letter of another script
+ * than Latin or before more mojibake: "ä«" and U+FFFD are two characters
+ * and a U+FFFD, not one lost one.  A plain space stands for a no-break
+ * space that became one, where the lead is "Ã" (which is "à" in French
+ * and Portuguese) before a space or a lower-case letter, or where mojibake
+ * goes on after the space.
+ */
+static size_t
+sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
+    unsigned char *bytes, size_t *end, uint32_t *last, uint32_t prev, int lossy)
+{
+	size_t j = i + len, l2;
+	uint32_t c, nx;
+	int got, b;
+
+	for (got = 0; got < need && j < n; got++, j += l2) {
+		l2 = utf8_decode(p + j, &c);
+		b = cp_byte(c);
+		*last = c;
+		if (b >= 0x80 && b <= 0xBF) {
+			bytes[1 + got] = (unsigned char)b;
+			continue;
+		}
+		if (lossy && (c == 0xFFFD || c == '?') && prefix_ok(bytes, got + 1) &&
+		    ((got >= 1 && bytes[0] == 0xE2 && bytes[1] == 0x80) || (c == 0xFFFD &&
+		    ((is_letter(prev) && script(prev) != 0) || lead_at(p + j + l2, n - j - l2))))) {
+			memcpy(bytes, "\xEF\xBF\xBD", 3);
+			*end = j + l2;
+			return 3;
+		}
+		if (c == ' ' && got == need - 1) {
+			nx = 0;
+			if (j + 1 < n)
+				utf8_decode(p + j + 1, &nx);
+			if (bytes[0] == 0xC3 && need == 1 && (nx == ' ' || is_lower(nx))) {
+				/* "à" and a space mostly: the no-break space
+				 * and the space after it were folded into one.
+				 * Portuguese joins it to the next word ("àquele",
+				 * "às "): then the space was the no-break one. */
+				bytes[1] = 0xA0;
+				*last = 0xA0;
+				*end = glued(p + j + 1, n - j - 1) ? j + 1 : j;
+				return 2;
+			}
+			if (lead_at(p + j + 1, n - j - 1)) {
+				bytes[1 + got] = 0xA0;
+				*last = 0xA0;
+				continue;
+			}
+		}
+		break;
+	}
+	if (got == 2 && bytes[0] == 0xED && bytes[1] >= 0xA0 && bytes[1] <= 0xAF)
+		return low_half(p, n, j, bytes, end);
+	if (got < need || utf8_seq_len(bytes, (size_t)need + 1) != (size_t)need + 1)
+		return 0;
+	*end = j;
+	return (size_t)need + 1;
+}
+
+/* Does s[0..n) hold a C1 control (C2 80 to C2 9F)? */
+static int
+maybe_c1(const char *s, size_t n)
+{
+	const unsigned char *q = (const unsigned char *)s, *e = q + n;
+
+	while ((q = memchr(q, 0xC2, (size_t)(e - q))) != NULL && ++q < e)
+		if (*q >= 0x80 && *q <= 0x9F)
+			return 1;
+	return 0;
+}
+
+/* The rarer signs that maybe_mojibake() leaves to this: a lead (C3 82 to
+ * C3 B4) before U+FFFD (EF BF BD), where a byte was lost, and "Ã" before
+ * a space (which plain.h does not count as plain).  A C1 control after a
+ * lead is one of the signs it looks for (C2 80 to C2 9F); "?" is not
+ * looked for: a line can be plain with it, and a plain line is never
+ * repaired. */
+static int
+maybe_rare(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *q, *e = p + n;
+
+	for (q = p + 2; q < e && (q = memchr(q, 0xEF, (size_t)(e - q))) != NULL; q++)
+		if (q[-2] == 0xC3 && q[-1] >= 0x82 && q[-1] <= 0xB4)
+			return 1;
+	for (q = p; q + 2 < e && (q = memchr(q, 0xC3, (size_t)(e - q - 2))) != NULL; q++)
+		if (q[1] == 0x83 && q[2] == ' ')
+			return 1;
+	return 0;
+}
+
+/* Maps every C1 control left in s[0..n) through Windows-1252 into out
+ * (U+0092 is the apostrophe it nearly always was); the five bytes that
+ * Windows-1252 leaves undefined stay, and normalisation removes them.
+ * Returns how many were mapped, or -1 if out of memory. */
+static int
+unc1(const char *s, size_t n, buf *out)
+{
+	const char *q, *e = s + n;
+	char enc[4];
+	uint32_t cp;
+	int done = 0;
+
+	while ((q = memchr(s, 0xC2, (size_t)(e - s))) != NULL) {
+		if (q + 1 < e && (unsigned char)q[1] >= 0x80 && (unsigned char)q[1] <= 0x9F &&
+		    (cp = utf8_cp1252((unsigned char)q[1])) != 0xFFFD) {
+			if (buf_append(out, s, (size_t)(q - s)) != 0 ||
+			    buf_append(out, enc, utf8_encode(cp, enc)) != 0)
+				return -1;
+			done++;
+		} else if (buf_append(out, s, (size_t)(q + 1 - s)) != 0)
+			return -1;
+		else {
+			s = q + 1;
+			continue;
+		}
+		s = q + 2;
+	}
+	return buf_append(out, s, (size_t)(e - s)) != 0 ? -1 : done;
+}
+
 /*
  * One pass of mojibake repair of s[0..n) into out; returns the number of
  * sequences repaired, or -1 if out of memory.  A repair starts at a
  * character from U+00C2 to U+00F4, whose UTF-8 starts with C3 (never a
  * continuation byte), so the text up to the next C3 is copied whole.  A
  * repair reads at least two bytes for each byte it gives back, so out
- * needs n bytes at most.
+ * needs n bytes at most.  made[] (n bytes) gets 1 for each byte of out
+ * that a repair gave and 0 for each copied.  A pass after the first
+ * (was, the made[] of the pass before) only undoes what the pass before
+ * gave: the next layer of the same mojibake, not a sequence that one
+ * repaired character and the text around it happen to spell.
  */
 static int
-unbake(const char *s, size_t n, buf *out)
+unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned char *was)
 {
 	const unsigned char *p = (const unsigned char *)s, *c3;
 	unsigned char bytes[4];
-	size_t i = 0, j, need, got, len, l2, run;
-	uint32_t cp, c2;
-	int fixed = 0, b;
-	char *o;
+	size_t i = 0, j, len, run, k;
+	uint32_t cp, c2, last, prev;
+	int fixed = 0, need;
+	char *o, *start;
 
 	if (buf_reserve(out, n) != 0)
 		return -1;
-	o = out->data + out->len;
+	o = start = out->data + out->len;
 	while (i < n) {
 		c3 = memchr(p + i, 0xC3, n - i);
 		run = c3 != NULL ? (size_t)(c3 - (p + i)) : n - i;
 		memcpy(o, p + i, run);
+		memset(made + (o - start), 0, run);
 		o += run;
 		if ((i += run) == n)
 			break;
@@ -174,20 +493,240 @@ unbake(const char *s, size_t n, buf *out)
 		need = cp >= 0xC2 && cp <= 0xDF ? 1 : cp >= 0xE0 && cp <= 0xEF ? 2 :
 		    cp >= 0xF0 && cp <= 0xF4 ? 3 : 0;
 		bytes[0] = (unsigned char)cp;
+		last = 0;
+		prev = before(start, o);
+		if (need > 0 && (k = sequence(p, n, i, len, need, bytes, &j, &last,
+		    prev, was == NULL)) > 0 &&
+		    (was == NULL || memchr(was + i, 0, j - i) == NULL)) {
+			utf8_decode(bytes, &c2);
+			if (likely(c2, prev, last, p + j, n - j, 0)) {
+				memcpy(o, bytes, k);
+				memset(made + (o - start), 1, k);
+				o += k;
+				fixed++;
+				i = j;
+				continue;
+			}
+		}
+		memcpy(o, p + i, len);
+		memset(made + (o - start), 0, len);
+		o += len;
+		i += len;
+	}
+	out->len = (size_t)(o - out->data);
+	return fixed;
+}
+
+/* ---- other code pages ---- */
+
+/*
+ * The characters of bytes 0x80 to 0xFF in the other code pages that UTF-8
+ * is seen decoded with (U+FFFD where a byte is undefined).  Generated from
+ * the code page definitions with Python's codecs:
+ *   bytes([b]).decode(name) for b in 0x80..0xFF,
+ * for cp1251, cp1250, mac_roman and cp437.
+ */
+static const uint16_t cp1251[128] = {	/* Windows-1251 */
+	0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x20AC, 0x2030, 0x0409, 0x2039, 0x040A, 0x040C, 0x040B, 0x040F,
+	0x0452, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0xFFFD, 0x2122, 0x0459, 0x203A, 0x045A, 0x045C, 0x045B, 0x045F,
+	0x00A0, 0x040E, 0x045E, 0x0408, 0x00A4, 0x0490, 0x00A6, 0x00A7,
+	0x0401, 0x00A9, 0x0404, 0x00AB, 0x00AC, 0x00AD, 0x00AE, 0x0407,
+	0x00B0, 0x00B1, 0x0406, 0x0456, 0x0491, 0x00B5, 0x00B6, 0x00B7,
+	0x0451, 0x2116, 0x0454, 0x00BB, 0x0458, 0x0405, 0x0455, 0x0457,
+	0x0410, 0x0411, 0x0412, 0x0413, 0x0414, 0x0415, 0x0416, 0x0417,
+	0x0418, 0x0419, 0x041A, 0x041B, 0x041C, 0x041D, 0x041E, 0x041F,
+	0x0420, 0x0421, 0x0422, 0x0423, 0x0424, 0x0425, 0x0426, 0x0427,
+	0x0428, 0x0429, 0x042A, 0x042B, 0x042C, 0x042D, 0x042E, 0x042F,
+	0x0430, 0x0431, 0x0432, 0x0433, 0x0434, 0x0435, 0x0436, 0x0437,
+	0x0438, 0x0439, 0x043A, 0x043B, 0x043C, 0x043D, 0x043E, 0x043F,
+	0x0440, 0x0441, 0x0442, 0x0443, 0x0444, 0x0445, 0x0446, 0x0447,
+	0x0448, 0x0449, 0x044A, 0x044B, 0x044C, 0x044D, 0x044E, 0x044F,
+};
+static const uint16_t cp1250[128] = {	/* Windows-1250 */
+	0x20AC, 0xFFFD, 0x201A, 0xFFFD, 0x201E, 0x2026, 0x2020, 0x2021,
+	0xFFFD, 0x2030, 0x0160, 0x2039, 0x015A, 0x0164, 0x017D, 0x0179,
+	0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0xFFFD, 0x2122, 0x0161, 0x203A, 0x015B, 0x0165, 0x017E, 0x017A,
+	0x00A0, 0x02C7, 0x02D8, 0x0141, 0x00A4, 0x0104, 0x00A6, 0x00A7,
+	0x00A8, 0x00A9, 0x015E, 0x00AB, 0x00AC, 0x00AD, 0x00AE, 0x017B,
+	0x00B0, 0x00B1, 0x02DB, 0x0142, 0x00B4, 0x00B5, 0x00B6, 0x00B7,
+	0x00B8, 0x0105, 0x015F, 0x00BB, 0x013D, 0x02DD, 0x013E, 0x017C,
+	0x0154, 0x00C1, 0x00C2, 0x0102, 0x00C4, 0x0139, 0x0106, 0x00C7,
+	0x010C, 0x00C9, 0x0118, 0x00CB, 0x011A, 0x00CD, 0x00CE, 0x010E,
+	0x0110, 0x0143, 0x0147, 0x00D3, 0x00D4, 0x0150, 0x00D6, 0x00D7,
+	0x0158, 0x016E, 0x00DA, 0x0170, 0x00DC, 0x00DD, 0x0162, 0x00DF,
+	0x0155, 0x00E1, 0x00E2, 0x0103, 0x00E4, 0x013A, 0x0107, 0x00E7,
+	0x010D, 0x00E9, 0x0119, 0x00EB, 0x011B, 0x00ED, 0x00EE, 0x010F,
+	0x0111, 0x0144, 0x0148, 0x00F3, 0x00F4, 0x0151, 0x00F6, 0x00F7,
+	0x0159, 0x016F, 0x00FA, 0x0171, 0x00FC, 0x00FD, 0x0163, 0x02D9,
+};
+static const uint16_t macroman[128] = {	/* MacRoman */
+	0x00C4, 0x00C5, 0x00C7, 0x00C9, 0x00D1, 0x00D6, 0x00DC, 0x00E1,
+	0x00E0, 0x00E2, 0x00E4, 0x00E3, 0x00E5, 0x00E7, 0x00E9, 0x00E8,
+	0x00EA, 0x00EB, 0x00ED, 0x00EC, 0x00EE, 0x00EF, 0x00F1, 0x00F3,
+	0x00F2, 0x00F4, 0x00F6, 0x00F5, 0x00FA, 0x00F9, 0x00FB, 0x00FC,
+	0x2020, 0x00B0, 0x00A2, 0x00A3, 0x00A7, 0x2022, 0x00B6, 0x00DF,
+	0x00AE, 0x00A9, 0x2122, 0x00B4, 0x00A8, 0x2260, 0x00C6, 0x00D8,
+	0x221E, 0x00B1, 0x2264, 0x2265, 0x00A5, 0x00B5, 0x2202, 0x2211,
+	0x220F, 0x03C0, 0x222B, 0x00AA, 0x00BA, 0x03A9, 0x00E6, 0x00F8,
+	0x00BF, 0x00A1, 0x00AC, 0x221A, 0x0192, 0x2248, 0x2206, 0x00AB,
+	0x00BB, 0x2026, 0x00A0, 0x00C0, 0x00C3, 0x00D5, 0x0152, 0x0153,
+	0x2013, 0x2014, 0x201C, 0x201D, 0x2018, 0x2019, 0x00F7, 0x25CA,
+	0x00FF, 0x0178, 0x2044, 0x20AC, 0x2039, 0x203A, 0xFB01, 0xFB02,
+	0x2021, 0x00B7, 0x201A, 0x201E, 0x2030, 0x00C2, 0x00CA, 0x00C1,
+	0x00CB, 0x00C8, 0x00CD, 0x00CE, 0x00CF, 0x00CC, 0x00D3, 0x00D4,
+	0xF8FF, 0x00D2, 0x00DA, 0x00DB, 0x00D9, 0x0131, 0x02C6, 0x02DC,
+	0x00AF, 0x02D8, 0x02D9, 0x02DA, 0x00B8, 0x02DD, 0x02DB, 0x02C7,
+};
+static const uint16_t cp437[128] = {	/* code page 437 */
+	0x00C7, 0x00FC, 0x00E9, 0x00E2, 0x00E4, 0x00E0, 0x00E5, 0x00E7,
+	0x00EA, 0x00EB, 0x00E8, 0x00EF, 0x00EE, 0x00EC, 0x00C4, 0x00C5,
+	0x00C9, 0x00E6, 0x00C6, 0x00F4, 0x00F6, 0x00F2, 0x00FB, 0x00F9,
+	0x00FF, 0x00D6, 0x00DC, 0x00A2, 0x00A3, 0x00A5, 0x20A7, 0x0192,
+	0x00E1, 0x00ED, 0x00F3, 0x00FA, 0x00F1, 0x00D1, 0x00AA, 0x00BA,
+	0x00BF, 0x2310, 0x00AC, 0x00BD, 0x00BC, 0x00A1, 0x00AB, 0x00BB,
+	0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556,
+	0x2555, 0x2563, 0x2551, 0x2557, 0x255D, 0x255C, 0x255B, 0x2510,
+	0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x255E, 0x255F,
+	0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256C, 0x2567,
+	0x2568, 0x2564, 0x2565, 0x2559, 0x2558, 0x2552, 0x2553, 0x256B,
+	0x256A, 0x2518, 0x250C, 0x2588, 0x2584, 0x258C, 0x2590, 0x2580,
+	0x03B1, 0x00DF, 0x0393, 0x03C0, 0x03A3, 0x03C3, 0x00B5, 0x03C4,
+	0x03A6, 0x0398, 0x03A9, 0x03B4, 0x221E, 0x03C6, 0x03B5, 0x2229,
+	0x2261, 0x00B1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00F7, 0x2248,
+	0x00B0, 0x2219, 0x00B7, 0x221A, 0x207F, 0x00B2, 0x25A0, 0x00A0,
+};
+
+static const uint16_t *const pages[] = { cp1251, cp1250, macroman, cp437 };
+
+/* The byte c came from in code page hi, or -1. */
+static int
+page_byte(const uint16_t *hi, uint32_t c)
+{
+	int b;
+
+	if (c < 0x80)
+		return (int)c;
+	/* A C1 control is the byte itself, read as Latin-1 ("sloppy"). */
+	if (c <= 0x9F)
+		return (int)c;
+	for (b = 0; b < 128; b++)
+		if (hi[b] == c)
+			return 0x80 + b;
+	return -1;
+}
+
+/* Could s[0..n) hold UTF-8 read as one of pages[]?  It holds a character
+ * that starts such mojibake of common letters and punctuation: Windows-1251
+ * "Р", "С", "В", "Г", "в"; Windows-1250 "Ă", "Ĺ"; MacRoman "√", "≈" and
+ * "‚Ä" (the start of its General Punctuation); a box-drawing character of
+ * code page 437. */
+static int
+maybe_page(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *q, *e = p + n;
+
+	/* One memchr() per lead byte: German text has E2 often, C4 and D0
+	 * hardly ever. */
+	for (q = p; (q = memchr(q, 0xC4, (size_t)(e - q))) != NULL && q + 1 < e; q++)
+		if (q[1] == 0x82 || q[1] == 0xB9)
+			return 1;
+	for (q = p; (q = memchr(q, 0xD0, (size_t)(e - q))) != NULL && q + 1 < e; q++)
+		if (q[1] == 0x92 || q[1] == 0x93 || q[1] == 0xA0 || q[1] == 0xA1 || q[1] == 0xB2)
+			return 1;
+	for (q = p; (q = memchr(q, 0xE2, (size_t)(e - q))) != NULL && q + 2 < e; q++)
+		if ((q[1] == 0x88 && q[2] == 0x9A) || (q[1] == 0x89 && q[2] == 0x88) ||
+		    q[1] == 0x94 || q[1] == 0x95 || (q[1] == 0x80 && q[2] == 0x9A &&
+		    q + 4 < e && q[3] == 0xC3 && q[4] == 0x84))
+			return 1;
+	return 0;
+}
+
+/*
+ * The stricter test for a repair from another code page, whose characters
+ * are text more often than Windows-1252's: the repair must be a letter
+ * or mark inside a word (not "√π" alone, not "NICIODATĂ™" at a word's
+ * end in capitals) or General Punctuation ("вЂ™"); a Latin letter from
+ * Latin-1 or Latin Extended-A (not "ǳ" from "«≥"), a letter of another
+ * script next to one of its own; and from code page 437, whose box
+ * drawing makes line art, not Latin ("├┤a" is art, "╨┐╤Ç" is Russian).
+ */
+static int
+page_likely(uint32_t c2, uint32_t prev, const unsigned char *after, size_t n,
+    const uint16_t *hi)
+{
+	uint32_t next = 0;
+	int cat = category(c2);
+
+	if (n > 0)
+		utf8_decode(after, &next);
+	if (c2 >= 0x2010 && c2 <= 0x206F)
+		return hi != cp437;
+	if (cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_ME)
+		return 0;
+	if (hi == cp437 && script(c2) == 0)
+		return 0;
+	if (is_upper(c2) && !is_letter(next))
+		return 0;
+	if (script(c2) == 0)
+		return c2 < 0x180 && (is_letter(prev) || is_letter(next));
+	/* Cyrillic read as Windows-1251 is Cyrillic, and as code page 437
+	 * box drawing: a letter of another script comes from those two only,
+	 * and needs a neighbour of its own or more of that mojibake after
+	 * it. */
+	return (hi == cp1251 || hi == cp437) && (script(prev) == script(c2) ||
+	    script(next) == script(c2) || (hi == cp437 && next >= 0x2500 && next <= 0x257F));
+}
+
+/*
+ * One pass of repair of UTF-8 read as code page hi, s[0..n) into out;
+ * returns the number of sequences repaired, or -1 if out of memory.  As
+ * unbake(), but every character may be a lead, and a sequence must start
+ * with a character that is no lead in Windows-1252 ("√", "Р", MacRoman's
+ * "‚" of "‚Ä¶") or hold one that Windows-1252 does not have: what
+ * Windows-1252 spells, its own passes have judged.
+ */
+static int
+unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char bytes[4];
+	size_t i = 0, j, len, l2;
+	uint32_t cp, c = 0, c2;
+	int fixed = 0, need, got, b, own;
+	char *o, *start;
+
+	if (buf_reserve(out, n) != 0)
+		return -1;
+	o = start = out->data + out->len;
+	while (i < n) {
+		len = utf8_decode(p + i, &cp);
+		b = p[i] < 0x80 ? 0 : page_byte(hi, cp);
+		need = b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 :
+		    b >= 0xF0 && b <= 0xF4 ? 3 : 0;
+		bytes[0] = (unsigned char)b;
+		own = cp_byte(cp) < 0xC2 || cp_byte(cp) > 0xF4;
 		for (got = 0, j = i + len; got < need && j < n; got++, j += l2) {
-			l2 = utf8_decode(p + j, &c2);
-			b = cp_byte(c2);
+			l2 = utf8_decode(p + j, &c);
+			b = page_byte(hi, c);
 			if (b < 0x80 || b > 0xBF)
 				break;
+			own |= cp_byte(c) < 0;
 			bytes[1 + got] = (unsigned char)b;
 		}
-		if (need > 0 && got == need && utf8_seq_len(bytes, need + 1) == need + 1 &&
-		    utf8_decode(bytes, &c2) > 0 && plausible(c2)) {
-			memcpy(o, bytes, need + 1);
-			o += need + 1;
-			fixed++;
-			i = j;
-			continue;
+		if (need > 0 && got == need && own &&
+		    utf8_seq_len(bytes, (size_t)need + 1) == (size_t)need + 1) {
+			utf8_decode(bytes, &c2);
+			if (likely(c2, before(start, o), c, p + j, n - j, 1) &&
+			    page_likely(c2, before(start, o), p + j, n - j, hi)) {
+				memcpy(o, bytes, (size_t)need + 1);
+				o += need + 1;
+				fixed++;
+				i = j;
+				continue;
+			}
 		}
 		memcpy(o, p + i, len);
 		o += len;
@@ -195,6 +734,62 @@ unbake(const char *s, size_t n, buf *out)
 	}
 	out->len = (size_t)(o - out->data);
 	return fixed;
+}
+
+/* How many characters from U+00C0 to U+00FF in s[0..n) are followed by
+ * one that stands for a continuation byte: what mojibake looks like. */
+static int
+leftover(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *q, *e = p + n;
+	uint32_t c;
+	int b, k = 0;
+
+	for (q = p; q + 3 < e && (q = memchr(q, 0xC3, (size_t)(e - q - 3))) != NULL; q++) {
+		if (q[1] < 0x80 || q[1] > 0xBF)
+			continue;
+		utf8_decode(q + 2, &c);
+		b = cp_byte(c);
+		k += b >= 0x80 && b <= 0xBF;
+	}
+	return k;
+}
+
+/* Pass number pass over s[0..n) into dst, or none if the line holds nothing
+ * that it could change past from: a layer of mojibake (passes 0 to 2), a
+ * layer of another code page (3: the first of pages[] that repairs
+ * anything), or the C1 controls left (4).  Returns how many repairs it
+ * made, or -1 if out of memory. */
+static int
+layer(repair_ctx *rc, const char *s, size_t n, size_t from, int pass, buf *dst)
+{
+	buf *made = dst == &rc->a ? &rc->ma : &rc->mb;
+	const buf *was = dst == &rc->a ? &rc->mb : &rc->ma;
+	size_t i;
+	int k = 0;
+
+	if (pass == 4) {
+		if (!maybe_c1(s + from, n - from))
+			return 0;
+		buf_clear(dst);
+		return unc1(s, n, dst);
+	}
+	if (pass == 3) {
+		for (i = 0; k == 0 && i < sizeof(pages) / sizeof(pages[0]) &&
+		    maybe_page(s + from, n - from); i++) {
+			buf_clear(dst);
+			k = unbake_page(s, n, dst, pages[i]);
+		}
+		return k;
+	}
+	if (!maybe_mojibake(s + from, n - from) && !maybe_rare(s + from, n - from))
+		return 0;
+	buf_clear(dst);
+	buf_clear(made);
+	if (buf_reserve(made, n) != 0)
+		return -1;
+	return unbake(s, n, dst, (unsigned char *)made->data,
+	    pass == 0 ? NULL : (const unsigned char *)was->data);
 }
 
 int
@@ -205,18 +800,37 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 	buf *dst = &rc->a;
 	/* Mojibake can start in the last character of a plain prefix, when a
 	 * three-byte character follows it; an entity cannot start in it. */
-	size_t from = plain > 2 ? plain - 2 : 0;
-	int k, pass;
+	size_t from = plain > 2 ? plain - 2 : 0, n0 = n, plain0 = plain;
+	int k, pass, total = 0;
 
 	*did = 0;
-	/* Twice at most: text can be mis-decoded twice, rarely more. */
-	for (pass = 0; pass < 2 && (rc->flags & REPAIR_MOJIBAKE) &&
-	    maybe_mojibake(s + from, n - from); pass++) {
-		buf_clear(dst);
-		if ((k = unbake(s, n, dst)) < 0)
+	/* Three times at most: text is mis-decoded once or twice, rarely
+	 * three times, and each pass undoes one layer.  Then one layer of
+	 * another code page, and the C1 controls that no layer took,
+	 * Windows-1252 read as Latin-1. */
+	for (pass = 0; pass < 5 && (rc->flags & REPAIR_MOJIBAKE); pass++) {
+		/* A line is read with one wrong code page: another only where
+		 * Windows-1252 found nothing. */
+		if (pass == 3 && (*did & REPAIR_MOJIBAKE)) {
+			/* A garble that the passes only nibbled at, leaving
+			 * more that looks like mojibake than they repaired,
+			 * is no mojibake of one kind: it is left whole. */
+			if (leftover(s, n) > total) {
+				s = in;
+				n = n0;
+				plain = plain0;
+				from = plain > 2 ? plain - 2 : 0;
+				*did = 0;
+			}
+			continue;
+		}
+		if ((k = layer(rc, s, n, from, pass, dst)) < 0)
 			return -1;
+		if (k == 0 && pass < 3)
+			pass = 2;	/* no more layers: on to the other code pages */
 		if (k == 0)
-			break;
+			continue;
+		total += k;
 		*did |= REPAIR_MOJIBAKE;
 		s = dst->data;
 		n = dst->len;

@@ -2,13 +2,42 @@
  * repair.h - repairs of text damaged before it reached us.
  *
  * REPAIR_MOJIBAKE: UTF-8 that was decoded as Windows-1252 (or Latin-1) and
- * encoded again ("GesprÃ¤ch", "â€žZitatâ€œ"), once or twice, is turned back
- * into the intended characters.  Only a run of characters that spells a
- * well-formed UTF-8 sequence in Windows-1252 bytes - a lead (Â to ô) and
- * the right number of continuations (U+0080 to U+00BF, or the Windows-1252
- * characters at 0x80 to 0x9F) - and decodes to a character mojibake
- * plausibly hides (Latin letters, punctuation, currency, emoji) is changed, so text that merely contains
- * such letters ("São Paulo", "Ägypten") is left alone.
+ * encoded again ("GesprÃ¤ch", "â€žZitatâ€œ"), up to three times over, is
+ * turned back into the intended characters, one layer per pass.  A repair
+ * starts at a lead (Â to ô) followed by the right number of
+ * continuations (U+0080 to U+00BF, or the Windows-1252 characters at 0x80
+ * to 0x9F), and the bytes they stand for must spell well-formed UTF-8, or
+ * CESU-8 (an emoji as two surrogates, the way Java writes it).
+ * Three stand-ins are read too: U+FFFD (or "?" after "â€") where the last
+ * byte was lost, which gives U+FFFD; a plain space for a lost no-break
+ * space after "Ã" before a space or a lower-case letter (the space stays:
+ * "Ã nos" is "à nos", but for the Portuguese "àquele" and "às") or before
+ * more mojibake ("Ð Ñƒ").  The result may be in any script, but
+ * it must read better than what stands there (likely() in repair.c): no
+ * lone Hebrew, Cyrillic, CJK or IPA letter among other text ("×”",
+ * "É…"), no lower-case letter out of a capital and a symbol in capitals
+ * ("AHÅ™"), no capital and no-break space ("SELKÄ EDELLÄ") unless the
+ * repair is "à", no isolated letter of Latin Extended ("10 Å—").  Then the
+ * C1 controls left (U+0080 to U+009F: Windows-1252 read as Latin-1) are
+ * mapped through Windows-1252 ("It\u0092s" is "It’s"), since they carry
+ * text and normalisation would delete them; the five bytes Windows-1252
+ * leaves undefined stay controls.  A line that the passes only nibbled
+ * at, leaving more that looks like mojibake (a letter from U+00C0 to U+00FF
+ * before a continuation) than they repaired, is a garble and left whole.
+ * A line in which Windows-1252 found nothing may be UTF-8 read with
+ * another code page: Windows-1251 ("РґРѕ"), Windows-1250 ("GesprĂ¤ch"),
+ * MacRoman ("wei√ü") or code page 437 ("╨┐╤Ç"), the first that repairs
+ * anything, one layer, and only where Windows-1252 cannot spell the same
+ * sequence; the repair must also be a letter inside a word or General
+ * Punctuation, from code page 437 a letter of another script than Latin.
+ * Measured on ftfy's test cases (tests/tools/ftfy_cases.py), what still
+ * fails: ISO-8859-2, Windows-1257 and other code pages; two code pages in
+ * one line or several layers of one other than Windows-1252; mojibake
+ * mixed with real Latin-1 bytes in one word; a character reference inside mojibake
+ * ("Î&frac14;"), since references are decoded after the repair;
+ * ftfy's extra fixes that are not encoding (the ligatures "ŉ", "ǌ",
+ * fullwidth ","); and "DrÃ¥ber" (after a real "–"), which ftfy leaves
+ * alone and this repairs.
  * REPAIR_ENTITIES: HTML character references (&amp; &nbsp; &#8222; &#x201E;
  * &auml; ...) are decoded as entities.h says, with its ENTITIES_TEXT
  * exceptions; an unknown name is left as it is.

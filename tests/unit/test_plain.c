@@ -27,7 +27,7 @@ reference(const unsigned char *p, size_t n)
 		} else if (c >= 0xC2 && c <= 0xCB && d >= 0x80 && d <= 0xBF &&
 		    !(c == 0xC2 && (d <= 0xA0 || d == 0xAB || d == 0xAD || d == 0xBB)) &&
 		    !(c == 0xC3 && d >= 0x82 && d <= 0xB4 &&
-		    (e == 0xC2 || e == 0xC5 || e == 0xC6 || e == 0xCB))) {
+		    (e == 0xC2 || e == 0xC5 || e == 0xC6 || e == 0xCB || (d == 0x83 && (e == ' ' || i + 2 >= n))))) {
 			i += 2;
 		} else
 			break;
