@@ -18,6 +18,7 @@ struct repair_ctx {
 	unsigned flags;
 	buf a, b;
 	buf ma, mb;	/* which bytes of a and b a mojibake pass made */
+	buf e;		/* the line with its references decoded */
 };
 
 repair_ctx *
@@ -36,6 +37,7 @@ repair_free(repair_ctx *rc)
 	if (rc == NULL)
 		return;
 	buf_free(&rc->a);
+	buf_free(&rc->e);
 	buf_free(&rc->b);
 	buf_free(&rc->ma);
 	buf_free(&rc->mb);
@@ -804,6 +806,19 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 	int k, pass, total = 0;
 
 	*did = 0;
+	/* References first: mojibake written as references
+	 * ("Gespr&Atilde;&curren;ch") is mojibake once they are decoded. */
+	if ((rc->flags & REPAIR_ENTITIES) && n > plain && entities_maybe(s + plain, n - plain)) {
+		buf_clear(&rc->e);
+		if ((k = entities_decode(s, n, ENTITIES_TEXT, &rc->e)) < 0)
+			return -1;
+		if (k > 0) {
+			*did |= REPAIR_ENTITIES;
+			s = in = rc->e.data;
+			n = n0 = rc->e.len;
+			from = plain = plain0 = 0;
+		}
+	}
 	/* Three times at most: text is mis-decoded once or twice, rarely
 	 * three times, and each pass undoes one layer.  Then one layer of
 	 * another code page, and the C1 controls that no layer took,
@@ -836,16 +851,6 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 		n = dst->len;
 		dst = dst == &rc->a ? &rc->b : &rc->a;
 		from = plain = 0;
-	}
-	if ((rc->flags & REPAIR_ENTITIES) && n > plain && entities_maybe(s + plain, n - plain)) {
-		buf_clear(dst);
-		if ((k = entities_decode(s, n, ENTITIES_TEXT, dst)) < 0)
-			return -1;
-		if (k > 0) {
-			*did |= REPAIR_ENTITIES;
-			s = dst->data;
-			n = dst->len;
-		}
 	}
 	*outn = n;
 	*out = s;

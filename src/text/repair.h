@@ -33,14 +33,14 @@
  * Measured on ftfy's test cases (tests/tools/ftfy_cases.py), what still
  * fails: ISO-8859-2, Windows-1257 and other code pages; two code pages in
  * one line or several layers of one other than Windows-1252; mojibake
- * mixed with real Latin-1 bytes in one word; a character reference inside mojibake
- * ("Î&frac14;"), since references are decoded after the repair;
- * ftfy's extra fixes that are not encoding (the ligatures "ŉ", "ǌ",
+ * mixed with real Latin-1 bytes in one word; ftfy's extra fixes that are not encoding (the ligatures "ŉ", "ǌ",
  * fullwidth ","); and "DrÃ¥ber" (after a real "–"), which ftfy leaves
  * alone and this repairs.
  * REPAIR_ENTITIES: HTML character references (&amp; &nbsp; &#8222; &#x201E;
  * &auml; ...) are decoded as entities.h says, with its ENTITIES_TEXT
- * exceptions; an unknown name is left as it is.
+ * exceptions; an unknown name is left as it is.  They are decoded before
+ * the mojibake passes, so that mojibake written as references
+ * ("Gespr&Atilde;&curren;ch") is repaired too.
  */
 #ifndef UNBOIL_REPAIR_H
 #define UNBOIL_REPAIR_H
