@@ -201,6 +201,44 @@ ascii_quote(uint32_t cp)
 }
 
 /*
+ * The compatibility form of a Latin ligature or a fullwidth ASCII form,
+ * written to o: its length, or 0 if cp is neither.  These are what NFKC
+ * would change that carries no meaning of its own in running text (a
+ * PDF's "ﬁ", East Asian input's "，"); the rest of NFKC (superscripts,
+ * fractions, circled letters, "ǆ" that would grow) is left alone.  No
+ * form is longer than the character it replaces.
+ */
+static size_t
+compat_form(uint32_t cp, char *o)
+{
+	static const struct {
+		uint16_t cp;
+		char s[4];
+	} form[] = {
+		{ 0x132, "IJ" }, { 0x133, "ij" }, { 0x149, "'n" },
+		{ 0x1C7, "LJ" }, { 0x1C8, "Lj" }, { 0x1C9, "lj" },
+		{ 0x1CA, "NJ" }, { 0x1CB, "Nj" }, { 0x1CC, "nj" },
+		{ 0x1F1, "DZ" }, { 0x1F2, "Dz" }, { 0x1F3, "dz" },
+		{ 0xFB00, "ff" }, { 0xFB01, "fi" }, { 0xFB02, "fl" },
+		{ 0xFB03, "ffi" }, { 0xFB04, "ffl" }, { 0xFB05, "st" },
+		{ 0xFB06, "st" },
+	};
+	size_t i, len;
+
+	if (cp >= 0xFF01 && cp <= 0xFF5E) {
+		*o = (char)(cp - 0xFEE0);
+		return 1;
+	}
+	for (i = 0; i < sizeof form / sizeof form[0]; i++)
+		if (form[i].cp == cp) {
+			len = strlen(form[i].s);
+			memcpy(o, form[i].s, len);
+			return len;
+		}
+	return 0;
+}
+
+/*
  * The end of the run from p[i] that every step leaves alone, as long as
  * p[i] itself is not a space: plain text (plain.h), less a space at its
  * end, which what follows may yet fold away.  The run is copied in one go
@@ -349,7 +387,7 @@ norm_line(norm_ctx *nc, const char *in, size_t n, size_t plain, const char **out
 	const unsigned char *p = (const unsigned char *)in;
 	unsigned fl = nc->flags;
 	int need_nfc = 0, space = 0;
-	size_t i = 0, k;
+	size_t i = 0, k, m;
 	uint32_t cp;
 	char *o, *start, q;
 
@@ -395,6 +433,11 @@ norm_line(norm_ctx *nc, const char *in, size_t n, size_t plain, const char **out
 		space = 0;
 		if ((fl & NORM_QUOTES) && cp >= 0xAB && (q = ascii_quote(cp))) {
 			*o++ = q;
+			continue;
+		}
+		if ((fl & NORM_NFC) && cp >= 0x132 && (cp <= 0x1F3 || cp >= 0xFB00) &&
+		    (m = compat_form(cp, o)) > 0) {
+			o += m;
 			continue;
 		}
 		if (cp >= 0x300 && !need_nfc && !norm_nfc_safe(cp))

@@ -10,7 +10,10 @@
  *                   folds runs of spaces into one and trims the line;
  *   NORM_QUOTES     turns typographic double quotes into " and single
  *                   quotes into ';
- *   NORM_NFC        composes the line to Unicode NFC.
+ *   NORM_NFC        composes the line to Unicode NFC, and before that
+ *                   splits Latin ligatures ("ﬁ", "ǌ", "ŉ") and maps
+ *                   fullwidth ASCII forms ("，") to ASCII, as NFKC would.
+ *                   Each form is no longer than what it replaces.
  * The character mappings run first and NFC last, so that a removed
  * zero-width character cannot leave a base letter and its accent apart.
  * Lines that need no change are detected cheaply and not copied; NFC runs
