@@ -195,14 +195,14 @@ before(const char *start, const char *o)
 	return c;
 }
 
-/* A rough script of a letter: Latin (not IPA or Extended-B), or the 256-code-point page of the
+/* A rough script of a letter: Latin (not IPA or Extended-B; "ﬁ" is), or the 256-code-point page of the
  * others (Greek, Cyrillic, Hebrew, Arabic, Thai ... each within one or
  * two pages), which tells a word's letters from a stray one. */
 static uint32_t
 script(uint32_t cp)
 {
-	if (cp < 0x180 || (cp >= 0x1E00 && cp <= 0x1EFF))
-		return 0;
+	if (cp < 0x180 || (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0xFB00 && cp <= 0xFB06))
+		return 0;	/* Latin, with the Latin ligatures */
 	if (cp >= 0x4E00 && cp <= 0x9FFF)
 		return 0x4E;	/* the CJK ideographs */
 	if (cp >= 0xAC00 && cp <= 0xD7AF)
@@ -622,7 +622,8 @@ page_byte(const uint16_t *hi, uint32_t c)
 
 /* Could s[0..n) hold UTF-8 read as one of pages[]?  It holds a character
  * that starts such mojibake of common letters and punctuation: Windows-1251
- * "Р", "С", "В", "Г", "в"; Windows-1250 "Ă", "Ĺ"; MacRoman "√", "≈" and
+ * "Р", "С", "В", "Г", "в" and "п¬" (a ligature "ﬁ", "ﬂ" out of a PDF);
+ * Windows-1250 "Ă", "Ĺ"; MacRoman "√", "≈" and
  * "‚Ä" (the start of its General Punctuation); a box-drawing character of
  * code page 437. */
 static int
@@ -636,7 +637,8 @@ maybe_page(const char *s, size_t n)
 		if (q[1] == 0x82 || q[1] == 0xB9)
 			return 1;
 	for (q = p; (q = memchr(q, 0xD0, (size_t)(e - q))) != NULL && q + 1 < e; q++)
-		if (q[1] == 0x92 || q[1] == 0x93 || q[1] == 0xA0 || q[1] == 0xA1 || q[1] == 0xB2)
+		if (q[1] == 0x92 || q[1] == 0x93 || q[1] == 0xA0 || q[1] == 0xA1 || q[1] == 0xB2 ||
+		    (q[1] == 0xBF && q + 3 < e && q[2] == 0xC2 && q[3] == 0xAC))
 			return 1;
 	for (q = p; (q = memchr(q, 0xE2, (size_t)(e - q))) != NULL && q + 2 < e; q++)
 		if ((q[1] == 0x88 && q[2] == 0x9A) || (q[1] == 0x89 && q[2] == 0x88) ||
@@ -651,7 +653,8 @@ maybe_page(const char *s, size_t n)
  * are text more often than Windows-1252's: the repair must be a letter
  * or mark inside a word (not "√π" alone, not "NICIODATĂ™" at a word's
  * end in capitals) or General Punctuation ("вЂ™"); a Latin letter from
- * Latin-1 or Latin Extended-A (not "ǳ" from "«≥"), a letter of another
+ * Latin-1 or Latin Extended-A or a Latin ligature ("ﬁ"; not "ǳ" from
+ * "«≥"), a letter of another
  * script next to one of its own; and from code page 437, whose box
  * drawing makes line art, not Latin ("├┤a" is art, "╨┐╤Ç" is Russian).
  */
@@ -673,7 +676,8 @@ page_likely(uint32_t c2, uint32_t prev, const unsigned char *after, size_t n,
 	if (is_upper(c2) && !is_letter(next))
 		return 0;
 	if (script(c2) == 0)
-		return c2 < 0x180 && (is_letter(prev) || is_letter(next));
+		return (c2 < 0x180 || (c2 >= 0xFB00 && c2 <= 0xFB06)) &&
+		    (is_letter(prev) || is_letter(next));
 	/* Cyrillic read as Windows-1251 is Cyrillic, and as code page 437
 	 * box drawing: a letter of another script comes from those two only,
 	 * and needs a neighbour of its own or more of that mojibake after

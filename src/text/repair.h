@@ -33,8 +33,7 @@
  * Measured on ftfy's test cases (tests/tools/ftfy_cases.py), what still
  * fails: ISO-8859-2, Windows-1257 and other code pages; two code pages in
  * one line or several layers of one other than Windows-1252; mojibake
- * mixed with real Latin-1 bytes in one word; "ﬁ" read as Windows-1251;
- * and "DrÃ¥ber" (after a real "–"), which ftfy leaves
+ * mixed with real Latin-1 bytes in one word; and "DrÃ¥ber" (after a real "–"), which ftfy leaves
  * alone and this repairs.
  * REPAIR_ENTITIES: HTML character references (&amp; &nbsp; &#8222; &#x201E;
  * &auml; ...) are decoded as entities.h says, with its ENTITIES_TEXT
