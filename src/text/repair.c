@@ -687,6 +687,24 @@ page_likely(uint32_t c2, uint32_t prev, const unsigned char *after, size_t n,
 }
 
 /*
+ * Is the letter cp at p[i], whose byte is C3, a French or Portuguese "à"
+ * (C3 A0) whose no-break space was folded into the space at p[j]?  As
+ * Windows-1251 "Г", Windows-1250 "Ă": a capital alone between spaces
+ * before a lower-case Latin word, which no language writes.  It is only a
+ * guess, taken where the pass repairs something else in the line.
+ */
+static int
+a_grave(const unsigned char *p, size_t n, size_t i, size_t j, uint32_t cp)
+{
+	uint32_t next = 0;
+
+	if (!is_upper(cp) || (i > 0 && p[i - 1] != ' ') || j + 1 >= n || p[j] != ' ')
+		return 0;
+	utf8_decode(p + j + 1, &next);
+	return is_lower(next) && script(next) == 0;
+}
+
+/*
  * One pass of repair of UTF-8 read as code page hi, s[0..n) into out;
  * returns the number of sequences repaired, or -1 if out of memory.  As
  * unbake(), but every character may be a lead, and a sequence must start
@@ -701,7 +719,7 @@ unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
 	unsigned char bytes[4];
 	size_t i = 0, j, len, l2;
 	uint32_t cp, c = 0, c2;
-	int fixed = 0, need, got, b, own;
+	int fixed = 0, guess = 0, need, got, b, own;
 	char *o, *start;
 
 	if (buf_reserve(out, n) != 0)
@@ -722,6 +740,14 @@ unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
 			own |= cp_byte(c) < 0;
 			bytes[1 + got] = (unsigned char)b;
 		}
+		if (need == 1 && got == 0 && bytes[0] == 0xC3 && a_grave(p, n, i, j, cp)) {
+			memcpy(o, "\xC3\xA0", 2);	/* "à": see a_grave() */
+			o += 2;
+			fixed++;
+			guess++;
+			i = j;
+			continue;
+		}
 		if (need > 0 && got == need && own &&
 		    utf8_seq_len(bytes, (size_t)need + 1) == (size_t)need + 1) {
 			utf8_decode(bytes, &c2);
@@ -739,7 +765,7 @@ unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
 		i += len;
 	}
 	out->len = (size_t)(o - out->data);
-	return fixed;
+	return fixed > guess ? fixed : 0;
 }
 
 /* How many characters from U+00C0 to U+00FF in s[0..n) are followed by
