@@ -47,11 +47,12 @@ plain_char(const unsigned char *p, size_t i, size_t n)
 	if (c == 0xC2 && (p[i + 1] <= 0xA0 || p[i + 1] == 0xAB || p[i + 1] == 0xAD ||
 	    p[i + 1] == 0xBB))
 		return 0;	/* C1 controls, NBSP, quotes, soft hyphen */
-	if ((c == 0xC4 && (p[i + 1] == 0xB2 || p[i + 1] == 0xB3)) ||
+	if ((c == 0xC4 && (p[i + 1] == 0x82 || p[i + 1] == 0xB2 || p[i + 1] == 0xB3 ||
+	    p[i + 1] == 0xB9)) ||
 	    (c == 0xC5 && p[i + 1] == 0x89) ||
 	    (c == 0xC7 && ((p[i + 1] >= 0x87 && p[i + 1] <= 0x8C) ||
 	    (p[i + 1] >= 0xB1 && p[i + 1] <= 0xB3))))
-		return 0;	/* ligatures: IJ, 'n, LJ, NJ, DZ */
+		return 0;	/* "Ă", "Ĺ" of Windows-1250; ligatures */
 	return baked(p, i, n) ? 0 : 2;
 }
 #endif
@@ -96,7 +97,8 @@ block(const unsigned char *q, unsigned *lead)
 	bad = _mm_or_si128(bad, _mm_and_si128(_mm_and_si128(sse_eq(v, 0xC3), sse_eq(v1, 0x83)),
 	    sse_eq(v2, ' ')));
 	bad = _mm_or_si128(bad, _mm_or_si128(_mm_or_si128(
-	    _mm_and_si128(sse_eq(v, 0xC4), sse_within(v1, 0xB2, 0xB3)),
+	    _mm_and_si128(sse_eq(v, 0xC4), _mm_or_si128(_mm_or_si128(sse_within(v1, 0xB2, 0xB3),
+	    sse_eq(v1, 0x82)), sse_eq(v1, 0xB9))),
 	    _mm_and_si128(sse_eq(v, 0xC5), sse_eq(v1, 0x89))),
 	    _mm_and_si128(sse_eq(v, 0xC7), _mm_or_si128(sse_within(v1, 0x87, 0x8C),
 	    sse_within(v1, 0xB1, 0xB3)))));
@@ -139,7 +141,8 @@ block32(const unsigned char *q, unsigned *lead)
 	bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_and_si256(avx_eq(v, 0xC3),
 	    avx_eq(v1, 0x83)), avx_eq(v2, ' ')));
 	bad = _mm256_or_si256(bad, _mm256_or_si256(_mm256_or_si256(
-	    _mm256_and_si256(avx_eq(v, 0xC4), avx_within(v1, 0xB2, 0xB3)),
+	    _mm256_and_si256(avx_eq(v, 0xC4), _mm256_or_si256(_mm256_or_si256(
+	    avx_within(v1, 0xB2, 0xB3), avx_eq(v1, 0x82)), avx_eq(v1, 0xB9))),
 	    _mm256_and_si256(avx_eq(v, 0xC5), avx_eq(v1, 0x89))),
 	    _mm256_and_si256(avx_eq(v, 0xC7), _mm256_or_si256(avx_within(v1, 0x87, 0x8C),
 	    avx_within(v1, 0xB1, 0xB3)))));

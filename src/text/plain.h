@@ -5,8 +5,9 @@
  * A line is plain if every step before the rules would leave it as it is:
  * it is well-formed UTF-8 of printable ASCII other than "&", single spaces
  * between other characters, and two-byte characters from U+00A1 to U+02FF
- * that are neither quotes (U+00AB, U+00BB), a soft hyphen (U+00AD) nor a
- * ligature that normalisation splits ("ĳ", "ŉ", "ǉ", "ǌ", "ǳ"), and
+ * that are neither quotes (U+00AB, U+00BB), a soft hyphen (U+00AD), the
+ * "Ă" and "Ĺ" that start Windows-1250 mojibake nor a ligature that
+ * normalisation splits ("ĳ", "ŉ", "ǉ", "ǌ", "ǳ"), and
  * it holds no "C3 xx" that could start mojibake (nor "Ã" before a space
  * or at the end, which may be "à" that lost its no-break space).  That is
  * what German and English prose mostly is, and one pass over sixteen
