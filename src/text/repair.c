@@ -620,6 +620,15 @@ page_byte(const uint16_t *hi, uint32_t c)
 	return -1;
 }
 
+/* Is q at "€" and a letter of Latin Extended-A, the middle of General
+ * Punctuation read as Windows-1250 ("â€ś", a closing quote)?  Windows-1252
+ * has only a few such letters, and its passes take those. */
+static int
+euro_ext(const unsigned char *q, const unsigned char *e)
+{
+	return q + 3 < e && q[1] == 0x82 && q[2] == 0xAC && (q[3] == 0xC4 || q[3] == 0xC5);
+}
+
 /* Could s[0..n) hold UTF-8 read as one of pages[]?  It holds a character
  * that starts such mojibake of common letters and punctuation: Windows-1251
  * "Р", "С", "В", "Г", "в" and "п¬" (a ligature "ﬁ", "ﬂ" out of a PDF);
@@ -643,7 +652,7 @@ maybe_page(const char *s, size_t n)
 	for (q = p; (q = memchr(q, 0xE2, (size_t)(e - q))) != NULL && q + 2 < e; q++)
 		if ((q[1] == 0x88 && q[2] == 0x9A) || (q[1] == 0x89 && q[2] == 0x88) ||
 		    q[1] == 0x94 || q[1] == 0x95 || (q[1] == 0x80 && q[2] == 0x9A &&
-		    q + 4 < e && q[3] == 0xC3 && q[4] == 0x84))
+		    q + 4 < e && q[3] == 0xC3 && q[4] == 0x84) || euro_ext(q, e))
 			return 1;
 	return 0;
 }
@@ -824,6 +833,18 @@ layer(repair_ctx *rc, const char *s, size_t n, size_t from, int pass, buf *dst)
 	    pass == 0 ? NULL : (const unsigned char *)was->data);
 }
 
+/* Does s[0..n) hold euro_ext()? */
+static int
+euro_left(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *q, *e = p + n;
+
+	for (q = p; (q = memchr(q, 0xE2, (size_t)(e - q))) != NULL; q++)
+		if (euro_ext(q, e))
+			return 1;
+	return 0;
+}
+
 int
 repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char **out,
     size_t *outn, unsigned *did)
@@ -866,8 +887,13 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 				plain = plain0;
 				from = plain > 2 ? plain - 2 : 0;
 				*did = 0;
+				continue;
 			}
-			continue;
+			/* But "â€" before a letter it does not have is
+			 * punctuation of another page, which a line mixes
+			 * with what the two pages share ("â€žscars´ â€ś"). */
+			if (!euro_left(s, n))
+				continue;
 		}
 		if ((k = layer(rc, s, n, from, pass, dst)) < 0)
 			return -1;

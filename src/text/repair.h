@@ -30,7 +30,7 @@
  * anything, one layer, and only where Windows-1252 cannot spell the same
  * sequence; the repair must also be a letter inside a word or General
  * Punctuation, from code page 437 a letter of another script than Latin.
- * Measured on ftfy's test cases (tests/tools/ftfy_cases.py: 132 of 161
+ * Measured on ftfy's test cases (tests/tools/ftfy_cases.py: 133 of 161
  * as ftfy fixes them, 1 of 48 negatives changed), what still fails:
  * ISO-8859-2, Windows-1257 and other code pages; two code pages in one
  * line or several layers of one other than Windows-1252; mojibake mixed
