@@ -91,17 +91,21 @@ block(const unsigned char *q, unsigned *lead)
 	bad = _mm_or_si128(bad, _mm_and_si128(sse_eq(v, 0xC2), _mm_or_si128(
 	    _mm_or_si128(sse_within(v1, 0x80, 0xA0), sse_eq(v1, 0xAB)),
 	    _mm_or_si128(sse_eq(v1, 0xAD), sse_eq(v1, 0xBB)))));
+	/* C3 82..B4 before C2, C5, C6 or CB; or "Ã" (C3 83) before a space. */
 	bad = _mm_or_si128(bad, _mm_and_si128(_mm_and_si128(sse_eq(v, 0xC3),
-	    sse_within(v1, 0x82, 0xB4)), _mm_or_si128(_mm_or_si128(sse_eq(v2, 0xC2), sse_eq(v2, 0xC5)),
-	    _mm_or_si128(sse_eq(v2, 0xC6), sse_eq(v2, 0xCB)))));
-	bad = _mm_or_si128(bad, _mm_and_si128(_mm_and_si128(sse_eq(v, 0xC3), sse_eq(v1, 0x83)),
-	    sse_eq(v2, ' ')));
-	bad = _mm_or_si128(bad, _mm_or_si128(_mm_or_si128(
-	    _mm_and_si128(sse_eq(v, 0xC4), _mm_or_si128(_mm_or_si128(sse_within(v1, 0xB2, 0xB3),
-	    sse_eq(v1, 0x82)), sse_eq(v1, 0xB9))),
-	    _mm_and_si128(sse_eq(v, 0xC5), sse_eq(v1, 0x89))),
-	    _mm_and_si128(sse_eq(v, 0xC7), _mm_or_si128(sse_within(v1, 0x87, 0x8C),
-	    sse_within(v1, 0xB1, 0xB3)))));
+	    sse_within(v1, 0x82, 0xB4)), _mm_or_si128(_mm_or_si128(
+	    _mm_or_si128(sse_eq(v2, 0xC2), sse_eq(v2, 0xC5)),
+	    _mm_or_si128(sse_eq(v2, 0xC6), sse_eq(v2, 0xCB))),
+	    _mm_and_si128(sse_eq(v1, 0x83), sse_eq(v2, ' ')))));
+	/* C4 to C7 are rare in German and English text: their tests only
+	 * where the block has one. */
+	if (mask(sse_within(v, 0xC4, 0xC7)) != 0)
+		bad = _mm_or_si128(bad, _mm_or_si128(_mm_or_si128(
+		    _mm_and_si128(sse_eq(v, 0xC4), _mm_or_si128(_mm_or_si128(
+		    sse_within(v1, 0xB2, 0xB3), sse_eq(v1, 0x82)), sse_eq(v1, 0xB9))),
+		    _mm_and_si128(sse_eq(v, 0xC5), sse_eq(v1, 0x89))),
+		    _mm_and_si128(sse_eq(v, 0xC7), _mm_or_si128(sse_within(v1, 0x87, 0x8C),
+		    sse_within(v1, 0xB1, 0xB3)))));
 	leads = mask(ld);
 	cont = mask(sse_within(v, 0x80, 0xBF));
 	m |= mask(bad);
@@ -136,16 +140,17 @@ block32(const unsigned char *q, unsigned *lead)
 	    _mm256_or_si256(avx_within(v1, 0x80, 0xA0), avx_eq(v1, 0xAB)),
 	    _mm256_or_si256(avx_eq(v1, 0xAD), avx_eq(v1, 0xBB)))));
 	bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_and_si256(avx_eq(v, 0xC3),
-	    avx_within(v1, 0x82, 0xB4)), _mm256_or_si256(_mm256_or_si256(avx_eq(v2, 0xC2),
-	    avx_eq(v2, 0xC5)), _mm256_or_si256(avx_eq(v2, 0xC6), avx_eq(v2, 0xCB)))));
-	bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_and_si256(avx_eq(v, 0xC3),
-	    avx_eq(v1, 0x83)), avx_eq(v2, ' ')));
-	bad = _mm256_or_si256(bad, _mm256_or_si256(_mm256_or_si256(
-	    _mm256_and_si256(avx_eq(v, 0xC4), _mm256_or_si256(_mm256_or_si256(
-	    avx_within(v1, 0xB2, 0xB3), avx_eq(v1, 0x82)), avx_eq(v1, 0xB9))),
-	    _mm256_and_si256(avx_eq(v, 0xC5), avx_eq(v1, 0x89))),
-	    _mm256_and_si256(avx_eq(v, 0xC7), _mm256_or_si256(avx_within(v1, 0x87, 0x8C),
-	    avx_within(v1, 0xB1, 0xB3)))));
+	    avx_within(v1, 0x82, 0xB4)), _mm256_or_si256(_mm256_or_si256(
+	    _mm256_or_si256(avx_eq(v2, 0xC2), avx_eq(v2, 0xC5)),
+	    _mm256_or_si256(avx_eq(v2, 0xC6), avx_eq(v2, 0xCB))),
+	    _mm256_and_si256(avx_eq(v1, 0x83), avx_eq(v2, ' ')))));
+	if (avx_mask(avx_within(v, 0xC4, 0xC7)) != 0)
+		bad = _mm256_or_si256(bad, _mm256_or_si256(_mm256_or_si256(
+		    _mm256_and_si256(avx_eq(v, 0xC4), _mm256_or_si256(_mm256_or_si256(
+		    avx_within(v1, 0xB2, 0xB3), avx_eq(v1, 0x82)), avx_eq(v1, 0xB9))),
+		    _mm256_and_si256(avx_eq(v, 0xC5), avx_eq(v1, 0x89))),
+		    _mm256_and_si256(avx_eq(v, 0xC7), _mm256_or_si256(avx_within(v1, 0x87, 0x8C),
+		    avx_within(v1, 0xB1, 0xB3)))));
 	leads = avx_mask(ld);
 	cont = avx_mask(avx_within(v, 0x80, 0xBF));
 	m |= avx_mask(bad);
