@@ -114,9 +114,7 @@ report_event(void *ctx, stream_doc *d, const clean_event *ev)
 		    "(--doc-sep=ff)", d->fname, (unsigned long long)ev->doc,
 		    (unsigned long long)(ev->out * 100 / ev->in),
 		    (unsigned long long)ev->in, cut);
-		if (d->status < EXIT_PARTIAL)
-			d->status = EXIT_PARTIAL;
-		return;
+		return;	/* cleaned as asked: the status stays 0 */
 	}
 	if (ev->kind == EV_LONG) {
 		cli_warn("%s:%llu: line longer than %zu bytes, written through unchanged",
