@@ -123,7 +123,7 @@ __attribute__((target("avx2"))) static inline uint32_t
 block32(const unsigned char *q, unsigned *lead)
 {
 	__m256i v = avx_load(q), v1 = avx_load(q + 1), v2, ld, bad;
-	uint32_t high = avx_mask(v), leads, cont, m;
+	uint32_t high = avx_mask(v), leads, cont, m, ok;
 
 	bad = _mm256_or_si256(avx_within(v, 0x00, 0x1F),
 	    _mm256_or_si256(avx_eq(v, 0x7F), avx_eq(v, '&')));
@@ -134,6 +134,17 @@ block32(const unsigned char *q, unsigned *lead)
 		return m;
 	}
 	v2 = avx_load(q + 2);
+	/* Where every byte above ASCII is "À" to "ÿ" (C3 80 to C3 BF, as
+	 * German umlauts are) followed by ASCII, but for "Ã " (C3 83 20), the
+	 * block is plain but for what m says: none of the tests below would
+	 * fail. */
+	ok = avx_mask(_mm256_andnot_si256(_mm256_and_si256(avx_eq(v1, 0x83), avx_eq(v2, ' ')),
+	    _mm256_and_si256(_mm256_and_si256(avx_eq(v, 0xC3), avx_within(v1, 0x80, 0xBF)),
+	    _mm256_cmpgt_epi8(v2, _mm256_set1_epi8(-1)))));
+	if ((high & ~(ok | ok << 1 | *lead)) == 0) {
+		*lead = ok >> 31;
+		return m;
+	}
 	ld = avx_within(v, 0xC2, 0xCB);
 	bad = _mm256_andnot_si256(avx_within(v1, 0x80, 0xBF), ld);
 	bad = _mm256_or_si256(bad, _mm256_and_si256(avx_eq(v, 0xC2), _mm256_or_si256(
