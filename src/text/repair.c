@@ -65,74 +65,124 @@ cp_byte(uint32_t cp)
 	return -1;
 }
 
-/* Do the bytes at p (n of them), a C3, start a mojibake lead followed by a
- * continuation? */
-static int
-mojibake_at(const unsigned char *p, size_t n)
+/*
+ * The signs of damage a line can show, found in one pass over it (a
+ * line with none, nearly every line, then costs that pass and no more).
+ * A place shows a sign when its byte a and the two after it, b and c (0
+ * past the end), are in the sets of one of these eight rows:
+ *   0  a C2, b 80..9F:                       a C1 control          SIGN_C1
+ *   1  a C3, b 80..BF, c C/E2, C/E5, C/E6, C/EB: mojibake's lead   SIGN_MOJI
+ *   2  a C3, b 80..BF, c EF:     a lead before U+FFFD (a lost byte)
+ *   3  a C3, b 83, c 20:         "Ã" before a space, which plain.h
+ *                                does not count as plain
+ *   4  a E2, b 84, 85, 88, 89, 94, 95, 98, 99:   the starts of
+ *   5  a C0, C4, D0, D4, b 8/9/A/B 0..3, 9, F:    what maybe_page()
+ *   6  a 80, b 9A, c C3:         looks for, which it settles; the  SIGN_PAGE
+ *   7  a 82, b AC, c C4, C5:     last two from the middle of "‚Ä"
+ *                                and of "€" before Latin Extended-A,
+ *                                as neither character alone is a sign
+ * Each set is a set of high nibbles times a set of low ones, so row k is
+ * bit k of a byte's class by two 16-entry tables per position, looked up
+ * 32 places at a time with AVX2's vpshufb.  The rows are the exact tests
+ * or a little more (mojibake leads beyond C3 82..B4 decode to bytes that
+ * lead nothing, which a pass then finds), never a common pair of German
+ * or English text: "ä", "ß", "„", "“", "–" and "€" show no sign.  "?" is not
+ * looked for: a line can be plain with it, and a plain line is never
+ * repaired.
+ */
+enum { SIGN_C1 = 0x01, SIGN_MOJI = 0x0E, SIGN_PAGE = 0xF0 };
+
+static const unsigned char sign_lo[3][16] = {
+	{ 0x60, 0x00, 0x91, 0x0E, 0x20 },
+	{ 0x27, 0x27, 0x27, 0x2F, 0x17, 0x17, 0x07, 0x07, 0x17, 0x37, 0x47, 0x07, 0x87,
+	  0x07, 0x07, 0x27 },
+	{ 0x39, 0x31, 0x33, 0x71, 0xB1, 0xB3, 0x33, 0x31, 0x31, 0x31, 0x31, 0x33, 0x31,
+	  0x31, 0x31, 0x35 },
+};
+static const unsigned char sign_hi[3][16] = {
+	{ [0x8] = 0xC0, [0xC] = 0x2F, [0xD] = 0x20, [0xE] = 0x10 },
+	{ [0x8] = 0x3F, [0x9] = 0x77, [0xA] = 0xA6, [0xB] = 0x26 },
+	{ 0x31, 0x31, 0x39, 0x31, 0x31, 0x31, 0x31, 0x31, 0x31, 0x31, 0x31, 0x31, 0xF3,
+	  0x31, 0x37, 0x31 },
+};
+
+/* The rows that byte x passes as position t (0 for a, 1 for b, 2 for c). */
+static unsigned
+sign_class(int t, unsigned x)
 {
-	return n >= 4 && p[1] >= 0x82 && p[1] <= 0xB4 && (p[2] == 0xC2 ||
-	    p[2] == 0xC5 || p[2] == 0xC6 || p[2] == 0xCB || p[2] == 0xE2);
+	return sign_lo[t][x & 15] & sign_hi[t][x >> 4];
 }
 
 #if defined(SWAR_SSSE3)
-/* The test of maybe_mojibake() for 32 places at a time with AVX2 (the
- * caller checks the CPU), while every place has three bytes after it:
- * whether a place passed, and in *done how far it looked. */
-__attribute__((target("avx2"))) static int
-mojibake32(const unsigned char *p, size_t n, size_t *done)
+/* The rows that the places of p[0..n) pass, 32 at a time with AVX2 (the
+ * caller checks the CPU); the last places from a copy with zeros after
+ * it, which pass no row and, as b or c, stand for the end. */
+__attribute__((target("avx2"))) static unsigned
+signs32(const unsigned char *p, size_t n)
 {
-	size_t i;
+	__m256i lo[3], hi[3], acc = _mm256_setzero_si256();
+	unsigned char tail[64 + 2], v[32];
+	unsigned got = 0;
+	size_t i, k;
+	int t;
 
-	for (i = 0; i + 35 <= n; i += 32) {
-		__m256i v2 = avx_load(p + i + 2);
-		__m256i m = _mm256_and_si256(_mm256_and_si256(avx_eq(avx_load(p + i), 0xC3),
-		    avx_within(avx_load(p + i + 1), 0x82, 0xB4)),
-		    _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(avx_eq(v2, 0xC2),
-		    avx_eq(v2, 0xC5)), _mm256_or_si256(avx_eq(v2, 0xC6), avx_eq(v2, 0xCB))),
-		    avx_eq(v2, 0xE2)));
-		if (avx_mask(m) != 0)
-			return 1;
+	for (t = 0; t < 3; t++) {
+		lo[t] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)sign_lo[t]));
+		hi[t] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)sign_hi[t]));
 	}
-	*done = i;
-	return 0;
+#define SIGNS_BLOCK(q) _mm256_and_si256(_mm256_and_si256( \
+	avx_nibbles(avx_load(q), lo[0], hi[0]), avx_nibbles(avx_load((q) + 1), lo[1], hi[1])), \
+	avx_nibbles(avx_load((q) + 2), lo[2], hi[2]))
+	for (i = 0; i + 34 <= n; i += 32)
+		acc = _mm256_or_si256(acc, SIGNS_BLOCK(p + i));
+	if (i < n) {
+		memset(tail, 0, sizeof(tail));
+		memcpy(tail, p + i, n - i);
+		for (k = 0; k < n - i; k += 32)
+			acc = _mm256_or_si256(acc, SIGNS_BLOCK(tail + k));
+	}
+#undef SIGNS_BLOCK
+	if (!_mm256_testz_si256(acc, acc)) {
+		_mm256_storeu_si256((__m256i *)v, acc);
+		for (t = 0; t < 32; t++)
+			got |= v[t];
+	}
+	return got;
 }
 #endif
 
-/* Could s[0..n) hold mojibake?  German text has a C3 every few words, so
- * all three bytes of mojibake_at() are tested for 32 places at a time
- * with AVX2 where the machine has it, sixteen with SSE2 (the next two
- * from loads one and two further on), then eight C3 at a time. */
-static int
-maybe_mojibake(const char *s, size_t n)
+/* The SIGN_* bits of s[0..n): with AVX2 where the machine has it, else
+ * (and always with narrow, for the tests) place by place. */
+static unsigned
+signs_of(const char *s, size_t n, int narrow)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k;
-	uint64_t m;
+	unsigned got = 0;
+	size_t i;
 
 #if defined(SWAR_SSSE3)
-	if (n >= 35 && __builtin_cpu_supports("avx2") && mojibake32(p, n, &i))
-		return 1;
+	if (!narrow && __builtin_cpu_supports("avx2"))
+		return signs32(p, n);
+#else
+	(void)narrow;
 #endif
-#if defined(__SSE2__)
-	for (; i + 19 <= n; i += 16) {	/* every place here has three after it */
-		__m128i v1 = sse_load(p + i + 1), v2 = sse_load(p + i + 2);
-		if (_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(sse_eq(sse_load(p + i), 0xC3),
-		    sse_within(v1, 0x82, 0xB4)), _mm_or_si128(_mm_or_si128(
-		    _mm_or_si128(sse_eq(v2, 0xC2), sse_eq(v2, 0xC5)),
-		    _mm_or_si128(sse_eq(v2, 0xC6), sse_eq(v2, 0xCB))), sse_eq(v2, 0xE2)))) != 0)
-			return 1;
-	}
-#endif
-	for (; i + 8 <= n; i += 8)
-		for (m = swar_eq(swar_load(p + i), 0xC3); m != 0; m &= m - 1) {
-			k = i + swar_first(m);
-			if (mojibake_at(p + k, n - k))
-				return 1;
-		}
-	for (; i < n; i++)
-		if (p[i] == 0xC3 && mojibake_at(p + i, n - i))
-			return 1;
-	return 0;
+	for (i = 0; i < n; i++)
+		if (p[i] >= 0x80)	/* every row's first byte is */
+			got |= sign_class(0, p[i]) & sign_class(1, i + 1 < n ? p[i + 1] : 0) &
+			    sign_class(2, i + 2 < n ? p[i + 2] : 0);
+	return got;
+}
+
+unsigned
+repair_signs(const char *s, size_t n)
+{
+	return signs_of(s, n, 0);
+}
+
+unsigned
+repair_signs_narrow(const char *s, size_t n)
+{
+	return signs_of(s, n, 1);
 }
 
 /* The general category of cp, as utf8proc has it. */
@@ -394,40 +444,6 @@ sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
 		return 0;
 	*end = j;
 	return (size_t)need + 1;
-}
-
-/* Does s[0..n) hold a C1 control (C2 80 to C2 9F)? */
-static int
-maybe_c1(const char *s, size_t n)
-{
-	const unsigned char *q = (const unsigned char *)s, *e = q + n;
-
-	while ((q = memchr(q, 0xC2, (size_t)(e - q))) != NULL && ++q < e)
-		if (*q >= 0x80 && *q <= 0x9F)
-			return 1;
-	return 0;
-}
-
-/* The rarer signs that maybe_mojibake() leaves to this: a lead (C3 82 to
- * C3 B4) before U+FFFD (EF BF BD), where a byte was lost, and "Ã" before
- * a space (which plain.h does not count as plain).  A C1 control after a
- * lead is one of the signs it looks for (C2 80 to C2 9F); "?" is not
- * looked for: a line can be plain with it, and a plain line is never
- * repaired. */
-static int
-maybe_rare(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *q, *e = p + n;
-
-	for (q = p + 2; q < e && (q = memchr(q, 0xEF, (size_t)(e - q))) != NULL; q++)
-		if (q[-2] == 0xC3 && q[-1] >= 0x82 && q[-1] <= 0xB4)
-			return 1;
-	/* By its rare middle byte: German text has a C3 in nearly every
-	 * line, and a memchr() for each cost more than all the rest. */
-	for (q = p + 1; q + 1 < e && (q = memchr(q, 0x83, (size_t)(e - q - 1))) != NULL; q++)
-		if (q[-1] == 0xC3 && q[1] == ' ')
-			return 1;
-	return 0;
 }
 
 /* Maps every C1 control left in s[0..n) through Windows-1252 into out
@@ -799,12 +815,13 @@ leftover(const char *s, size_t n)
 }
 
 /* Pass number pass over s[0..n) into dst, or none if the line holds nothing
- * that it could change past from: a layer of mojibake (passes 0 to 2), a
+ * that it could change past from (sg, the SIGN_* bits of s[from..n), says
+ * where to look at all): a layer of mojibake (passes 0 to 2), a
  * layer of another code page (3: the first of pages[] that repairs
  * anything), or the C1 controls left (4).  Returns how many repairs it
  * made, or -1 if out of memory. */
 static int
-layer(repair_ctx *rc, const char *s, size_t n, size_t from, int pass, buf *dst)
+layer(repair_ctx *rc, const char *s, size_t n, size_t from, unsigned sg, int pass, buf *dst)
 {
 	buf *made = dst == &rc->a ? &rc->ma : &rc->mb;
 	const buf *was = dst == &rc->a ? &rc->mb : &rc->ma;
@@ -812,20 +829,21 @@ layer(repair_ctx *rc, const char *s, size_t n, size_t from, int pass, buf *dst)
 	int k = 0;
 
 	if (pass == 4) {
-		if (!maybe_c1(s + from, n - from))
+		if (!(sg & SIGN_C1))
 			return 0;
 		buf_clear(dst);
 		return unc1(s, n, dst);
 	}
 	if (pass == 3) {
-		for (i = 0; k == 0 && i < sizeof(pages) / sizeof(pages[0]) &&
-		    maybe_page(s + from, n - from); i++) {
+		if (!(sg & SIGN_PAGE) || !maybe_page(s + from, n - from))
+			return 0;
+		for (i = 0; k == 0 && i < sizeof(pages) / sizeof(pages[0]); i++) {
 			buf_clear(dst);
 			k = unbake_page(s, n, dst, pages[i]);
 		}
 		return k;
 	}
-	if (!maybe_mojibake(s + from, n - from) && !maybe_rare(s + from, n - from))
+	if (!(sg & SIGN_MOJI))
 		return 0;
 	buf_clear(dst);
 	buf_clear(made);
@@ -857,6 +875,7 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 	 * three-byte character follows it; an entity cannot start in it. */
 	size_t from = plain > 2 ? plain - 2 : 0, n0 = n, plain0 = plain;
 	int k, pass, total = 0;
+	unsigned sg;
 
 	*did = 0;
 	/* References first: mojibake written as references
@@ -872,11 +891,13 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 			from = plain = plain0 = 0;
 		}
 	}
+	if (!(rc->flags & REPAIR_MOJIBAKE) || (sg = repair_signs(s + from, n - from)) == 0)
+		goto done;
 	/* Three times at most: text is mis-decoded once or twice, rarely
 	 * three times, and each pass undoes one layer.  Then one layer of
 	 * another code page, and the C1 controls that no layer took,
 	 * Windows-1252 read as Latin-1. */
-	for (pass = 0; pass < 5 && (rc->flags & REPAIR_MOJIBAKE); pass++) {
+	for (pass = 0; pass < 5; pass++) {
 		/* A line is read with one wrong code page: another only where
 		 * Windows-1252 found nothing. */
 		if (pass == 3 && (*did & REPAIR_MOJIBAKE)) {
@@ -888,7 +909,8 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 				n = n0;
 				plain = plain0;
 				from = plain > 2 ? plain - 2 : 0;
-				*did = 0;
+				sg = repair_signs(s + from, n - from);
+				*did &= ~(unsigned)REPAIR_MOJIBAKE;
 				continue;
 			}
 			/* But "â€" before a letter it does not have is
@@ -897,7 +919,7 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 			if (!euro_left(s, n))
 				continue;
 		}
-		if ((k = layer(rc, s, n, from, pass, dst)) < 0)
+		if ((k = layer(rc, s, n, from, sg, pass, dst)) < 0)
 			return -1;
 		if (k == 0 && pass < 3)
 			pass = 2;	/* no more layers: on to the other code pages */
@@ -909,7 +931,9 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 		n = dst->len;
 		dst = dst == &rc->a ? &rc->b : &rc->a;
 		from = plain = 0;
+		sg = repair_signs(s, n);
 	}
+done:
 	*outn = n;
 	*out = s;
 	return 0;

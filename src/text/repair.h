@@ -70,4 +70,10 @@ void repair_free(repair_ctx *rc);
 int repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char **out,
     size_t *outn, unsigned *did);
 
+/* What repair_line() looks at first, exposed for the tests: the signs of
+ * damage in s[0..n), as bits, the same from both (the first uses AVX2
+ * where the machine has it, the second never). */
+unsigned repair_signs(const char *s, size_t n);
+unsigned repair_signs_narrow(const char *s, size_t n);
+
 #endif

@@ -178,11 +178,100 @@ test_decode(void)
 	CHECK(ok, "a double-byte encoding cut between its bytes");
 }
 
+/* The signs repair_line() looks for first, as repair.c's table states
+ * them, place by place: bit k for row k. */
+static unsigned
+sign_row(unsigned a, unsigned b, unsigned c)
+{
+	unsigned got = 0, bh = b >> 4, bl = b & 15, ch = c >> 4, cl = c & 15;
+
+	got |= a == 0xC2 && b >= 0x80 && b <= 0x9F;
+	if (a == 0xC3 && b >= 0x80 && b <= 0xBF) {
+		got |= (unsigned)((ch == 0xC || ch == 0xE) &&
+		    (cl == 2 || cl == 5 || cl == 6 || cl == 0xB)) << 1;
+		got |= (unsigned)(c == 0xEF) << 2;
+	}
+	got |= (unsigned)(a == 0xC3 && b == 0x83 && c == ' ') << 3;
+	got |= (unsigned)(a == 0xE2 && (bh == 8 || bh == 9) &&
+	    (bl == 4 || bl == 5 || bl == 8 || bl == 9)) << 4;
+	got |= (unsigned)((a == 0xC0 || a == 0xC4 || a == 0xD0 || a == 0xD4) &&
+	    bh >= 8 && bh <= 0xB && (bl <= 3 || bl == 9 || bl == 0xF)) << 5;
+	got |= (unsigned)(a == 0x80 && b == 0x9A && c == 0xC3) << 6;
+	got |= (unsigned)(a == 0x82 && b == 0xAC && (c == 0xC4 || c == 0xC5)) << 7;
+	return got;
+}
+
+/* Every pair and triple the rows name, at every offset of a line long
+ * enough for the 32-byte blocks and at its end, in both passes; then
+ * random lines of the bytes that matter. */
+static void
+test_signs(void)
+{
+	static const unsigned char leads[] = { 0xC0, 0xC2, 0xC3, 0xC4, 0xD0, 0xD4, 0xE2, 0xE4,
+	    0xC5, 0x80, 0x82, 'a' };
+	unsigned char s[80];
+	unsigned long x = 7;
+	unsigned a, b, c, want;
+	size_t i, at, n;
+	int ok = 1, common = 1, t;
+
+	for (i = 0; i < sizeof(leads) && ok; i++)
+		for (b = 0; b < 256 && ok; b++)
+			for (c = 0; c < 256 && ok; c += (c < 0x7F ? 0x1F : 1)) {
+				a = leads[i];
+				want = sign_row(a, b, c);
+				for (at = 0; at < 40 && ok; at += 13) {
+					memset(s, 'x', sizeof(s));
+					s[at] = (unsigned char)a;
+					s[at + 1] = (unsigned char)b;
+					s[at + 2] = (unsigned char)c;
+					n = at < 39 ? 70 : at + 3;
+					if (repair_signs((char *)s, n) != (want | sign_row(b, c, 'x') |
+					    sign_row(c, 'x', 'x')) ||
+					    repair_signs_narrow((char *)s, n) != repair_signs((char *)s, n)) {
+						printf("# %02x %02x %02x at %zu: %x, "
+						    "narrow %x\n", a, b, c, at,
+						    repair_signs((char *)s, n),
+						    repair_signs_narrow((char *)s, n));
+						ok = 0;
+					}
+				}
+				/* At the very end, c and then b are missing. */
+				s[0] = (unsigned char)a;
+				s[1] = (unsigned char)b;
+				if (repair_signs((char *)s, 2) != (sign_row(a, b, 0) | sign_row(b, 0, 0))) {
+					printf("# end %02x %02x: %x\n", a, b, repair_signs((char *)s, 2));
+					ok = 0;
+				}
+			}
+	CHECK(ok, "signs: every row, byte by byte and 32 at a time, to the line's end");
+	for (t = 0; t < 20000 && ok; t++) {
+		static const unsigned char bytes[] = { 0xC2, 0xC3, 0xC4, 0xD0, 0xE2, 0x80, 0x82,
+		    0x83, 0x9A, 0xAC, 0xB9, 0xEF, ' ', 'a' };
+		n = (size_t)t % 80;
+		for (i = 0; i < n; i++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			s[i] = bytes[(x >> 33) % sizeof(bytes)];
+		}
+		if (repair_signs((char *)s, n) != repair_signs_narrow((char *)s, n))
+			ok = 0;
+	}
+	CHECK(ok, "signs: random lines, both passes agree");
+	/* What German and English text is made of shows none. */
+	common &= repair_signs("Gr\xC3\xBC\xC3\x9F" "e, \xE2\x80\x9EStra\xC3\x9F" "e\xE2\x80\x9C "
+	    "\xE2\x80\x93 \xC3\xA4\xC3\xB6\xC3\xBC \xC3\x84\xC3\x96\xC3\x9C \xE2\x80\x99s "
+	    "\xC2\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D \xE2\x82\xAC 5", 78) == 0;
+	CHECK(common, "signs: umlauts, quotes, dashes, the euro sign show none");
+	CHECK(repair_signs("F\xC3\x83\xC2\xBC" "r", 6) != 0, "signs: mojibake shows");
+	CHECK(repair_signs("It\xC2\x92s", 5) != 0, "signs: a C1 control shows");
+}
+
 int
 main(void)
 {
 	rc = repair_new(REPAIR_ALL);
 	test_mojibake();
+	test_signs();
 	test_entities();
 	test_decode();
 	repair_free(rc);
