@@ -75,8 +75,8 @@ cp_byte(uint32_t cp)
  *   2  a C3, b 80..BF, c EF:     a lead before U+FFFD (a lost byte)
  *   3  a C3, b 83, c 20:         "Ã" before a space, which plain.h
  *                                does not count as plain
- *   4  a E2, b 84, 85, 88, 89, 94, 95, 98, 99:   the starts of
- *   5  a C0, C4, D0, D4, b 8/9/A/B 0..3, 9, F:    what maybe_page()
+ *   4  a E2, b 8/9 4, 5, 7, 8, 9:           the starts of what
+ *   5  a C/D 0, 4, 5, b 8/9/A/B 0..3, 8, 9, E, F: maybe_page()
  *   6  a 80, b 9A, c C3:         looks for, which it settles; the  SIGN_PAGE
  *   7  a 82, b AC, c C4, C5:     last two from the middle of "‚Ä"
  *                                and of "€" before Latin Extended-A,
@@ -90,12 +90,14 @@ cp_byte(uint32_t cp)
  * looked for: a line can be plain with it, and a plain line is never
  * repaired.
  */
-enum { SIGN_C1 = 0x01, SIGN_MOJI = 0x0E, SIGN_PAGE = 0xF0 };
+enum { SIGN_C1 = 0x01, SIGN_MOJI = 0x0E, SIGN_PAGE = 0xF0,
+	SIGN_RESIDUE = 0x100	/* residue() found: the other pages, whatever the rows say */
+};
 
 static const unsigned char sign_lo[3][16] = {
-	{ 0x60, 0x00, 0x91, 0x0E, 0x20 },
-	{ 0x27, 0x27, 0x27, 0x2F, 0x17, 0x17, 0x07, 0x07, 0x17, 0x37, 0x47, 0x07, 0x87,
-	  0x07, 0x07, 0x27 },
+	{ 0x60, 0x00, 0x91, 0x0E, 0x20, 0x20 },
+	{ 0x27, 0x27, 0x27, 0x2F, 0x17, 0x17, 0x07, 0x17, 0x37, 0x37, 0x47, 0x07, 0x87,
+	  0x07, 0x27, 0x27 },
 	{ 0x39, 0x31, 0x33, 0x71, 0xB1, 0xB3, 0x33, 0x31, 0x31, 0x31, 0x31, 0x33, 0x31,
 	  0x31, 0x31, 0x35 },
 };
@@ -278,12 +280,15 @@ alone_ok(uint32_t c2)
 /*
  * Would text spell c2, with prev before and after[0..n) after it, rather
  * than the mojibake that stands there now?  word: a letter after it is
- * company enough (the other code pages; page_likely() asks more).  last
+ * company enough, and a letter of another script is left to
+ * page_likely() (the other code pages; it asks more).  last
  * is the character that gave the last continuation byte.  The structure (a lead and its continuations
  * spelling well-formed UTF-8) is rare by chance; these are the chances
  * that real text does take:
  *  - an upper-case letter and a no-break space ("SELKÄ EDELLÄ" in
- *    Finnish): the repair must be à, or mojibake must follow;
+ *    Finnish): the repair must be à, or mojibake must follow, or the
+ *    pass must repair something else in the line (LIKELY_IF_MORE:
+ *    "Å veices baÅ†Ä·ieri" is Latvian's "Šveices baņķieri");
  *  - a capital followed by a symbol in capitals ("AHÅ™", "MÄ£ÄM"), which
  *    would turn into a lower-case Latin letter that no lower-case letter
  *    follows;
@@ -292,12 +297,14 @@ alone_ok(uint32_t c2)
  *    unless "€" comes before, as in the middle layer of "â€œ"
  *    ("Ã¢â‚¬Å“").
  */
+enum { LIKELY_IF_MORE = 2 };	/* likely() if the line has other mojibake */
+
 static int
 likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, size_t n,
     int word)
 {
 	uint32_t next = 0;
-	int cat, lead_next;
+	int cat, lead_next, weak = 0;
 
 	/* Most mojibake is a Latin-1 letter or punctuation after a lower-case
 	 * letter, a space or punctuation, where no rule below can say no. */
@@ -313,10 +320,10 @@ likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, si
 	    cat == UTF8PROC_CATEGORY_CS)
 		return 0;
 	if (!alone_ok(c2) && !lead_next && !(is_letter(prev) && script(prev) == script(c2)) &&
-	    !(word && is_letter(next)))
+	    !(word && (is_letter(next) || script(c2) != 0)))
 		return 0;
 	if (last == 0xA0 && !lead_next && c2 != 0xE0 && !(c2 == 0xA0 && !is_upper(prev)))
-		return 0;
+		weak = 1;
 	if (is_upper(prev) && is_lower(c2) && c2 != 0xDF && !is_lower(next) && !lead_next &&
 	    script(c2) == 0)
 		return 0;
@@ -325,7 +332,7 @@ likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, si
 	if (c2 >= 0x100 && c2 <= 0x24F && !is_letter(prev) && !is_letter(next) &&
 	    prev != 0x20AC)
 		return 0;
-	return 1;
+	return weak ? LIKELY_IF_MORE : 1;
 }
 
 /* Do bytes[0..k), a lead from C2 to F4 and k - 1 continuations, begin a
@@ -391,11 +398,13 @@ glued(const unsigned char *p, size_t n)
  * and a U+FFFD, not one lost one.  A plain space stands for a no-break
  * space that became one, where the lead is "Ã" (which is "à" in French
  * and Portuguese) before a space or a lower-case letter, or where mojibake
- * goes on after the space.
+ * goes on after the space; with more, wherever the line has other
+ * mojibake ("Å veices", Latvian "Šveices"), and else *weak is set.
  */
 static size_t
 sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
-    unsigned char *bytes, size_t *end, uint32_t *last, uint32_t prev, int lossy)
+    unsigned char *bytes, size_t *end, uint32_t *last, uint32_t prev, int lossy, int more,
+    int *weak)
 {
 	size_t j = i + len, l2;
 	uint32_t c, nx;
@@ -411,7 +420,8 @@ sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
 		}
 		if (lossy && (c == 0xFFFD || c == '?') && prefix_ok(bytes, got + 1) &&
 		    ((got >= 1 && bytes[0] == 0xE2 && bytes[1] == 0x80) || (c == 0xFFFD &&
-		    ((is_letter(prev) && script(prev) != 0) || lead_at(p + j + l2, n - j - l2))))) {
+		    ((is_letter(prev) && script(prev) != 0) || (is_lower(prev) && is_upper(bytes[0])) ||
+		    lead_at(p + j + l2, n - j - l2))))) {
 			memcpy(bytes, "\xEF\xBF\xBD", 3);
 			*end = j + l2;
 			return 3;
@@ -430,11 +440,12 @@ sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
 				*end = glued(p + j + 1, n - j - 1) ? j + 1 : j;
 				return 2;
 			}
-			if (lead_at(p + j + 1, n - j - 1)) {
+			if (lead_at(p + j + 1, n - j - 1) || more) {
 				bytes[1 + got] = 0xA0;
 				*last = 0xA0;
 				continue;
 			}
+			*weak = 1;
 		}
 		break;
 	}
@@ -489,13 +500,14 @@ unc1(const char *s, size_t n, buf *out)
  * repaired character and the text around it happen to spell.
  */
 static int
-unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned char *was)
+unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned char *was,
+    int more)
 {
 	const unsigned char *p = (const unsigned char *)s, *c3;
 	unsigned char bytes[4];
 	size_t i = 0, j, len, run, k;
 	uint32_t cp, c2, last, prev;
-	int fixed = 0, need;
+	int fixed = 0, weak = 0, need, v;
 	char *o, *start;
 
 	if (buf_reserve(out, n) != 0)
@@ -516,10 +528,12 @@ unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned ch
 		last = 0;
 		prev = before(start, o);
 		if (need > 0 && (k = sequence(p, n, i, len, need, bytes, &j, &last,
-		    prev, was == NULL)) > 0 &&
+		    prev, was == NULL, more, &weak)) > 0 &&
 		    (was == NULL || memchr(was + i, 0, j - i) == NULL)) {
 			utf8_decode(bytes, &c2);
-			if (likely(c2, prev, last, p + j, n - j, 0)) {
+			v = likely(c2, prev, last, p + j, n - j, 0);
+			weak += v == LIKELY_IF_MORE;
+			if (v == 1 || (v == LIKELY_IF_MORE && more)) {
 				memcpy(o, bytes, k);
 				memset(made + (o - start), 1, k);
 				o += k;
@@ -533,6 +547,10 @@ unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned ch
 		o += len;
 		i += len;
 	}
+	/* What only other mojibake in the line makes likely: once more,
+	 * taking it, where there is other mojibake. */
+	if (weak > 0 && fixed > 0 && !more)
+		return unbake(s, n, out, made, was, 1);
 	out->len = (size_t)(o - out->data);
 	return fixed;
 }
@@ -652,7 +670,20 @@ euro_ext(const unsigned char *q, const unsigned char *e)
  * "Р", "С", "В", "Г", "в" and "п¬" (a ligature "ﬁ", "ﬂ" out of a PDF);
  * Windows-1250 "Ă", "Ĺ"; MacRoman "√", "≈" and
  * "‚Ä" (the start of its General Punctuation); a box-drawing character of
- * code page 437. */
+ * code page 437; and the leads of Hebrew and Arabic before a sign that is
+ * no letter: Windows-1250 "Ř", "Ů" ("Ř±"), MacRoman "◊", "ÿ", "Ÿ". */
+/* Does q (before e) start a character above ASCII that is no letter? */
+static int
+symbol_at(const unsigned char *q, const unsigned char *e)
+{
+	uint32_t c;
+
+	if (*q < 0x80 || utf8_seq_len(q, (size_t)(e - q)) == 0)
+		return 0;
+	utf8_decode(q, &c);
+	return !is_letter(c);
+}
+
 static int
 maybe_page(const char *s, size_t n)
 {
@@ -670,7 +701,14 @@ maybe_page(const char *s, size_t n)
 	for (q = p; (q = memchr(q, 0xE2, (size_t)(e - q))) != NULL && q + 2 < e; q++)
 		if ((q[1] == 0x88 && q[2] == 0x9A) || (q[1] == 0x89 && q[2] == 0x88) ||
 		    q[1] == 0x94 || q[1] == 0x95 || (q[1] == 0x80 && q[2] == 0x9A &&
-		    q + 4 < e && q[3] == 0xC3 && q[4] == 0x84) || euro_ext(q, e))
+		    q + 4 < e && q[3] == 0xC3 && q[4] == 0x84) || euro_ext(q, e) ||
+		    (q[1] == 0x97 && q[2] == 0x8A && q + 3 < e && q[3] >= 0x80))
+			return 1;
+	for (q = p; (q = memchr(q, 0xC5, (size_t)(e - q))) != NULL && q + 2 < e; q++)
+		if ((q[1] == 0x98 || q[1] == 0xAE || q[1] == 0xB8) && symbol_at(q + 2, e))
+			return 1;
+	for (q = p; (q = memchr(q, 0xC3, (size_t)(e - q))) != NULL && q + 2 < e; q++)
+		if (q[1] == 0xBF && symbol_at(q + 2, e))
 			return 1;
 	return 0;
 }
@@ -686,8 +724,8 @@ maybe_page(const char *s, size_t n)
  * drawing makes line art, not Latin ("├┤a" is art, "╨┐╤Ç" is Russian).
  */
 static int
-page_likely(uint32_t c2, uint32_t prev, const unsigned char *after, size_t n,
-    const uint16_t *hi)
+page_likely(uint32_t c2, uint32_t lead, uint32_t prev, const unsigned char *after, size_t n,
+    const uint16_t *hi, uint32_t ahead)
 {
 	uint32_t next = 0;
 	int cat = category(c2);
@@ -705,12 +743,21 @@ page_likely(uint32_t c2, uint32_t prev, const unsigned char *after, size_t n,
 	if (script(c2) == 0)
 		return (c2 < 0x180 || (c2 >= 0xFB00 && c2 <= 0xFB06)) &&
 		    (is_letter(prev) || is_letter(next));
-	/* Cyrillic read as Windows-1251 is Cyrillic, and as code page 437
-	 * box drawing: a letter of another script comes from those two only,
-	 * and needs a neighbour of its own or more of that mojibake after
-	 * it. */
-	return (hi == cp1251 || hi == cp437) && (script(prev) == script(c2) ||
-	    script(next) == script(c2) || (hi == cp437 && next >= 0x2500 && next <= 0x257F));
+	/* A letter of another script needs one of its own before it, or the
+	 * next sequence of the same page (ahead) to spell one: Hebrew or
+	 * Arabic read as Windows-1250 or MacRoman is Latin-1 and punctuation
+	 * ("Ř±Ř˘", "◊ë◊î").  Cyrillic read as Windows-1251 is Cyrillic, and
+	 * as code page 437 box drawing: from those two, a letter of its own
+	 * after it does too, or from code page 437 box drawing.  From the
+	 * others the mojibake must not start with punctuation (lead): quotes
+	 * stand next to anything, and MacRoman's "’≥" is Armenian "ճ". */
+	if (hi != cp1251 && hi != cp437 && (category(lead) >= UTF8PROC_CATEGORY_PC &&
+	    category(lead) <= UTF8PROC_CATEGORY_PO))
+		return 0;
+	if (script(prev) == script(c2) || (ahead != 0 && script(ahead) == script(c2)))
+		return 1;
+	return (hi == cp1251 || hi == cp437) && (script(next) == script(c2) ||
+	    (hi == cp437 && next >= 0x2500 && next <= 0x257F));
 }
 
 /*
@@ -732,6 +779,58 @@ a_grave(const unsigned char *p, size_t n, size_t i, size_t j, uint32_t cp)
 }
 
 /*
+ * The sequence that the characters at p[i] of p[0..n) spell as bytes of
+ * code page hi, in bytes[]: returns how many continuations it needs (0 if
+ * p[i] is no lead), with *got how many it has, *end where they end, *own
+ * whether a character of it is no lead of Windows-1252 or not in it at
+ * all, and *last the last character read.
+ */
+static int
+page_seq(const unsigned char *p, size_t n, size_t i, const uint16_t *hi, unsigned char *bytes,
+    int *got, size_t *end, int *own, uint32_t *last)
+{
+	size_t j, l2;
+	uint32_t cp, c;
+	int b, need;
+
+	j = i + utf8_decode(p + i, &cp);
+	b = p[i] < 0x80 ? 0 : page_byte(hi, cp);
+	need = b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 :
+	    b >= 0xF0 && b <= 0xF4 ? 3 : 0;
+	bytes[0] = (unsigned char)b;
+	*own = cp_byte(cp) < 0xC2 || cp_byte(cp) > 0xF4;
+	*last = cp;
+	for (*got = 0; *got < need && j < n; ++*got, j += l2) {
+		l2 = utf8_decode(p + j, &c);
+		b = page_byte(hi, c);
+		if (b < 0x80 || b > 0xBF)
+			break;
+		*own |= cp_byte(c) < 0;
+		*last = c;
+		bytes[1 + *got] = (unsigned char)b;
+	}
+	*end = j;
+	return need;
+}
+
+/* The character that the sequence at p[i] of p[0..n) spells in code page
+ * hi, or 0: whether more of the same mojibake follows a repair. */
+static uint32_t
+page_ahead(const unsigned char *p, size_t n, size_t i, const uint16_t *hi)
+{
+	unsigned char bytes[4];
+	size_t j;
+	uint32_t c, last;
+	int got, own, need;
+
+	if (i >= n || (need = page_seq(p, n, i, hi, bytes, &got, &j, &own, &last)) == 0 ||
+	    got < need || utf8_seq_len(bytes, (size_t)need + 1) != (size_t)need + 1)
+		return 0;
+	utf8_decode(bytes, &c);
+	return c;
+}
+
+/*
  * One pass of repair of UTF-8 read as code page hi, s[0..n) into out;
  * returns the number of sequences repaired, or -1 if out of memory.  As
  * unbake(), but every character may be a lead, and a sequence must start
@@ -744,9 +843,9 @@ unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned char bytes[4];
-	size_t i = 0, j, len, l2;
-	uint32_t cp, c = 0, c2;
-	int fixed = 0, guess = 0, need, got, b, own;
+	size_t i = 0, j, len;
+	uint32_t cp, c = 0, c2, prev;
+	int fixed = 0, guess = 0, need, got, own;
 	char *o, *start;
 
 	if (buf_reserve(out, n) != 0)
@@ -754,19 +853,7 @@ unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
 	o = start = out->data + out->len;
 	while (i < n) {
 		len = utf8_decode(p + i, &cp);
-		b = p[i] < 0x80 ? 0 : page_byte(hi, cp);
-		need = b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 :
-		    b >= 0xF0 && b <= 0xF4 ? 3 : 0;
-		bytes[0] = (unsigned char)b;
-		own = cp_byte(cp) < 0xC2 || cp_byte(cp) > 0xF4;
-		for (got = 0, j = i + len; got < need && j < n; got++, j += l2) {
-			l2 = utf8_decode(p + j, &c);
-			b = page_byte(hi, c);
-			if (b < 0x80 || b > 0xBF)
-				break;
-			own |= cp_byte(c) < 0;
-			bytes[1 + got] = (unsigned char)b;
-		}
+		need = page_seq(p, n, i, hi, bytes, &got, &j, &own, &c);
 		if (need == 1 && got == 0 && bytes[0] == 0xC3 && a_grave(p, n, i, j, cp)) {
 			memcpy(o, "\xC3\xA0", 2);	/* "à": see a_grave() */
 			o += 2;
@@ -778,8 +865,10 @@ unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
 		if (need > 0 && got == need && own &&
 		    utf8_seq_len(bytes, (size_t)need + 1) == (size_t)need + 1) {
 			utf8_decode(bytes, &c2);
-			if (likely(c2, before(start, o), c, p + j, n - j, 1) &&
-			    page_likely(c2, before(start, o), p + j, n - j, hi)) {
+			prev = before(start, o);
+			if (likely(c2, prev, c, p + j, n - j, 1) == 1 &&
+			    page_likely(c2, cp, prev, p + j, n - j, hi, script(c2) == 0 ? 0 :
+			    page_ahead(p, n, j, hi))) {
 				memcpy(o, bytes, (size_t)need + 1);
 				o += need + 1;
 				fixed++;
@@ -835,7 +924,8 @@ layer(repair_ctx *rc, const char *s, size_t n, size_t from, unsigned sg, int pas
 		return unc1(s, n, dst);
 	}
 	if (pass == 3) {
-		if (!(sg & SIGN_PAGE) || !maybe_page(s + from, n - from))
+		if (!(sg & SIGN_RESIDUE) && (!(sg & (SIGN_PAGE | SIGN_MOJI)) ||
+		    !maybe_page(s + from, n - from)))
 			return 0;
 		for (i = 0; k == 0 && i < sizeof(pages) / sizeof(pages[0]); i++) {
 			buf_clear(dst);
@@ -850,7 +940,32 @@ layer(repair_ctx *rc, const char *s, size_t n, size_t from, unsigned sg, int pas
 	if (buf_reserve(made, n) != 0)
 		return -1;
 	return unbake(s, n, dst, (unsigned char *)made->data,
-	    pass == 0 ? NULL : (const unsigned char *)was->data);
+	    pass == 0 ? NULL : (const unsigned char *)was->data, 0);
+}
+
+/* Does s[0..n) hold what another code page left: a character that starts
+ * such mojibake (maybe_page()), or a lead of Windows-1252 ("Â" to "ô")
+ * before a character Windows-1252 does not have and another page has as a
+ * continuation byte ("×˘")? */
+static int
+residue(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *q, *e = p + n;
+	uint32_t c;
+	size_t i;
+	int b;
+
+	if (maybe_page(s, n))
+		return 1;
+	for (q = p; q + 3 < e && (q = memchr(q, 0xC3, (size_t)(e - q - 3))) != NULL; q++)
+		if (q[1] >= 0x82 && q[1] <= 0xB4 && q[2] >= 0x80) {
+			utf8_decode(q + 2, &c);
+			if (cp_byte(c) < 0)
+				for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+					if ((b = page_byte(pages[i], c)) >= 0x80 && b <= 0xBF)
+						return 1;
+		}
+	return 0;
 }
 
 /* Does s[0..n) hold euro_ext()? */
@@ -874,7 +989,7 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 	/* Mojibake can start in the last character of a plain prefix, when a
 	 * three-byte character follows it; an entity cannot start in it. */
 	size_t from = plain > 2 ? plain - 2 : 0, n0 = n, plain0 = plain;
-	int k, pass, total = 0;
+	int k, pass, total = 0, paged = 0;
 	unsigned sg;
 
 	*did = 0;
@@ -915,9 +1030,16 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 			}
 			/* But "â€" before a letter it does not have is
 			 * punctuation of another page, which a line mixes
-			 * with what the two pages share ("â€žscars´ â€ś"). */
-			if (!euro_left(s, n))
+			 * with what the two pages share ("â€žscars´ â€ś"),
+			 * and so is a lead before a character it does not
+			 * have ("×‘×”×•×“×˘×”", Hebrew as Windows-1250): the
+			 * other page once, then Windows-1252 again, as
+			 * what the other page repairs can make its
+			 * neighbours likely. */
+			if (paged || (!euro_left(s, n) && !residue(s, n)))
 				continue;
+			paged = 1;
+			sg |= SIGN_RESIDUE;
 		}
 		if ((k = layer(rc, s, n, from, sg, pass, dst)) < 0)
 			return -1;
@@ -926,6 +1048,8 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 		if (k == 0)
 			continue;
 		total += k;
+		if (pass == 3 && paged)
+			pass = -1;	/* the layers of Windows-1252 once more */
 		*did |= REPAIR_MOJIBAKE;
 		s = dst->data;
 		n = dst->len;

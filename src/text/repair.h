@@ -9,15 +9,19 @@
  * to 0x9F), and the bytes they stand for must spell well-formed UTF-8, or
  * CESU-8 (an emoji as two surrogates, the way Java writes it).
  * Three stand-ins are read too: U+FFFD (or "?" after "â€") where the last
- * byte was lost, which gives U+FFFD; a plain space for a lost no-break
- * space after "Ã" before a space or a lower-case letter (the space stays:
- * "Ã nos" is "à nos", but for the Portuguese "àquele" and "às") or before
- * more mojibake ("Ð Ñƒ").  The result may be in any script, but
+ * byte was lost, which gives U+FFFD ("SlovenÄ�ina" is "Sloven�ina": a
+ * capital inside a word is no letter of its own); a plain space for a
+ * lost no-break space after "Ã" before a space or a lower-case letter
+ * (the space stays: "Ã nos" is "à nos", but for the Portuguese "àquele"
+ * and "às"), before more mojibake ("Ð Ñƒ"), or anywhere in a line that
+ * has other mojibake ("Å veices baÅ†Ä·ieri" is Latvian "Šveices
+ * baņķieri").  The result may be in any script, but
  * it must read better than what stands there (likely() in repair.c): no
  * lone Hebrew, Cyrillic, CJK or IPA letter among other text ("×”",
  * "É…"), no lower-case letter out of a capital and a symbol in capitals
  * ("AHÅ™"), no capital and no-break space ("SELKÄ EDELLÄ") unless the
- * repair is "à", no isolated letter of Latin Extended ("10 Å—").  Then the
+ * repair is "à" or the line has other mojibake, no isolated letter of
+ * Latin Extended ("10 Å—").  Then the
  * C1 controls left (U+0080 to U+009F: Windows-1252 read as Latin-1) are
  * mapped through Windows-1252 ("It\u0092s" is "It’s"), since they carry
  * text and normalisation would delete them; the five bytes Windows-1252
@@ -25,18 +29,25 @@
  * at, leaving more that looks like mojibake (a letter from U+00C0 to U+00FF
  * before a continuation) than they repaired, is a garble and left whole.
  * A line in which Windows-1252 found nothing may be UTF-8 read with
- * another code page: Windows-1251 ("РґРѕ"), Windows-1250 ("GesprĂ¤ch"),
- * MacRoman ("wei√ü") or code page 437 ("╨┐╤Ç"), the first that repairs
- * anything, one layer, and only where Windows-1252 cannot spell the same
- * sequence; the repair must also be a letter inside a word or General
- * Punctuation, from code page 437 a letter of another script than Latin.
- * Measured on ftfy's test cases (tests/tools/ftfy_cases.py: 133 of 161
+ * another code page: Windows-1251 ("РґРѕ"), Windows-1250 ("GesprĂ¤ch",
+ * Arabic as "Ř±Ř˘"), MacRoman ("wei√ü", Hebrew as "◊ë◊î") or code page
+ * 437 ("╨┐╤Ç"), the first that repairs anything, one layer, and only
+ * where Windows-1252 cannot spell the same sequence; the repair must also
+ * be a letter inside a word or General Punctuation, and a letter of
+ * another script than Latin needs a neighbour of its script or the next
+ * sequence to spell one.  A line in which Windows-1252 found something
+ * but left what another page spells (a lead before a character
+ * Windows-1252 does not have: "×‘×”×•×“×˘×”", Hebrew as Windows-1250;
+ * Romanian's "Ă®nceĹŁoĹźatÄ\u0083", which mixes the two) gets that page
+ * once, and Windows-1252 again after it.
+ * Measured on ftfy's test cases (tests/tools/ftfy_cases.py: 141 of 161
  * as ftfy fixes them, 1 of 48 negatives changed), what still fails:
- * ISO-8859-2, Windows-1257 and other code pages; two code pages in one
- * line or several layers of one other than Windows-1252; mojibake mixed
- * with real Latin-1 bytes in one word; bytes lost to U+FFFD after a Latin
- * letter ("SlovenÄ�ina"); and "DrÃ¥ber" (after a real "–"), which
- * ftfy leaves alone and this repairs.
+ * ISO-8859-2 (read as Windows-1250, which it nearly is: "Mám" comes out
+ * "Måm"), Windows-1257 and code page 437 for Latin text; several layers
+ * of one code page other than Windows-1252 and two others in one line;
+ * bytes lost where the repair guesses the character (ftfy writes U+FFFD
+ * where this writes "África"), or is not sure enough of a lone one; and
+ * "DrÃ¥ber" (after a real "–"), which ftfy leaves alone and this repairs.
  * REPAIR_ENTITIES: HTML character references (&amp; &nbsp; &#8222; &#x201E;
  * &auml; ...) are decoded as entities.h says, with its ENTITIES_TEXT
  * exceptions; an unknown name is left as it is.  They are decoded before

@@ -90,6 +90,27 @@ test_mojibake(void)
 	    "a copyright sign after a word is left alone");
 	CHECK(repaired("Ansto\xC3\x9F\xC2\xA0" "f\xC3\xBCr", "Ansto\xC3\x9F\xC2\xA0" "f\xC3\xBCr", 0),
 	    "sharp s before a no-break space is left alone");
+	CHECK(repaired("Sloven\xC3\x84\xEF\xBF\xBDina",
+	    "Sloven\xEF\xBF\xBDina", REPAIR_MOJIBAKE),
+	    "a lost byte after a capital inside a word");
+	CHECK(repaired("\xC3\x85 veices ba\xC3\x85\xE2\x80\xA0\xC3\x84\xC2\xB7ieri",
+	    "\xC5\xA0veices ba\xC5\x86\xC4\xB7ieri", REPAIR_MOJIBAKE),
+	    "a lost no-break space in a line with other mojibake");
+	CHECK(repaired("vedere \xC4\x82\xC2\xAEnce\xC4\xB9\xC5\x81o\xC4\xB9\xC5\xBA" "at\xC3\x84\xC2\x83",
+	    "vedere \xC3\xAEnce\xC5\xA3o\xC5\x9F" "at\xC4\x83", REPAIR_MOJIBAKE),
+	    "Windows-1250 after Windows-1252 in one line");
+	CHECK(repaired("\xC3\x97\xE2\x80\x98\xC3\x97\xE2\x80\x9D\xC3\x97\xE2\x80\xA2\xC3\x97\xE2\x80\x9C\xC3\x97\xCB\x98\xC3\x97\xE2\x80\x9D",
+	    "\xD7\x91\xD7\x94\xD7\x95\xD7\x93\xD7\xA2\xD7\x94", REPAIR_MOJIBAKE),
+	    "Hebrew as Windows-1250, most of it Windows-1252 too");
+	CHECK(repaired("\xC5\x98\xC2\xB1\xC5\x98\xC5\x82\xC5\x98\xC2\xA7\xC5\xAE\xE2\x80\x9E\xC5\x98\xC2\xA9",
+	    "\xD8\xB1\xD8\xB3\xD8\xA7\xD9\x84\xD8\xA9", REPAIR_MOJIBAKE),
+	    "Arabic as Windows-1250");
+	CHECK(repaired("\xE2\x97\x8A\xC3\xAB\xE2\x97\x8A\xC3\xAE\xE2\x97\x8A\xC3\xAF",
+	    "\xD7\x91\xD7\x94\xD7\x95", REPAIR_MOJIBAKE),
+	    "Hebrew as MacRoman");
+	CHECK(repaired("\xC5\x98" "eka \xC2\xB1 5 \xE2\x97\x8A \xC3\xA9t\xC3\xA9, \xC3\xBF\xC2\xB1",
+	    "\xC5\x98" "eka \xC2\xB1 5 \xE2\x97\x8A \xC3\xA9t\xC3\xA9, \xC3\xBF\xC2\xB1", 0),
+	    "capitals, shapes and signs before a sign are left alone");
 	/* The search takes 32 or sixteen places at a time: mojibake at
 	 * every place of a longer line, up to its very end, is found. */
 	int at, bad = 0;
@@ -193,9 +214,9 @@ sign_row(unsigned a, unsigned b, unsigned c)
 	}
 	got |= (unsigned)(a == 0xC3 && b == 0x83 && c == ' ') << 3;
 	got |= (unsigned)(a == 0xE2 && (bh == 8 || bh == 9) &&
-	    (bl == 4 || bl == 5 || bl == 8 || bl == 9)) << 4;
-	got |= (unsigned)((a == 0xC0 || a == 0xC4 || a == 0xD0 || a == 0xD4) &&
-	    bh >= 8 && bh <= 0xB && (bl <= 3 || bl == 9 || bl == 0xF)) << 5;
+	    (bl == 4 || bl == 5 || bl == 7 || bl == 8 || bl == 9)) << 4;
+	got |= (unsigned)((a == 0xC0 || a == 0xC4 || a == 0xC5 || a == 0xD0 || a == 0xD4 ||
+	    a == 0xD5) && bh >= 8 && bh <= 0xB && (bl <= 3 || bl == 8 || bl == 9 || bl >= 0xE)) << 5;
 	got |= (unsigned)(a == 0x80 && b == 0x9A && c == 0xC3) << 6;
 	got |= (unsigned)(a == 0x82 && b == 0xAC && (c == 0xC4 || c == 0xC5)) << 7;
 	return got;
@@ -207,8 +228,8 @@ sign_row(unsigned a, unsigned b, unsigned c)
 static void
 test_signs(void)
 {
-	static const unsigned char leads[] = { 0xC0, 0xC2, 0xC3, 0xC4, 0xD0, 0xD4, 0xE2, 0xE4,
-	    0xC5, 0x80, 0x82, 'a' };
+	static const unsigned char leads[] = { 0xC0, 0xC2, 0xC3, 0xC4, 0xC5, 0xD0, 0xD4, 0xD5,
+	    0xE2, 0xE4, 0xC6, 0x80, 0x82, 'a' };
 	unsigned char s[80];
 	unsigned long x = 7;
 	unsigned a, b, c, want;
