@@ -118,11 +118,14 @@ sign_class(int t, unsigned x)
 #if defined(SWAR_SSSE3)
 /* The rows that the places of p[0..n) pass, 32 at a time with AVX2 (the
  * caller checks the CPU); the last places from a copy with zeros after
- * it, which pass no row and, as b or c, stand for the end. */
-__attribute__((target("avx2"))) static unsigned
-signs32(const unsigned char *p, size_t n)
+ * it, which pass no row and, as b or c, stand for the end.  With stop,
+ * the blocks end at the first that passes a row of it: then only that is
+ * sure. */
+__attribute__((target("avx2"), always_inline)) static inline unsigned
+signs32(const unsigned char *p, size_t n, unsigned stop)
 {
 	__m256i lo[3], hi[3], acc = _mm256_setzero_si256();
+	__m256i until = _mm256_set1_epi8((char)stop);
 	unsigned char tail[64 + 2], v[32];
 	unsigned got = 0;
 	size_t i, k;
@@ -135,9 +138,12 @@ signs32(const unsigned char *p, size_t n)
 #define SIGNS_BLOCK(q) _mm256_and_si256(_mm256_and_si256( \
 	avx_nibbles(avx_load(q), lo[0], hi[0]), avx_nibbles(avx_load((q) + 1), lo[1], hi[1])), \
 	avx_nibbles(avx_load((q) + 2), lo[2], hi[2]))
-	for (i = 0; i + 34 <= n; i += 32)
+	for (i = 0; i + 34 <= n; i += 32) {
 		acc = _mm256_or_si256(acc, SIGNS_BLOCK(p + i));
-	if (i < n) {
+		if (stop != 0 && !_mm256_testz_si256(acc, until))
+			break;
+	}
+	if (i < n && (stop == 0 || _mm256_testz_si256(acc, until))) {
 		memset(tail, 0, sizeof(tail));
 		memcpy(tail, p + i, n - i);
 		for (k = 0; k < n - i; k += 32)
@@ -151,12 +157,27 @@ signs32(const unsigned char *p, size_t n)
 	}
 	return got;
 }
+
+/* signs32() made twice, each with its stop a constant, so that the whole
+ * scan of nearly every line tests nothing per block. */
+__attribute__((target("avx2"))) static unsigned
+signs32_all(const unsigned char *p, size_t n)
+{
+	return signs32(p, n, 0);
+}
+
+__attribute__((target("avx2"))) static unsigned
+signs32_moji(const unsigned char *p, size_t n)
+{
+	return signs32(p, n, SIGN_MOJI);
+}
 #endif
 
 /* The SIGN_* bits of s[0..n): with AVX2 where the machine has it, else
- * (and always with narrow, for the tests) place by place. */
+ * (and always with narrow, for the tests) place by place; with stop (0 or
+ * SIGN_MOJI), as signs32() says. */
 static unsigned
-signs_of(const char *s, size_t n, int narrow)
+signs_of(const char *s, size_t n, int narrow, unsigned stop)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned got = 0;
@@ -164,11 +185,11 @@ signs_of(const char *s, size_t n, int narrow)
 
 #if defined(SWAR_SSSE3)
 	if (!narrow && __builtin_cpu_supports("avx2"))
-		return signs32(p, n);
+		return stop == 0 ? signs32_all(p, n) : signs32_moji(p, n);
 #else
 	(void)narrow;
 #endif
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !(got & stop); i++)
 		if (p[i] >= 0x80)	/* every row's first byte is */
 			got |= sign_class(0, p[i]) & sign_class(1, i + 1 < n ? p[i + 1] : 0) &
 			    sign_class(2, i + 2 < n ? p[i + 2] : 0);
@@ -178,13 +199,19 @@ signs_of(const char *s, size_t n, int narrow)
 unsigned
 repair_signs(const char *s, size_t n)
 {
-	return signs_of(s, n, 0);
+	return signs_of(s, n, 0, 0);
 }
 
 unsigned
 repair_signs_narrow(const char *s, size_t n)
 {
-	return signs_of(s, n, 1);
+	return signs_of(s, n, 1, 0);
+}
+
+int
+repair_signs_more(const char *s, size_t n)
+{
+	return (signs_of(s, n, 0, SIGN_MOJI) & SIGN_MOJI) != 0;
 }
 
 /* The general category of cp, as utf8proc has it. */
@@ -989,7 +1016,7 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 	/* Mojibake can start in the last character of a plain prefix, when a
 	 * three-byte character follows it; an entity cannot start in it. */
 	size_t from = plain > 2 ? plain - 2 : 0, n0 = n, plain0 = plain;
-	int k, pass, total = 0, paged = 0;
+	int k, pass, total = 0, paged = 0, some = 0;
 	unsigned sg;
 
 	*did = 0;
@@ -1006,6 +1033,7 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 			from = plain = plain0 = 0;
 		}
 	}
+	/* A line with no sign is done: nearly every line. */
 	if (!(rc->flags & REPAIR_MOJIBAKE) || (sg = repair_signs(s + from, n - from)) == 0)
 		goto done;
 	/* Three times at most: text is mis-decoded once or twice, rarely
@@ -1013,6 +1041,13 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 	 * another code page, and the C1 controls that no layer took,
 	 * Windows-1252 read as Latin-1. */
 	for (pass = 0; pass < 5; pass++) {
+		/* After a repair, the layers of Windows-1252 only ask whether
+		 * there is more of it, and the scan stops at the first (some);
+		 * the other passes need all. */
+		if (pass >= 3 && some) {
+			sg = repair_signs(s, n);
+			some = 0;
+		}
 		/* A line is read with one wrong code page: another only where
 		 * Windows-1252 found nothing. */
 		if (pass == 3 && (*did & REPAIR_MOJIBAKE)) {
@@ -1036,7 +1071,8 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 			 * other page once, then Windows-1252 again, as
 			 * what the other page repairs can make its
 			 * neighbours likely. */
-			if (paged || (!euro_left(s, n) && !residue(s, n)))
+			if (paged || !(sg & (SIGN_PAGE | SIGN_MOJI)) ||
+			    (!((sg & SIGN_PAGE) && euro_left(s, n)) && !residue(s, n)))
 				continue;
 			paged = 1;
 			sg |= SIGN_RESIDUE;
@@ -1055,7 +1091,8 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 		n = dst->len;
 		dst = dst == &rc->a ? &rc->b : &rc->a;
 		from = plain = 0;
-		sg = repair_signs(s, n);
+		sg = signs_of(s, n, 0, SIGN_MOJI);
+		some = (sg & SIGN_MOJI) != 0;	/* else the scan went to the end */
 	}
 done:
 	*outn = n;

@@ -86,5 +86,8 @@ int repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const ch
  * where the machine has it, the second never). */
 unsigned repair_signs(const char *s, size_t n);
 unsigned repair_signs_narrow(const char *s, size_t n);
+/* Whether s[0..n) shows a sign of mojibake (rows 1 to 3), by the scan
+ * that stops at the first, as the passes after a repair ask. */
+int repair_signs_more(const char *s, size_t n);
 
 #endif
