@@ -279,4 +279,20 @@ swar_first(uint64_t m)
 	return (size_t)__builtin_ctzll(m) / 8;
 }
 
+/* The length of the run of ASCII bytes that s[0..n) starts with, eight
+ * bytes at a time. */
+static inline size_t
+swar_ascii(const unsigned char *s, size_t n)
+{
+	size_t i;
+	uint64_t m;
+
+	for (i = 0; i + 8 <= n; i += 8)
+		if ((m = swar_load(s + i) & SWAR_HIGHS) != 0)
+			return i + swar_first(m);
+	while (i < n && s[i] < 0x80)
+		i++;
+	return i;
+}
+
 #endif

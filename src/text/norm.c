@@ -311,10 +311,12 @@ compose_simple(norm_ctx *nc)
 
 	for (write = 0; write < 2; write++)
 		for (i = o = 0; i < n; i += k) {
-			if (p[i] < 0x80) {
-				k = 1;
-				if (write)
-					p[o++] = p[i];
+			if (p[i] < 0x80) {	/* a run of ASCII, whole */
+				k = swar_ascii(p + i, n - i);
+				if (write) {
+					memmove(p + o, p + i, k);
+					o += k;
+				}
 				continue;
 			}
 			k = utf8_decode(p + i, &cp);
