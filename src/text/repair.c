@@ -951,6 +951,8 @@ layer(repair_ctx *rc, const char *s, size_t n, size_t from, unsigned sg, int pas
 		return unc1(s, n, dst);
 	}
 	if (pass == 3) {
+		/* MacRoman's "ÿ" before a sign (C3 BF C2 ..) shows as a
+		 * mojibake lead, not as a page's start: both let it look. */
 		if (!(sg & SIGN_RESIDUE) && (!(sg & (SIGN_PAGE | SIGN_MOJI)) ||
 		    !maybe_page(s + from, n - from)))
 			return 0;
