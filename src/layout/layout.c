@@ -53,13 +53,16 @@ typedef struct near {
 	float len, prose, terminal, stop, upper, cue;
 } near;
 
+/* What ahead() reads of the lines after a candidate comes first: kind,
+ * prose, nb, hash and me share the record's first cache line. */
 typedef struct rec {
 	unsigned char kind, flags, verdict, prose, content, state;
 	unsigned char dup_before, blank_before, prev_drop;
 	unsigned char bp[2];	/* best previous state, per state */
-	prose_feat f;
 	uint32_t hash;
 	uint32_t nb;		/* non-blank lines before it in the document */
+	near me;		/* its own, for the candidates around it */
+	prose_feat f;
 	uint32_t prose_before, cand_before, run_before, behind;
 	uint32_t prose_prev, drop_prev;	/* lines back to the last prose or
 					   dropped line; 0: none */
@@ -67,7 +70,6 @@ typedef struct rec {
 	uint32_t best, since_best;	/* the longest run of prose before it,
 					   and candidates since that run */
 	uint32_t drops;		/* rule-dropped among the 16 lines before */
-	near me;		/* its own, for the candidates around it */
 	near p1, p2;		/* of the two candidates before it */
 	double z, d[2];		/* the body log-odds, the Viterbi scores */
 } rec;
@@ -91,9 +93,10 @@ struct layout {
 	uint32_t nbehind, ndrops;	/* the bits set in the two masks */
 	int has_prose, has_drop, blank, prev_drop, last_is_prose;
 	near p1, p2;
-	/* hashes of the document's lines: slot holds hash, stamp the
-	 * document it was seen in */
-	uint32_t *seen, *stamp, gen;
+	/* hashes of the document's lines, each with the document it was
+	 * seen in: side by side, one cache line to a probe */
+	struct { uint32_t hash, stamp; } *seen;
+	uint32_t gen;
 	layout_feat_fn dump;
 	void *dctx;
 	double x[NF];
@@ -157,8 +160,7 @@ layout_new(const model *m, int valve, size_t cap)
 	l->r = malloc(cap * sizeof(*l->r));
 	l->cand = malloc(cap * sizeof(*l->cand));
 	l->seen = calloc(SEEN_SLOTS, sizeof(*l->seen));
-	l->stamp = calloc(SEEN_SLOTS, sizeof(*l->stamp));
-	if (l->r == NULL || l->cand == NULL || l->seen == NULL || l->stamp == NULL) {
+	if (l->r == NULL || l->cand == NULL || l->seen == NULL) {
 		layout_free(l);
 		return NULL;
 	}
@@ -173,7 +175,6 @@ layout_free(layout *l)
 	free(l->r);
 	free(l->cand);
 	free(l->seen);
-	free(l->stamp);
 	free(l);
 }
 
@@ -197,26 +198,39 @@ layout_begin(layout *l)
 	memset(&l->p2, 0, sizeof(l->p2));
 	/* A new stamp forgets the last document's lines without a memset. */
 	if (++l->gen == 0) {
-		memset(l->stamp, 0, SEEN_SLOTS * sizeof(*l->stamp));
+		memset(l->seen, 0, SEEN_SLOTS * sizeof(*l->seen));
 		l->gen = 1;
 	}
 }
 
-/* A hash of the line, eight bytes at a time; never 0. */
+/* A hash of the line, never 0.  Four independent chains over 32-byte
+ * blocks: one chain waits for each multiply before the next, and that
+ * wait was most of the time a line spent in layout_push. */
 static uint32_t
 line_hash(const char *t, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)t;
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+	const uint64_t k = 0xFF51AFD7ED558CCDULL;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, g0, g1, g2, g3;
 	size_t i = 0;
 
-	/* Two words a round: the loop's own work is as much as a word's. */
-	for (; i + 16 <= n; i += 16) {
-		h = (h ^ swar_load(u + i)) * 0xFF51AFD7ED558CCDULL;
-		h = (h ^ swar_load(u + i + 8)) * 0xFF51AFD7ED558CCDULL;
+	/* In variables, not an array: the compiler would keep an array in
+	 * memory, a store and a load in every chain. */
+	if (n >= 32) {
+		g0 = h;
+		g1 = h + 1;
+		g2 = h + 2;
+		g3 = h + 3;
+		for (; i + 32 <= n; i += 32) {
+			g0 = (g0 ^ swar_load(u + i)) * k;
+			g1 = (g1 ^ swar_load(u + i + 8)) * k;
+			g2 = (g2 ^ swar_load(u + i + 16)) * k;
+			g3 = (g3 ^ swar_load(u + i + 24)) * k;
+		}
+		h = (((g0 * k ^ g1) * k ^ g2) * k ^ g3) * k;
 	}
 	for (; i + 8 <= n; i += 8)
-		h = (h ^ swar_load(u + i)) * 0xFF51AFD7ED558CCDULL;
+		h = (h ^ swar_load(u + i)) * k;
 	for (; i < n; i++)
 		h = (h ^ u[i]) * 0x100000001B3ULL;
 	h ^= h >> 29;
@@ -231,12 +245,12 @@ seen_before(layout *l, uint32_t h)
 	size_t i, k = h & (SEEN_SLOTS - 1);
 
 	for (i = 0; i < SEEN_PROBES; i++, k = (k + 1) & (SEEN_SLOTS - 1)) {
-		if (l->stamp[k] != l->gen) {
-			l->stamp[k] = l->gen;
-			l->seen[k] = h;
+		if (l->seen[k].stamp != l->gen) {
+			l->seen[k].stamp = l->gen;
+			l->seen[k].hash = h;
 			return 0;
 		}
-		if (l->seen[k] == h)
+		if (l->seen[k].hash == h)
 			return 1;
 	}
 	return 0;
@@ -304,10 +318,13 @@ layout_push(layout *l, unsigned kind, unsigned flags, const char *t, size_t n)
 		return 0;
 	}
 	r->flags = (unsigned char)flags;
+	/* The hash first, and its slot asked for: the table does not stay
+	 * in the nearest cache, and the words are counted meanwhile. */
+	r->hash = line_hash(t, n);
+	__builtin_prefetch(&l->seen[r->hash & (SEEN_SLOTS - 1)], 1);
 	prose_measure(t, n, &r->f);
 	r->prose = (unsigned char)prose_is_body(&r->f);
 	r->content = !r->prose && prose_is_content(&r->f);
-	r->hash = line_hash(t, n);
 	r->dup_before = (unsigned char)seen_before(l, r->hash);
 	r->blank_before = (unsigned char)l->blank;
 	r->prev_drop = (unsigned char)l->prev_drop;
@@ -370,46 +387,45 @@ put_near(double *x, int len, const near *v, int full)
 	}
 }
 
-/* What the candidates after window line i show, up to LAYOUT_AHEAD of
- * them: the features that look ahead. */
+/*
+ * What the candidates after candidate k show, up to LAYOUT_AHEAD of them:
+ * the features that look ahead.  The lines between them are not walked:
+ * a line's nb counts the non-blank lines before it, so a gap in nb from
+ * one candidate to the next is rule-dropped lines, and l->nb tells of
+ * those after the last.
+ */
 static void
-ahead(const layout *l, size_t i, const rec *r, double *x)
+ahead(const layout *l, size_t k, const rec *r, double *x)
 {
+	static const near none;
 	uint32_t prose_next = 0, drop_next = 0, run = 0, nprose = 0, prun = 0;
-	int seen = 0, first = 1, open = !r->prose, popen = r->prose, dup = 0;
-	near n1 = { 0 }, n2 = { 0 };
+	uint32_t prev = r->nb, next;
+	unsigned open = !r->prose, popen = r->prose, dup = 0;
+	size_t j, end = l->nc - k - 1 > LAYOUT_AHEAD ? k + 1 + LAYOUT_AHEAD : l->nc;
+	const near *n1 = &none, *n2 = &none;
 
-	x[F_next_drop] = 0;
-	for (i++; i < l->n && seen < LAYOUT_AHEAD; i++) {
-		const rec *q = &l->r[i];
-		if (q->kind == LK_BLANK)
-			continue;
-		if (first)
-			x[F_next_drop] = q->kind == LK_DROP;
-		first = 0;
-		if (q->kind == LK_DROP) {
-			if (drop_next == 0)
-				drop_next = q->nb - r->nb;
-			continue;
-		}
-		seen++;
-		if (q->prose && prose_next == 0)
+	for (j = k + 1; j < end; j++) {
+		const rec *q = &l->r[l->cand[j]];
+		if (drop_next == 0 && q->nb > prev + 1)
+			drop_next = prev + 1 - r->nb;
+		prev = q->nb;
+		if (prose_next == 0 && q->prose)
 			prose_next = q->nb - r->nb;
 		dup |= q->hash == r->hash;
 		nprose += q->prose;
-		if (open && !q->prose)
-			run++;
-		else
-			open = 0;
-		if (popen && q->prose)
-			prun++;
-		else
-			popen = 0;
-		if (seen == 1)
-			n1 = q->me;
-		else if (seen == 2)
-			n2 = q->me;
+		open &= !q->prose;
+		run += open;
+		popen &= q->prose;
+		prun += popen;
 	}
+	if (end - k - 1 < LAYOUT_AHEAD && drop_next == 0 && l->nb > prev + 1)
+		drop_next = prev + 1 - r->nb;
+	next = k + 1 < l->nc ? l->r[l->cand[k + 1]].nb : l->nb;
+	if (end > k + 1)
+		n1 = &l->r[l->cand[k + 1]].me;
+	if (end > k + 2)
+		n2 = &l->r[l->cand[k + 2]].me;
+	x[F_next_drop] = next > r->nb + 1;
 	x[F_prose_next_dist] = prose_next ? dist(prose_next) : 0;
 	x[F_no_prose_next] = prose_next == 0;
 	x[F_drop_next_dist] = drop_next ? dist(drop_next) : 0;
@@ -417,18 +433,18 @@ ahead(const layout *l, size_t i, const rec *r, double *x)
 	x[F_short_run] = r->prose ? 0 : lg(r->run_before + 1 + run);
 	x[F_dup_after] = dup;
 	x[F_prose_ahead] = (double)nprose / LAYOUT_AHEAD;
-	x[F_end_near] = seen < LAYOUT_AHEAD;
+	x[F_end_near] = end - k - 1 < LAYOUT_AHEAD;
 	x[F_prose_run] = r->prose ? lg(r->run_prose + 1 + prun) : 0;
-	put_near(x, F_n1_len, &n1, 1);
-	x[F_n1_cue] = n1.cue;
-	put_near(x, F_n2_len, &n2, 0);
+	put_near(x, F_n1_len, n1, 1);
+	x[F_n1_cue] = n1->cue;
+	put_near(x, F_n2_len, n2, 0);
 }
 
-/* The feature vector of window line i, a candidate. */
+/* The feature vector of candidate k. */
 static void
-features(const layout *l, size_t i, double *x)
+features(const layout *l, size_t k, double *x)
 {
-	const rec *r = &l->r[i];
+	const rec *r = &l->r[l->cand[k]];
 	const prose_feat *f = &r->f;
 	/* Ratios by one reciprocal each: a division costs as much as the
 	 * rest of a feature. */
@@ -477,7 +493,7 @@ features(const layout *l, size_t i, double *x)
 	put_near(x, F_p1_len, &r->p1, 1);
 	x[F_p1_cue] = r->p1.cue;
 	put_near(x, F_p2_len, &r->p2, 0);
-	ahead(l, i, r, x);
+	ahead(l, k, r, x);
 	x[F_len_x_stop] = x[F_len] * x[F_stop_ratio];
 	x[F_len_x_terminal] = x[F_len] * x[F_terminal];
 	x[F_near_len] = (x[F_len] + x[F_p1_len] + x[F_n1_len]) / 3;
@@ -495,7 +511,7 @@ judge(layout *l, size_t k)
 	size_t j;
 	int s;
 
-	features(l, i, l->x);
+	features(l, k, l->x);
 	/* Four sums that do not wait on each other, then theirs: one chain
 	 * of NF additions was a quarter of the layer's time. */
 	for (j = 0; j + 4 <= NF; j += 4) {
