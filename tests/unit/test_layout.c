@@ -1,7 +1,10 @@
 /* Unit tests for model.c and layout.c: the model file's errors, and the
  * layer's decisions with hand-set weights (the smoother, the look-ahead,
- * the valve, a cut, a keep rule, a full window). */
+ * the valve, a cut, a keep rule, a full window), and the look-ahead's
+ * features. */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "layout/layout.h"
 #include "layout/model.h"
@@ -122,6 +125,79 @@ test_decisions(void)
 	model_free(m);
 }
 
+/* The features of each candidate, by window index, as judge() sees them. */
+static double seen_x[16][128];
+
+static void
+keep_x(void *ctx, size_t i, const double *x, size_t nx)
+{
+	(void)ctx;
+	if (i < 16 && nx <= 128)
+		memcpy(seen_x[i], x, nx * sizeof(*x));
+}
+
+static double
+feat(size_t i, const char *name)
+{
+	return seen_x[i][layout_feature(name)];
+}
+
+/* Whether feature name of candidate i is v: the layer takes logarithms
+ * from a table, which may differ from a constant the compiler folded in
+ * the last bit. */
+static int
+is(size_t i, const char *name, double v)
+{
+	return fabs(feat(i, name) - v) < 1e-12;
+}
+
+/* What the look-ahead reads of the lines after a candidate: dropped lines
+ * between the candidates and after the last one, blank lines that count
+ * for nothing, the next prose line, a repeat further on. */
+static void
+test_ahead(void)
+{
+	static const struct { unsigned kind; const char *t; } doc[] = {
+		{ LK_CAND, "Startseite" },	/* 0: nb 0 */
+		{ LK_BLANK, "" },
+		{ LK_DROP, "Anzeige" },		/* nb 1 */
+		{ LK_CAND, "Der Minister sagte am Dienstag in Berlin, dass die Regierung das Gesetz nicht mehr ändern will." },	/* 3: nb 2 */
+		{ LK_CAND, "Startseite" },	/* 4: nb 3 */
+		{ LK_DROP, "Anzeige" },		/* nb 4 */
+		{ LK_BLANK, "" },
+		{ LK_CAND, "Die Opposition nannte das am Abend einen Fehler, der das Land noch lange beschäftigen werde." },	/* 7: nb 5 */
+		{ LK_DROP, "Mehr zum Thema" },	/* nb 6 */
+	};
+	int e;
+	model *m = load("unboil-model 1\nlag 4\nchange 3\ncut-keep 0.9\n", &e);
+	layout *l = layout_new(m, 0, 64);
+	size_t i;
+
+	memset(seen_x, 0, sizeof(seen_x));
+	layout_set_dump(l, keep_x, NULL);
+	layout_begin(l);
+	for (i = 0; i < sizeof(doc) / sizeof(doc[0]); i++)
+		layout_push(l, doc[i].kind, 0, doc[i].t, strlen(doc[i].t));
+	layout_decide(l, 1, 0);
+	CHECK(is(0, "next_drop", 1) && is(0, "drop_next_dist", log1p(1)) &&
+	    is(0, "no_drop_next", 0), "a dropped line after a blank is the next line");
+	CHECK(is(0, "prose_next_dist", log1p(2)) && is(0, "dup_after", 1) &&
+	    is(0, "prose_ahead", 2.0 / LAYOUT_AHEAD) && is(0, "end_near", 1),
+	    "the next prose line, a repeat, the prose ahead");
+	CHECK(is(0, "short_run", log1p(1)) && is(0, "n1_prose", 1) && is(0, "n2_prose", 0),
+	    "the run of short lines, the next two candidates");
+	CHECK(is(3, "next_drop", 0) && is(3, "drop_next_dist", log1p(2)) &&
+	    is(3, "prose_next_dist", log1p(3)), "a dropped line between later candidates");
+	CHECK(is(4, "next_drop", 1) && is(4, "drop_next_dist", log1p(1)) &&
+	    is(4, "prose_next_dist", log1p(2)) && is(4, "dup_after", 0),
+	    "a dropped line, then a blank one, then prose");
+	CHECK(is(7, "next_drop", 1) && is(7, "drop_next_dist", log1p(1)) &&
+	    is(7, "no_prose_next", 1) && is(7, "n1_len", 0),
+	    "a dropped line after the last candidate");
+	layout_free(l);
+	model_free(m);
+}
+
 static void
 test_window(void)
 {
@@ -149,6 +225,7 @@ main(void)
 {
 	test_model_file();
 	test_decisions();
+	test_ahead();
 	test_window();
 	CHECK(layout_feature("bias") == 0 && layout_feature_name(0) != NULL &&
 	    layout_feature("nosuch") == -1, "features by name");
