@@ -326,9 +326,22 @@ alone_ok(uint32_t c2)
  */
 enum { LIKELY_IF_MORE = 2 };	/* likely() if the line has other mojibake */
 
+/* script(), but with the CJK ideographs (and their extension A) and the
+ * kana as one: Japanese mixes them in a word. */
+static uint32_t
+family(uint32_t cp)
+{
+	if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+	    (cp >= 0xF900 && cp <= 0xFAFF))
+		return 0x4E;
+	return script(cp);
+}
+
+static uint32_t spelled_family(const unsigned char *p, size_t n);
+
 static int
 likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, size_t n,
-    int word)
+    int word, int later)
 {
 	uint32_t next = 0;
 	int cat, lead_next, weak = 0;
@@ -346,7 +359,13 @@ likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, si
 	if (cat == UTF8PROC_CATEGORY_CN || cat == UTF8PROC_CATEGORY_CO ||
 	    cat == UTF8PROC_CATEGORY_CS)
 		return 0;
-	if (!alone_ok(c2) && !lead_next && !(is_letter(prev) && script(prev) == script(c2)) &&
+	/* More mojibake after a character of another script is company
+	 * enough in the first pass; in a later one only if it spells the
+	 * same script: there, pieces that the first pass repaired side by
+	 * side ("ä" "’" "’") can spell one character ("䒒") that no text
+	 * had. */
+	if (!alone_ok(c2) && !(lead_next && (!later || spelled_family(after, n) == family(c2))) &&
+	    !(is_letter(prev) && script(prev) == script(c2)) &&
 	    !(word && (is_letter(next) || script(c2) != 0)))
 		return 0;
 	if (last == 0xA0 && !lead_next && c2 != 0xE0 && !(c2 == 0xA0 && !is_upper(prev)))
@@ -484,6 +503,27 @@ sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
 	return (size_t)need + 1;
 }
 
+/* The family() of the character that the mojibake at p[0..n) spells, or
+ * UINT32_MAX if it spells none. */
+static uint32_t
+spelled_family(const unsigned char *p, size_t n)
+{
+	unsigned char bytes[4];
+	uint32_t cp, last = 0;
+	size_t end, len;
+	int need, weak = 0;
+
+	if (!lead_at(p, n))
+		return UINT32_MAX;
+	len = utf8_decode(p, &cp);
+	need = cp <= 0xDF ? 1 : cp <= 0xEF ? 2 : 3;
+	bytes[0] = (unsigned char)cp;
+	if (sequence(p, n, 0, len, need, bytes, &end, &last, 0, 0, 0, &weak) == 0)
+		return UINT32_MAX;
+	utf8_decode(bytes, &cp);
+	return family(cp);
+}
+
 /* Maps every C1 control left in s[0..n) through Windows-1252 into out
  * (U+0092 is the apostrophe it nearly always was); the five bytes that
  * Windows-1252 leaves undefined stay, and normalisation removes them.
@@ -558,7 +598,7 @@ unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned ch
 		    prev, was == NULL, more, &weak)) > 0 &&
 		    (was == NULL || memchr(was + i, 0, j - i) == NULL)) {
 			utf8_decode(bytes, &c2);
-			v = likely(c2, prev, last, p + j, n - j, 0);
+			v = likely(c2, prev, last, p + j, n - j, 0, was != NULL);
 			weak += v == LIKELY_IF_MORE;
 			if (v == 1 || (v == LIKELY_IF_MORE && more)) {
 				memcpy(o, bytes, k);
@@ -893,7 +933,7 @@ unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
 		    utf8_seq_len(bytes, (size_t)need + 1) == (size_t)need + 1) {
 			utf8_decode(bytes, &c2);
 			prev = before(start, o);
-			if (likely(c2, prev, c, p + j, n - j, 1) == 1 &&
+			if (likely(c2, prev, c, p + j, n - j, 1, 0) == 1 &&
 			    page_likely(c2, cp, prev, p + j, n - j, hi, script(c2) == 0 ? 0 :
 			    page_ahead(p, n, j, hi))) {
 				memcpy(o, bytes, (size_t)need + 1);
