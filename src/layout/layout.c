@@ -402,6 +402,7 @@ ahead(const layout *l, size_t k, const rec *r, double *x)
 	uint32_t prev = r->nb, next;
 	unsigned open = !r->prose, popen = r->prose, dup = 0;
 	size_t j, end = l->nc - k - 1 > LAYOUT_AHEAD ? k + 1 + LAYOUT_AHEAD : l->nc;
+	int short_of = end - k - 1 < LAYOUT_AHEAD;	/* fewer candidates left */
 	const near *n1 = &none, *n2 = &none;
 
 	for (j = k + 1; j < end; j++) {
@@ -418,7 +419,7 @@ ahead(const layout *l, size_t k, const rec *r, double *x)
 		popen &= q->prose;
 		prun += popen;
 	}
-	if (end - k - 1 < LAYOUT_AHEAD && drop_next == 0 && l->nb > prev + 1)
+	if (short_of && drop_next == 0 && l->nb > prev + 1)
 		drop_next = prev + 1 - r->nb;
 	next = k + 1 < l->nc ? l->r[l->cand[k + 1]].nb : l->nb;
 	if (end > k + 1)
@@ -433,7 +434,7 @@ ahead(const layout *l, size_t k, const rec *r, double *x)
 	x[F_short_run] = r->prose ? 0 : lg(r->run_before + 1 + run);
 	x[F_dup_after] = dup;
 	x[F_prose_ahead] = (double)nprose / LAYOUT_AHEAD;
-	x[F_end_near] = end - k - 1 < LAYOUT_AHEAD;
+	x[F_end_near] = short_of;
 	x[F_prose_run] = r->prose ? lg(r->run_prose + 1 + prun) : 0;
 	put_near(x, F_n1_len, n1, 1);
 	x[F_n1_cue] = n1->cue;
