@@ -34,7 +34,7 @@ static model *mod;
 static void
 load_rules(void)
 {
-	static const char *const sets[] = { "neutral", "de", "en" };
+	static const char *const sets[] = { "neutral", "de", "en", "intl" };
 	char path[512];
 	size_t i;
 	int errors;

@@ -93,7 +93,7 @@ def main(argv=None):
     rows = train.features(a.unboil, pages)
     folds = corpus.folds(cases, a.folds)
     if a.tune:
-        for change, shift in itertools.product((1.0, 2.0, 3.0, 4.0), (0.0, 0.5, 1.0, 1.5, 2.0)):
+        for change, shift in itertools.product((1.0, 2.0, 3.0, 4.0), (0.0, 0.5, 1.0, 1.5, 1.6, 1.7, 2.0)):
             s = dict(train.SETTINGS, change=change)
             t = out_of_fold(a.unboil, pages, rows, folds, s, shift)["all"]
             m = score.metrics(*t[:4])

@@ -251,7 +251,7 @@ def verdict(action, st):
 
 def sort_key(rid):
     f, _, ln = rid.rpartition(":")
-    order = {"neutral.rules": 0, "de.rules": 1, "en.rules": 2}
+    order = {"neutral.rules": 0, "de.rules": 1, "en.rules": 2, "intl.rules": 3}
     return (order.get(f, 9), f, int(ln) if ln.isdigit() else 0)
 
 

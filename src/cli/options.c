@@ -69,7 +69,7 @@ static const struct optdef {
 	{ "rules", required_argument, 'r', "FILE", "[-r FILE]...",
 	    "add the rules in FILE (repeatable)" },
 	{ "lang", required_argument, 'l', "LANGS", NULL,
-	    "bundled rule sets to load (default: de,en)" },
+	    "bundled rule sets to load (default: de,en,intl)" },
 	{ "no-default-rules", no_argument, OPT_NO_DEFAULT, NULL, NULL,
 	    "load no bundled rule set" },
 	{ "check-rules", no_argument, OPT_CHECK, NULL, NULL,
@@ -261,7 +261,7 @@ cli_options(int argc, char **argv, options *opt)
 	int ch;
 
 	memset(opt, 0, sizeof(*opt));
-	opt->langs = "de,en";
+	opt->langs = "de,en,intl";
 	opt->default_rules = 1;
 	opt->read_size = STREAM_READ_SIZE;
 	opt->co.norm = NORM_ALL;
