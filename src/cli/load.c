@@ -112,7 +112,9 @@ find_rules(rulepath *rp, const options *opt)
 			snprintf(name, sizeof(name), "%s.rules", tok);
 			snprintf(path, sizeof(path), "%s/%s", data, name);
 			if (access(path, F_OK) != 0 && strcmp(tok, "neutral") != 0) {
-				cli_warn("no bundled rule set for language '%s' in %s", tok, data);
+				cli_warn("no bundled rule set for language '%s' in %s; "
+				    "'intl' holds the rules for languages other than de and en",
+				    tok, data);
 				errors++;
 			} else if (rulepath_add_file(rp, path, name) != 0)
 				cli_oom();
