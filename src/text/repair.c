@@ -18,6 +18,7 @@ struct repair_ctx {
 	unsigned flags;
 	buf a, b;
 	buf ma, mb;	/* which bytes of a and b a mojibake pass made */
+	buf ea, eb;	/* which bytes of a and b any mojibake pass made */
 	buf e;		/* the line with its references decoded */
 };
 
@@ -41,6 +42,8 @@ repair_free(repair_ctx *rc)
 	buf_free(&rc->b);
 	buf_free(&rc->ma);
 	buf_free(&rc->mb);
+	buf_free(&rc->ea);
+	buf_free(&rc->eb);
 	free(rc);
 }
 
@@ -337,11 +340,11 @@ family(uint32_t cp)
 	return script(cp);
 }
 
-static uint32_t spelled_family(const unsigned char *p, size_t n);
+static uint32_t spelled_family(const unsigned char *p, size_t n, const unsigned char *was);
 
 static int
 likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, size_t n,
-    int word, int later)
+    int word, const unsigned char *was_after)
 {
 	uint32_t next = 0;
 	int cat, lead_next, weak = 0;
@@ -361,10 +364,12 @@ likely(uint32_t c2, uint32_t prev, uint32_t last, const unsigned char *after, si
 		return 0;
 	/* More mojibake after a character of another script is company
 	 * enough in the first pass; in a later one only if it spells the
-	 * same script: there, pieces that the first pass repaired side by
-	 * side ("ä" "’" "’") can spell one character ("䒒") that no text
-	 * had. */
-	if (!alone_ok(c2) && !(lead_next && (!later || spelled_family(after, n) == family(c2))) &&
+	 * same script from what the pass before made (was_after, the
+	 * made[] of after): there, pieces that the first pass repaired side
+	 * by side ("ä" "’" "’", then "ä" "„" "„") can spell one character
+	 * ("䒒", "䄄") that no text had. */
+	if (!alone_ok(c2) && !(lead_next && (was_after == NULL ||
+	    spelled_family(after, n, was_after) == family(c2))) &&
 	    !(is_letter(prev) && script(prev) == script(c2)) &&
 	    !(word && (is_letter(next) || script(c2) != 0)))
 		return 0;
@@ -503,10 +508,10 @@ sequence(const unsigned char *p, size_t n, size_t i, size_t len, int need,
 	return (size_t)need + 1;
 }
 
-/* The family() of the character that the mojibake at p[0..n) spells, or
- * UINT32_MAX if it spells none. */
+/* The family() of the character that the mojibake at p[0..n) spells, from
+ * bytes the pass before made (was[0..n)), or UINT32_MAX if it spells none. */
 static uint32_t
-spelled_family(const unsigned char *p, size_t n)
+spelled_family(const unsigned char *p, size_t n, const unsigned char *was)
 {
 	unsigned char bytes[4];
 	uint32_t cp, last = 0;
@@ -518,7 +523,8 @@ spelled_family(const unsigned char *p, size_t n)
 	len = utf8_decode(p, &cp);
 	need = cp <= 0xDF ? 1 : cp <= 0xEF ? 2 : 3;
 	bytes[0] = (unsigned char)cp;
-	if (sequence(p, n, 0, len, need, bytes, &end, &last, 0, 0, 0, &weak) == 0)
+	if (sequence(p, n, 0, len, need, bytes, &end, &last, 0, 0, 0, &weak) == 0 ||
+	    memchr(was, 0, end) != NULL)
 		return UINT32_MAX;
 	utf8_decode(bytes, &cp);
 	return family(cp);
@@ -554,6 +560,16 @@ unc1(const char *s, size_t n, buf *out)
 	return buf_append(out, s, (size_t)(e - s)) != 0 ? -1 : done;
 }
 
+/* Copies the ever[] marks of k bytes copied from s[i..]: none for the input. */
+static void
+carry(unsigned char *ever, const unsigned char *ever_was, size_t i, size_t k)
+{
+	if (ever_was != NULL)
+		memcpy(ever, ever_was + i, k);
+	else
+		memset(ever, 0, k);
+}
+
 /*
  * One pass of mojibake repair of s[0..n) into out; returns the number of
  * sequences repaired, or -1 if out of memory.  A repair starts at a
@@ -564,11 +580,13 @@ unc1(const char *s, size_t n, buf *out)
  * that a repair gave and 0 for each copied.  A pass after the first
  * (was, the made[] of the pass before) only undoes what the pass before
  * gave: the next layer of the same mojibake, not a sequence that one
- * repaired character and the text around it happen to spell.
+ * repaired character and the text around it happen to spell.  ever[]
+ * (n bytes) gets 1 for each byte of out that this or an earlier pass gave,
+ * from ever_was, the ever[] of s (NULL: s is the input).
  */
 static int
 unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned char *was,
-    int more)
+    unsigned char *ever, const unsigned char *ever_was, int more)
 {
 	const unsigned char *p = (const unsigned char *)s, *c3;
 	unsigned char bytes[4];
@@ -585,6 +603,7 @@ unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned ch
 		run = c3 != NULL ? (size_t)(c3 - (p + i)) : n - i;
 		memcpy(o, p + i, run);
 		memset(made + (o - start), 0, run);
+		carry(ever + (o - start), ever_was, i, run);
 		o += run;
 		if ((i += run) == n)
 			break;
@@ -598,11 +617,12 @@ unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned ch
 		    prev, was == NULL, more, &weak)) > 0 &&
 		    (was == NULL || memchr(was + i, 0, j - i) == NULL)) {
 			utf8_decode(bytes, &c2);
-			v = likely(c2, prev, last, p + j, n - j, 0, was != NULL);
+			v = likely(c2, prev, last, p + j, n - j, 0, was != NULL ? was + j : NULL);
 			weak += v == LIKELY_IF_MORE;
 			if (v == 1 || (v == LIKELY_IF_MORE && more)) {
 				memcpy(o, bytes, k);
 				memset(made + (o - start), 1, k);
+				memset(ever + (o - start), 1, k);
 				o += k;
 				fixed++;
 				i = j;
@@ -611,13 +631,14 @@ unbake(const char *s, size_t n, buf *out, unsigned char *made, const unsigned ch
 		}
 		memcpy(o, p + i, len);
 		memset(made + (o - start), 0, len);
+		carry(ever + (o - start), ever_was, i, len);
 		o += len;
 		i += len;
 	}
 	/* What only other mojibake in the line makes likely: once more,
 	 * taking it, where there is other mojibake. */
 	if (weak > 0 && fixed > 0 && !more)
-		return unbake(s, n, out, made, was, 1);
+		return unbake(s, n, out, made, was, ever, ever_was, 1);
 	out->len = (size_t)(o - out->data);
 	return fixed;
 }
@@ -792,7 +813,7 @@ maybe_page(const char *s, size_t n)
  */
 static int
 page_likely(uint32_t c2, uint32_t lead, uint32_t prev, const unsigned char *after, size_t n,
-    const uint16_t *hi, uint32_t ahead)
+    const uint16_t *hi, uint32_t ahead, int prev_ours)
 {
 	uint32_t next = 0;
 	int cat = category(c2);
@@ -820,6 +841,14 @@ page_likely(uint32_t c2, uint32_t lead, uint32_t prev, const unsigned char *afte
 	 * stand next to anything, and MacRoman's "’≥" is Armenian "ճ". */
 	if (hi != cp1251 && hi != cp437 && (category(lead) >= UTF8PROC_CATEGORY_PC &&
 	    category(lead) <= UTF8PROC_CATEGORY_PO))
+		return 0;
+	/* Code page 437 spells a character of three bytes as a Greek
+	 * letter and two accented letters or signs ("µ««" is "殮"), which
+	 * clean text beside CJK may hold.  Such mojibake comes in runs, so
+	 * the character needs the run: one this pass made just before it
+	 * (prev_ours), or the next sequence spelling the same script. */
+	if (hi == cp437 && c2 >= 0x800 && !prev_ours &&
+	    (ahead == 0 || family(ahead) != family(c2)))
 		return 0;
 	if (script(prev) == script(c2) || (ahead != 0 && script(ahead) == script(c2)))
 		return 1;
@@ -903,17 +932,19 @@ page_ahead(const unsigned char *p, size_t n, size_t i, const uint16_t *hi)
  * unbake(), but every character may be a lead, and a sequence must start
  * with a character that is no lead in Windows-1252 ("√", "Р", MacRoman's
  * "‚" of "‚Ä¶") or hold one that Windows-1252 does not have: what
- * Windows-1252 spells, its own passes have judged.
+ * Windows-1252 spells, its own passes have judged.  Nor does a sequence
+ * take a byte that those passes made (ever, or NULL): their repairs are
+ * text, and a line is read with one wrong code page, not two.
  */
 static int
-unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
+unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi, const unsigned char *ever)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned char bytes[4];
 	size_t i = 0, j, len;
 	uint32_t cp, c = 0, c2, prev;
 	int fixed = 0, guess = 0, need, got, own;
-	char *o, *start;
+	char *o, *start, *ours = NULL;	/* where this pass's last repair ends */
 
 	if (buf_reserve(out, n) != 0)
 		return -1;
@@ -921,6 +952,8 @@ unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
 	while (i < n) {
 		len = utf8_decode(p + i, &cp);
 		need = page_seq(p, n, i, hi, bytes, &got, &j, &own, &c);
+		if (need > 0 && ever != NULL && memchr(ever + i, 1, j - i) != NULL)
+			need = 0;
 		if (need == 1 && got == 0 && bytes[0] == 0xC3 && a_grave(p, n, i, j, cp)) {
 			memcpy(o, "\xC3\xA0", 2);	/* "à": see a_grave() */
 			o += 2;
@@ -933,11 +966,12 @@ unbake_page(const char *s, size_t n, buf *out, const uint16_t *hi)
 		    utf8_seq_len(bytes, (size_t)need + 1) == (size_t)need + 1) {
 			utf8_decode(bytes, &c2);
 			prev = before(start, o);
-			if (likely(c2, prev, c, p + j, n - j, 1, 0) == 1 &&
+			if (likely(c2, prev, c, p + j, n - j, 1, NULL) == 1 &&
 			    page_likely(c2, cp, prev, p + j, n - j, hi, script(c2) == 0 ? 0 :
-			    page_ahead(p, n, j, hi))) {
+			    page_ahead(p, n, j, hi), o == ours)) {
 				memcpy(o, bytes, (size_t)need + 1);
 				o += need + 1;
+				ours = o;
 				fixed++;
 				i = j;
 				continue;
@@ -974,13 +1008,16 @@ leftover(const char *s, size_t n)
  * that it could change past from (sg, the SIGN_* bits of s[from..n), says
  * where to look at all): a layer of mojibake (passes 0 to 2), a
  * layer of another code page (3: the first of pages[] that repairs
- * anything), or the C1 controls left (4).  Returns how many repairs it
+ * anything), or the C1 controls left (4).  ever_was marks the bytes of s
+ * that earlier passes made (NULL: none).  Returns how many repairs it
  * made, or -1 if out of memory. */
 static int
-layer(repair_ctx *rc, const char *s, size_t n, size_t from, unsigned sg, int pass, buf *dst)
+layer(repair_ctx *rc, const char *s, size_t n, size_t from, unsigned sg, int pass, buf *dst,
+    const unsigned char *ever_was)
 {
 	buf *made = dst == &rc->a ? &rc->ma : &rc->mb;
 	const buf *was = dst == &rc->a ? &rc->mb : &rc->ma;
+	buf *ever = dst == &rc->a ? &rc->ea : &rc->eb;
 	size_t i;
 	int k = 0;
 
@@ -998,7 +1035,7 @@ layer(repair_ctx *rc, const char *s, size_t n, size_t from, unsigned sg, int pas
 			return 0;
 		for (i = 0; k == 0 && i < sizeof(pages) / sizeof(pages[0]); i++) {
 			buf_clear(dst);
-			k = unbake_page(s, n, dst, pages[i]);
+			k = unbake_page(s, n, dst, pages[i], ever_was);
 		}
 		return k;
 	}
@@ -1006,10 +1043,12 @@ layer(repair_ctx *rc, const char *s, size_t n, size_t from, unsigned sg, int pas
 		return 0;
 	buf_clear(dst);
 	buf_clear(made);
-	if (buf_reserve(made, n) != 0)
+	buf_clear(ever);
+	if (buf_reserve(made, n) != 0 || buf_reserve(ever, n) != 0)
 		return -1;
 	return unbake(s, n, dst, (unsigned char *)made->data,
-	    pass == 0 ? NULL : (const unsigned char *)was->data, 0);
+	    pass == 0 ? NULL : (const unsigned char *)was->data, (unsigned char *)ever->data,
+	    ever_was, 0);
 }
 
 /* Does s[0..n) hold what another code page left: a character that starts
@@ -1060,6 +1099,7 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 	size_t from = plain > 2 ? plain - 2 : 0, n0 = n, plain0 = plain;
 	int k, pass, total = 0, paged = 0, some = 0;
 	unsigned sg;
+	const unsigned char *ever = NULL;	/* which bytes of s a pass made */
 
 	*did = 0;
 	/* References first: mojibake written as references
@@ -1099,6 +1139,7 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 			if (leftover(s, n) > total) {
 				s = in;
 				n = n0;
+				ever = NULL;
 				plain = plain0;
 				from = plain > 2 ? plain - 2 : 0;
 				sg = repair_signs(s + from, n - from);
@@ -1119,13 +1160,17 @@ repair_line(repair_ctx *rc, const char *in, size_t n, size_t plain, const char *
 			paged = 1;
 			sg |= SIGN_RESIDUE;
 		}
-		if ((k = layer(rc, s, n, from, sg, pass, dst)) < 0)
+		if ((k = layer(rc, s, n, from, sg, pass, dst, ever)) < 0)
 			return -1;
 		if (k == 0 && pass < 3)
 			pass = 2;	/* no more layers: on to the other code pages */
 		if (k == 0)
 			continue;
 		total += k;
+		/* Only the layers of Windows-1252 keep the marks; after another
+		 * page's pass no pass asks for them. */
+		ever = pass <= 2 ? (const unsigned char *)(dst == &rc->a ? rc->ea.data :
+		    rc->eb.data) : NULL;
 		if (pass == 3 && paged)
 			pass = -1;	/* the layers of Windows-1252 once more */
 		*did |= REPAIR_MOJIBAKE;
