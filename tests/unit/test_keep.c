@@ -68,7 +68,7 @@ main(void)
 	unsigned did;
 	int t, kept = 1, norm_kept = 1;
 
-	for (t = 0; t < 100000 && kept && norm_kept; t++) {
+	for (t = 0; t < 400000 && kept && norm_kept; t++) {
 		n = want = 0;
 		while (n < 300) {
 			const char *p;
