@@ -87,13 +87,23 @@ def load(dirs=None):
     return pages
 
 
-def folds(pages, k):
+def folds(pages, k, seed=None):
     """k folds of pages, a site's pages in one fold: sites sorted by name and
     dealt out largest first to the fold with fewest pages, so folds are
-    balanced and the split is the same on every machine."""
+    balanced and the split is the same on every machine.  With a seed, the
+    sorted sites are shuffled by it and dealt out in turn instead: another
+    split, to see how much a figure owes to this one."""
     by_site = {}
     for p in pages:
         by_site.setdefault(p.site, []).append(p)
+    if seed is not None:
+        import random
+        sites = sorted(by_site)
+        random.Random(seed).shuffle(sites)
+        out = [[] for _ in range(k)]
+        for i, s in enumerate(sites):
+            out[i % k].extend(by_site[s])
+        return out
     order = sorted(by_site, key=lambda s: (-len(by_site[s]), s))
     out = [[] for _ in range(k)]
     for i, s in enumerate(order):

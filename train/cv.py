@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Out-of-fold figures for the whole default configuration (make cv).
 
-    train/cv.py [--folds 5] [--unboil ./unboil] [--tune]
+    train/cv.py [--folds 5] [--seed N] [--unboil ./unboil] [--tune]
 
 The corpus pages (../shared/corpus/dev and extra) are split into folds, a
 site's pages always in one fold (train/corpus.py).  For each fold, a model is
@@ -16,6 +16,10 @@ that fire on several sites.
 scored out of fold, so that the settings in train.py can be chosen without
 looking at in-sample figures; the chosen row is still optimistic by the
 choice itself, which is why the grid is small.
+
+--seed N deals the sites into the folds in an order shuffled by N rather
+than by size and name: another split of the same pages, to see how much a
+figure owes to the split.
 """
 import argparse
 import importlib.util
@@ -86,12 +90,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--unboil", default=os.path.join(train.TOP, "unboil"))
+    ap.add_argument("--seed", type=int, help="deal the sites into folds shuffled by SEED")
     ap.add_argument("--tune", action="store_true")
     a = ap.parse_args(argv)
     cases = corpus.load()
     pages = cases + train.seeds()
     rows = train.features(a.unboil, pages)
-    folds = corpus.folds(cases, a.folds)
+    folds = corpus.folds(cases, a.folds, a.seed)
     if a.tune:
         for change, shift in itertools.product((1.0, 2.0, 3.0, 4.0), (0.0, 0.5, 1.0, 1.5, 1.6, 1.7, 2.0)):
             s = dict(train.SETTINGS, change=change)

@@ -11,8 +11,17 @@
 
 #include "swar.h"
 
-/* Sorted, lower case; German and English together. */
+/*
+ * Function words, lower case: articles, pronouns, prepositions,
+ * conjunctions, auxiliaries.  German and English first, then the other
+ * languages of the pages the filter meets, so that running text in them
+ * reads as prose too rather than as a menu; a word of one language that
+ * is a content word of another (English "son") costs that line little.
+ * Each at most STOP_MAX bytes; a word of two languages is listed once,
+ * under the first.
+ */
 static const char *const stops[] = {
+	/* German and English */
 	"a", "about", "after", "all", "also", "am", "an", "and", "any", "are",
 	"as", "at", "auch", "auf", "aus", "be", "been", "bei", "bin", "bis",
 	"bist", "but", "by", "can", "could", "da", "dadurch", "daher", "damit",
@@ -36,6 +45,46 @@ static const char *const stops[] = {
 	"were", "what", "when", "where", "which", "while", "who", "wie",
 	"will", "wir", "wird", "with", "wo", "would", "wurde", "wurden",
 	"you", "your", "zu", "zum", "zur", "über",
+	/* Spanish */
+	"al", "como", "con", "cuando", "de", "del", "desde", "donde", "el",
+	"ella", "ellos", "en", "entre", "ese", "eso", "esta", "estas", "este",
+	"esto", "estos", "fue", "ha", "hasta", "hay", "la", "las", "le", "les",
+	"lo", "los", "más", "muy", "ni", "nos", "otra", "otro", "para", "pero",
+	"por", "porque", "que", "se", "sin", "sobre", "son", "su", "sus",
+	"también", "todo", "un", "una", "y", "ya",
+	/* French */
+	"au", "aux", "avec", "ce", "ces", "cette", "dans", "elle", "elles",
+	"est", "et", "été", "être", "il", "ils", "leur", "ne", "nous", "ou",
+	"par", "pas", "plus", "pour", "qui", "sa", "ses", "sont", "sur", "une",
+	/* Italian */
+	"anche", "che", "dei", "della", "delle", "di", "e", "è", "gli", "ma",
+	"nel", "nella", "non", "per", "più", "si", "sono",
+	/* Portuguese */
+	"ao", "dos", "é", "ele", "em", "foi", "mais", "na", "não", "o", "os",
+	"seu", "sua",
+	/* Dutch */
+	"aan", "als", "bij", "dan", "dat", "door", "een", "heeft", "het",
+	"maar", "met", "naar", "niet", "nog", "om", "ook", "op", "te", "uit",
+	"van", "voor", "wel", "werd", "wordt", "zijn",
+	/* Polish and Czech */
+	"ale", "byl", "bylo", "było", "co", "czy", "dla", "jak", "jako",
+	"je", "jego", "jej", "jest", "jsou", "już", "k", "która", "które",
+	"który", "może", "nie", "od", "oraz", "po", "pro", "przez", "s",
+	"się", "są", "tak", "tym", "v", "w", "z", "za", "że",
+	/* Swedish, Danish, Norwegian */
+	"af", "att", "av", "ble", "blev", "det", "eller", "ett", "fra",
+	"från", "för", "han", "har", "hon", "hun", "ikke", "inte", "jag",
+	"jeg", "med", "och", "og", "på", "så", "seg", "sig", "som", "til",
+	"till", "vid", "är",
+	/* Finnish */
+	"ei", "että", "hän", "jo", "joka", "jos", "kuin", "kun", "mutta",
+	"myös", "niin", "nyt", "oli", "ole", "ovat", "sen", "tai", "vain",
+	/* Russian and Ukrainian */
+	"а", "але", "був", "була", "було", "бы", "был", "была", "было", "в",
+	"від", "для", "до", "его", "же", "з", "за", "и", "из", "или", "й",
+	"к", "как", "на", "не", "но", "о", "он", "она", "они", "от", "по",
+	"при", "про", "с", "та", "так", "у", "уже", "це", "что", "що", "і",
+	"это", "як",
 };
 
 #define NSTOPS (sizeof(stops) / sizeof(stops[0]))
@@ -96,7 +145,7 @@ static const char *const yous[] = {
 
 #define NCUES (sizeof(cues) / sizeof(cues[0]))
 #define NYOUS (sizeof(yous) / sizeof(yous[0]))
-#define TABLE_BITS 8
+#define TABLE_BITS 9
 #define TABLE (1 << TABLE_BITS)	/* slots in each of the two tables */
 #define STOP_MAX 8	/* no stop word is longer (in bytes) */
 
@@ -108,9 +157,9 @@ static const char *const yous[] = {
  * its own key: the bytes in one 64-bit word, zero-padded, which no stop
  * word can be confused with since none holds a NUL byte; 0 is an empty
  * slot.  One multiply gives both slots; should the words not fit, another
- * multiplier is tried.  Some 190 words in 512 slots leave room enough
- * for that, and the 4 KiB of the tables stay in the first-level cache
- * beside the rest of the program's work, which twice that did not.
+ * multiplier is tried.  Some 460 words in 1024 slots leave room enough
+ * for that; the 8 KiB of the tables stay in the first-level cache beside
+ * the rest of the program's work.
  */
 static uint64_t table[2][TABLE];
 
@@ -140,10 +189,13 @@ slot_by(uint64_t key, int t, uint64_t by)
 
 /*
  * w[0..n), 0 < n <= STOP_MAX, as a key with bit 0x20 set in every byte.
- * That lowers ASCII capitals and, in well-formed UTF-8, folds C3 84/96/9C
- * (Ä Ö Ü) and C3 A4/B6/BC (ä ö ü) alike to E3 A4/B6/BC, which cannot
- * start a well-formed character before the ASCII letters that follow in a
- * stop word; no other byte becomes a lower-case letter.  Reads eight bytes
+ * That lowers ASCII capitals and, in well-formed UTF-8, folds a two-byte
+ * capital onto its small letter where the two differ in that bit: C3 84
+ * (Ä) and C3 A4 (ä) alike become E3 A4, D0 98 (И) and D0 B8 (и) F0 B8.
+ * The lead byte becomes that of a longer character, which the next byte
+ * of the key ends too soon, so no other well-formed word can fold onto a
+ * stop word's key.  Capitals that differ in more bits (Ż, Cyrillic Р to
+ * Я) are not lowered; they start sentences at most.  Reads eight bytes
  * when avail says that many are there.
  */
 static uint64_t

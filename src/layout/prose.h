@@ -2,9 +2,10 @@
  * prose.h - line features that tell article prose from page furniture.
  *
  * A line's words are its space-separated tokens with at least one letter
- * or digit.  Stop words are the commonest German and English function
- * words (articles, pronouns, prepositions, auxiliaries): prose is dense
- * with them, menus, headlines and tag lists are not.  A line ends a
+ * or digit.  Stop words are the commonest function words (articles,
+ * pronouns, prepositions, auxiliaries) of German and English and of a
+ * dozen other European languages: prose is dense with them, menus,
+ * headlines and tag lists are not.  A line ends a
  * sentence if its last character, after closing quotes and brackets, is
  * . ! ? or an ellipsis; German "..." and >>...<< quotations are ASCII quotes
  * by the time a line gets here, so they count too.
@@ -57,7 +58,7 @@ enum { PROSE_LINK, PROSE_CONTENT, PROSE_BODY };
 int prose_kind(const char *s, size_t n);
 
 /* Non-zero if w[0..n), well-formed UTF-8, is a stop word, in any ASCII
- * case (and Ä Ö Ü). */
+ * case (and of the capitals, those of Latin-1 and Cyrillic А to П). */
 int prose_is_stop(const char *w, size_t n);
 
 /* Non-zero if the line reads as running text of an article body. */
