@@ -123,7 +123,7 @@ model: deps
 
 cv: deps
 	$(MAKE) all
-	$(PYTHON) train/cv.py
+	$(PYTHON) train/cv.py --also 1,2,3
 
 audit: all
 	$(PYTHON) train/rule_audit.py

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Out-of-fold figures for the whole default configuration (make cv).
 
-    train/cv.py [--folds 5] [--seed N] [--unboil ./unboil] [--tune]
+    train/cv.py [--folds 5] [--seed N] [--also 1,2,3] [--unboil ./unboil] [--tune]
 
 The corpus pages (../shared/corpus/dev and extra) are split into folds, a
 site's pages always in one fold (train/corpus.py).  For each fold, a model is
@@ -19,7 +19,8 @@ choice itself, which is why the grid is small.
 
 --seed N deals the sites into the folds in an order shuffled by N rather
 than by size and name: another split of the same pages, to see how much a
-figure owes to the split.
+figure owes to the split; --also 1,2,3 adds the overall figures of those
+three splits under the table (make cv does).
 """
 import argparse
 import importlib.util
@@ -91,6 +92,9 @@ def main(argv=None):
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--unboil", default=os.path.join(train.TOP, "unboil"))
     ap.add_argument("--seed", type=int, help="deal the sites into folds shuffled by SEED")
+    ap.add_argument("--also", metavar="SEEDS", default="",
+                    help="after the table, the overall figures with the sites shuffled by "
+                    "each of these comma-separated seeds")
     ap.add_argument("--tune", action="store_true")
     a = ap.parse_args(argv)
     cases = corpus.load()
@@ -107,6 +111,12 @@ def main(argv=None):
         return 0
     t = out_of_fold(a.unboil, pages, rows, folds, train.SETTINGS, train.BIAS_SHIFT)
     show(t, "%d-fold cross-validation by site, out of fold, default rules + model:" % a.folds)
+    for seed in (int(v) for v in a.also.split(",") if v):
+        t = out_of_fold(a.unboil, pages, rows, corpus.folds(cases, a.folds, seed),
+                        train.SETTINGS, train.BIAS_SHIFT)["all"]
+        m = score.metrics(*t[:4])
+        print("sites shuffled by seed %d: P %.3f R %.3f F1 %.3f" %
+              (seed, m["precision"], m["recall"], m["f1"]))
     return 0
 
 
