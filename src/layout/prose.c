@@ -13,9 +13,9 @@
 
 /*
  * Function words, lower case: articles, pronouns, prepositions,
- * conjunctions, auxiliaries.  German and English first, then the other
- * languages of the pages the filter meets, so that running text in them
- * reads as prose too rather than as a menu; a word of one language that
+ * conjunctions, auxiliaries, particles.  German and English first, then
+ * the other languages of the web that put spaces between words, so that
+ * running text in them reads as prose too rather than as a menu; a word of one language that
  * is a content word of another (English "son") costs that line little.
  * Each at most STOP_MAX bytes; a word of two languages is listed once,
  * under the first.
@@ -85,6 +85,34 @@ static const char *const stops[] = {
 	"к", "как", "на", "не", "но", "о", "он", "она", "они", "от", "по",
 	"при", "про", "с", "та", "так", "у", "уже", "це", "что", "що", "і",
 	"это", "як",
+	/* Romanian */
+	"că", "care", "dar", "fi", "fost", "nu", "pe", "pentru", "sau", "să",
+	"și", "în",
+	/* Hungarian */
+	"az", "azt", "csak", "egy", "ez", "hogy", "már", "meg", "mert", "mint",
+	"még", "nem", "volt", "és",
+	/* Turkish */
+	"ama", "bir", "bu", "çok", "daha", "değil", "gibi", "ile",
+	"ise", "için", "kadar", "ki", "olan", "olarak", "sonra", "ve", "veya",
+	/* Indonesian and Malay */
+	"ada", "akan", "atau", "bahwa", "dalam", "dari", "dengan", "ini", "itu", "juga", "karena", "ke", "mereka", "oleh", "pada",
+	"sudah", "tidak", "untuk", "yang",
+	/* Vietnamese */
+	"các", "cho", "có", "của", "khi", "không", "là", "một", "này",
+	"người", "những", "trong", "tại", "từ", "và", "về", "với", "được",
+	"đã", "để",
+	/* Greek */
+	"από", "για", "δεν", "η", "θα", "και", "με", "να", "ο", "οι", "που",
+	"σε", "στην", "στο", "τα", "την", "της", "το", "τον", "του", "των",
+	"ότι",
+	/* Arabic and Persian */
+	"أن", "أو", "إلى", "إن", "از", "است", "این", "با", "برای", "به",
+	"بين", "تا", "در", "ذلك", "را", "على", "عن", "في", "قد", "كان",
+	"كما", "که", "لا", "ما", "مع", "من", "هذا", "هذه", "هو", "هي", "و",
+	"یک",
+	/* Hindi */
+	"का", "की", "के", "को", "तो", "था", "ने", "पर", "भी", "यह", "से",
+	"है",
 };
 
 #define NSTOPS (sizeof(stops) / sizeof(stops[0]))
@@ -145,8 +173,10 @@ static const char *const yous[] = {
 
 #define NCUES (sizeof(cues) / sizeof(cues[0]))
 #define NYOUS (sizeof(yous) / sizeof(yous[0]))
-#define TABLE_BITS 9
-#define TABLE (1 << TABLE_BITS)	/* slots in each of the two tables */
+#define STOP_BITS 10
+#define STOP_SLOTS (1 << STOP_BITS)	/* slots in each of the two tables */
+#define LEX_BITS 8
+#define LEX_SLOTS (1 << LEX_BITS)
 #define STOP_MAX 8	/* no stop word is longer (in bytes) */
 
 /*
@@ -157,17 +187,18 @@ static const char *const yous[] = {
  * its own key: the bytes in one 64-bit word, zero-padded, which no stop
  * word can be confused with since none holds a NUL byte; 0 is an empty
  * slot.  One multiply gives both slots; should the words not fit, another
- * multiplier is tried.  Some 460 words in 1024 slots leave room enough
- * for that; the 8 KiB of the tables stay in the first-level cache beside
- * the rest of the program's work.
+ * multiplier is tried.  Some 640 words in 2048 slots leave room enough
+ * for that (cuckoo hashing of this kind fills up to about half); the
+ * 16 KiB of the tables stay in the first-level cache beside the rest of
+ * the program's work.
  */
-static uint64_t table[2][TABLE];
+static uint64_t table[2][STOP_SLOTS];
 
 /* The cue words and the words for the reader the same way, a table of
  * their own, with each slot's word list (LEX_CUE or LEX_YOU) beside it. */
 enum { LEX_CUE = 1, LEX_YOU = 2 };
-static uint64_t lex[2][TABLE];
-static unsigned char lex_of[2][TABLE];
+static uint64_t lex[2][LEX_SLOTS];
+static unsigned char lex_of[2][LEX_SLOTS];
 static uint64_t lex_mult = 0x9E3779B97F4A7C15ULL;
 static uint64_t mult = 0x9E3779B97F4A7C15ULL;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
@@ -178,13 +209,14 @@ enum { K_WORD = 1, K_CONT = 2, K_OPEN = 4, K_UPPER = 8, K_LOWER = 16 };
 #define K_CASE_SHIFT 3
 static unsigned char kind[256];
 
-/* The slot of key in table t: two fields of one product. */
+/* The slot of key in table t of 1 << bits slots: two fields of one
+ * product. */
 static size_t
-slot_by(uint64_t key, int t, uint64_t by)
+slot_by(uint64_t key, int t, uint64_t by, unsigned bits)
 {
 	uint64_t p = key * by;
 
-	return (size_t)(t == 0 ? p >> (64 - TABLE_BITS) : (p >> 40) & (TABLE - 1));
+	return (size_t)(t == 0 ? p >> (64 - bits) : (p >> 40) & (((uint64_t)1 << bits) - 1));
 }
 
 /*
@@ -219,25 +251,26 @@ key_of(const unsigned char *w, size_t n, size_t avail)
 static size_t
 slot(uint64_t key, int t)
 {
-	return slot_by(key, t, mult);
+	return slot_by(key, t, mult, STOP_BITS);
 }
 
-/* Puts key, of word list c, in one of its slots of tab (and of class,
- * unless NULL), moving the words in its way to their other ones; 0 if the
- * moves go round in circles. */
+/* Puts key, of word list c, in one of its slots of tab, two tables of
+ * 1 << bits slots one after the other (and of class, unless NULL), moving
+ * the words in its way to their other ones; 0 if the moves go round in
+ * circles. */
 static int
-cuckoo_put(uint64_t tab[2][TABLE], unsigned char cls[2][TABLE], uint64_t m,
+cuckoo_put(uint64_t *tab, unsigned char *cls, unsigned bits, uint64_t m,
     uint64_t key, unsigned char c)
 {
 	int t = 0, moves;
 
 	for (moves = 0; moves < 64; moves++, t ^= 1) {
-		size_t i = slot_by(key, t, m);
-		uint64_t was = tab[t][i];
-		unsigned char wc = cls != NULL ? cls[t][i] : 0;
-		tab[t][i] = key;
+		size_t i = ((size_t)t << bits) + slot_by(key, t, m, bits);
+		uint64_t was = tab[i];
+		unsigned char wc = cls != NULL ? cls[i] : 0;
+		tab[i] = key;
 		if (cls != NULL)
-			cls[t][i] = c;
+			cls[i] = c;
 		if (was == 0 || was == key)
 			return 1;
 		key = was;
@@ -254,8 +287,9 @@ fill_lex(void)
 
 	for (i = 0; i < NCUES + NYOUS; i++) {
 		const char *w = i < NCUES ? cues[i] : yous[i - NCUES];
-		if (!cuckoo_put(lex, lex_of, lex_mult, key_of((const unsigned char *)w,
-		    strlen(w), 0), i < NCUES ? LEX_CUE : LEX_YOU))
+		if (!cuckoo_put(&lex[0][0], &lex_of[0][0], LEX_BITS, lex_mult,
+		    key_of((const unsigned char *)w, strlen(w), 0),
+		    i < NCUES ? LEX_CUE : LEX_YOU))
 			return 0;
 	}
 	return 1;
@@ -277,8 +311,8 @@ build_table(void)
 	}
 	kind['"'] = kind['\''] = kind['('] = kind['['] = K_OPEN;
 	for (i = 0; i < NSTOPS; i++)
-		if (!cuckoo_put(table, NULL, mult, key_of((const unsigned char *)stops[i],
-		    strlen(stops[i]), 0), 0)) {
+		if (!cuckoo_put(&table[0][0], NULL, STOP_BITS, mult,
+		    key_of((const unsigned char *)stops[i], strlen(stops[i]), 0), 0)) {
 			memset(table, 0, sizeof(table));
 			mult += 2 * 0x61C8864680B583EBULL;	/* another odd multiplier */
 			i = (size_t)-1;
@@ -293,7 +327,7 @@ build_table(void)
 static unsigned
 lex_key(uint64_t key)
 {
-	size_t a = slot_by(key, 0, lex_mult), b = slot_by(key, 1, lex_mult);
+	size_t a = slot_by(key, 0, lex_mult, LEX_BITS), b = slot_by(key, 1, lex_mult, LEX_BITS);
 
 	return (unsigned)((-(lex[0][a] == key) & lex_of[0][a]) |
 	    (-(lex[1][b] == key) & lex_of[1][b]));

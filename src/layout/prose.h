@@ -3,9 +3,9 @@
  *
  * A line's words are its space-separated tokens with at least one letter
  * or digit.  Stop words are the commonest function words (articles,
- * pronouns, prepositions, auxiliaries) of German and English and of a
- * dozen other European languages: prose is dense with them, menus,
- * headlines and tag lists are not.  A line ends a
+ * pronouns, prepositions, auxiliaries) of German and English and of some
+ * twenty other languages that put spaces between words: prose is dense
+ * with them, menus, headlines and tag lists are not.  A line ends a
  * sentence if its last character, after closing quotes and brackets, is
  * . ! ? or an ellipsis; German "..." and >>...<< quotations are ASCII quotes
  * by the time a line gets here, so they count too.
@@ -58,7 +58,8 @@ enum { PROSE_LINK, PROSE_CONTENT, PROSE_BODY };
 int prose_kind(const char *s, size_t n);
 
 /* Non-zero if w[0..n), well-formed UTF-8, is a stop word, in any ASCII
- * case (and of the capitals, those of Latin-1 and Cyrillic А to П). */
+ * case (and of the other capitals, those of Latin-1, Greek Α to Ο and
+ * Cyrillic А to П). */
 int prose_is_stop(const char *w, size_t n);
 
 /* Non-zero if the line reads as running text of an article body. */

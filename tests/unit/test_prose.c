@@ -173,7 +173,7 @@ test_cues(void)
 
 /* Running text in the other languages of the stop list reads as prose, as
  * German and English does; a menu in them still does not.  Capitals fold
- * onto small letters in Latin-1 and Cyrillic as in ASCII. */
+ * onto small letters in Latin-1, Greek and Cyrillic as in ASCII. */
 static void
 test_languages(void)
 {
@@ -191,6 +191,8 @@ test_languages(void)
 		    "\xD0\xBD\xD0\xB0\xD1\x87\xD0\xBD\xD0\xB5\xD1\x82 \xD1\x80\xD0\xB0\xD0\xB1"
 		    "\xD0\xBE\xD1\x82\xD1\x83 \xD0\xB2 \xD1\x8F\xD0\xBD\xD0\xB2\xD0\xB0\xD1\x80"
 		    "\xD0\xB5.", PROSE_BODY },
+		{ "Pemerintah pada hari Jumat mengumumkan paket bantuan untuk usaha "
+		    "kecil yang terkena banjir.", PROSE_BODY },
 		{ "Inicio Noticias Deportes Econom\xC3\xAD" "a Cultura Opini\xC3\xB3n "
 		    "Tecnolog\xC3\xAD" "a Salud Viajes Contacto", PROSE_LINK },
 	};
@@ -198,6 +200,9 @@ test_languages(void)
 		{ "que", 1 }, { "Que", 1 }, { "\xC3\xA9t\xC3\xA9", 1 },
 		{ "\xC3\x89t\xC3\xA9", 1 }, { "\xC3\xA4r", 1 }, { "\xC3\x84r", 1 },
 		{ "\xD0\xB8", 1 }, { "\xD0\x98", 1 }, { "\xD0\xBE\xD0\xBD\xD0\xB0", 1 },
+		{ "i\xC3\xA7in", 1 }, { "\xC4\x91\xC6\xB0\xE1\xBB\xA3" "c", 1 },
+		{ "\xCE\xBA\xCE\xB1\xCE\xB9", 1 }, { "\xCE\x9A\xCE\x91\xCE\x99", 1 },
+		{ "\xD9\x81\xD9\x8A", 1 }, { "\xE0\xA4\xB9\xE0\xA5\x88", 1 },
 		{ "Hund", 0 }, { "gobierno", 0 }, { "\xD0\xB8\xD0\xB7\xD0\xB1\xD0\xB0", 0 },
 	};
 	size_t i;
