@@ -15,8 +15,9 @@
  * Function words, lower case: articles, pronouns, prepositions,
  * conjunctions, auxiliaries, particles.  German and English first, then
  * the other languages of the web that put spaces between words, so that
- * running text in them reads as prose too rather than as a menu; a word of one language that
- * is a content word of another (English "son") costs that line little.
+ * running text in them reads as prose too rather than as a menu; a word
+ * of one language that is a content word of another (English "son")
+ * costs that line little.
  * Each at most STOP_MAX bytes; a word of two languages is listed once,
  * under the first.
  */
@@ -95,8 +96,9 @@ static const char *const stops[] = {
 	"ama", "bir", "bu", "çok", "daha", "değil", "gibi", "ile",
 	"ise", "için", "kadar", "ki", "olan", "olarak", "sonra", "ve", "veya",
 	/* Indonesian and Malay */
-	"ada", "akan", "atau", "bahwa", "dalam", "dari", "dengan", "ini", "itu", "juga", "karena", "ke", "mereka", "oleh", "pada",
-	"sudah", "tidak", "untuk", "yang",
+	"ada", "akan", "atau", "bahwa", "dalam", "dari", "dengan", "ini", "itu",
+	"juga", "karena", "ke", "mereka", "oleh", "pada", "sudah", "tidak",
+	"untuk", "yang",
 	/* Vietnamese */
 	"các", "cho", "có", "của", "khi", "không", "là", "một", "này",
 	"người", "những", "trong", "tại", "từ", "và", "về", "với", "được",
@@ -187,7 +189,7 @@ static const char *const yous[] = {
  * its own key: the bytes in one 64-bit word, zero-padded, which no stop
  * word can be confused with since none holds a NUL byte; 0 is an empty
  * slot.  One multiply gives both slots; should the words not fit, another
- * multiplier is tried.  Some 640 words in 2048 slots leave room enough
+ * multiplier is tried.  Some 610 words in 2048 slots leave room enough
  * for that (cuckoo hashing of this kind fills up to about half); the
  * 16 KiB of the tables stay in the first-level cache beside the rest of
  * the program's work.
@@ -222,13 +224,16 @@ slot_by(uint64_t key, int t, uint64_t by, unsigned bits)
 /*
  * w[0..n), 0 < n <= STOP_MAX, as a key with bit 0x20 set in every byte.
  * That lowers ASCII capitals and, in well-formed UTF-8, folds a two-byte
- * capital onto its small letter where the two differ in that bit: C3 84
- * (Ä) and C3 A4 (ä) alike become E3 A4, D0 98 (И) and D0 B8 (и) F0 B8.
- * The lead byte becomes that of a longer character, which the next byte
- * of the key ends too soon, so no other well-formed word can fold onto a
- * stop word's key.  Capitals that differ in more bits (Ż, Cyrillic Р to
- * Я) are not lowered; they start sentences at most.  Reads eight bytes
- * when avail says that many are there.
+ * capital onto its small letter where the two differ in that bit (Latin-1
+ * À to Þ, Greek Α to Ο, Cyrillic А to П): C3 84 (Ä) and C3 A4 (ä) alike
+ * become E3 A4, D0 98 (И) and D0 B8 (и) F0 B8.  A lead byte becomes that
+ * of a longer character, which the next byte of the key ends too soon,
+ * so no word folds onto the key of a word in another script.  Within a
+ * script a few other characters fold together too (Arabic letters with
+ * Arabic-Indic digits, Devanagari क with व), so a rare word may count as
+ * a stop word: an error in a ratio, never in the output's bytes.  Capitals that differ in more bits (Ż, Cyrillic Р to Я)
+ * are not lowered; they start sentences at most.  Reads eight bytes when
+ * avail says that many are there.
  */
 static uint64_t
 key_of(const unsigned char *w, size_t n, size_t avail)
