@@ -406,8 +406,16 @@ ends_sentence(const char *s, size_t n)
 		return 0;
 	if (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?')
 		return 1;
-	/* U+2026 HORIZONTAL ELLIPSIS */
-	return n >= 3 && memcmp(s + n - 3, "\xE2\x80\xA6", 3) == 0;
+	/* U+061F ARABIC QUESTION MARK */
+	if (n >= 2 && memcmp(s + n - 2, "\xD8\x9F", 2) == 0)
+		return 1;
+	/* U+2026 HORIZONTAL ELLIPSIS, U+3002 IDEOGRAPHIC FULL STOP, U+0964
+	 * and U+0965 DEVANAGARI DANDA and DOUBLE DANDA.  (The fullwidth
+	 * ! and ? are ASCII by now.) */
+	return n >= 3 && (memcmp(s + n - 3, "\xE2\x80\xA6", 3) == 0 ||
+	    memcmp(s + n - 3, "\xE3\x80\x82", 3) == 0 ||
+	    memcmp(s + n - 3, "\xE0\xA5\xA4", 3) == 0 ||
+	    memcmp(s + n - 3, "\xE0\xA5\xA5", 3) == 0);
 }
 
 /*
@@ -437,7 +445,8 @@ line_flags(const char *s, size_t n, prose_feat *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->terminal = ends_sentence(s, n);
-	f->question = n > 0 && s[n - 1] == '?';
+	f->question = (n > 0 && s[n - 1] == '?') ||
+	    (n >= 2 && memcmp(s + n - 2, "\xD8\x9F", 2) == 0);	/* U+061F */
 	f->bullet = n >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ';
 	if (n >= 4 && (memcmp(s, "\xE2\x80\xA2 ", 4) == 0 ||
 	    memcmp(s, "\xE2\x80\x93 ", 4) == 0))

@@ -7,8 +7,10 @@
  * twenty other languages that put spaces between words: prose is dense
  * with them, menus, headlines and tag lists are not.  A line ends a
  * sentence if its last character, after closing quotes and brackets, is
- * . ! ? or an ellipsis; German "..." and >>...<< quotations are ASCII quotes
- * by the time a line gets here, so they count too.
+ * . ! ? or an ellipsis, or the sentence end of another script (danda,
+ * ideographic full stop, Arabic question mark); German "..." and >>...<<
+ * quotations are ASCII quotes by the time a line gets here, so they count
+ * too.
  */
 #ifndef UNBOIL_PROSE_H
 #define UNBOIL_PROSE_H

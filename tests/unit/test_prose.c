@@ -205,10 +205,26 @@ test_languages(void)
 		{ "\xD9\x81\xD9\x8A", 1 }, { "\xE0\xA4\xB9\xE0\xA5\x88", 1 },
 		{ "Hund", 0 }, { "gobierno", 0 }, { "\xD0\xB8\xD0\xB7\xD0\xB1\xD0\xB0", 0 },
 	};
+	/* Sentence ends of other scripts: Devanagari danda and double danda,
+	 * the ideographic full stop, the Arabic question mark. */
+	static const struct { const char *s; int terminal, question; } ends[] = {
+		{ "\xE0\xA4\xAF\xE0\xA4\xB9 \xE0\xA4\xA0\xE0\xA5\x80\xE0\xA4\x95 "
+		    "\xE0\xA4\xB9\xE0\xA5\x88\xE0\xA5\xA4", 1, 0 },
+		{ "\xE0\xA4\xB9\xE0\xA5\x88\xE0\xA5\xA5", 1, 0 },
+		{ "\xE5\xA5\xBD\xE3\x80\x82", 1, 0 },
+		{ "\xD9\x84\xD9\x85\xD8\xA7\xD8\xB0\xD8\xA7\xD8\x9F", 1, 1 },
+		{ "\xE5\xA5\xBD\xE3\x80\x81", 0, 0 },
+	};
+	prose_feat f;
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		CHECK(prose_kind(t[i].s, strlen(t[i].s)) == t[i].kind, t[i].s);
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		prose_measure(ends[i].s, strlen(ends[i].s), &f);
+		CHECK(f.terminal == ends[i].terminal && f.question == ends[i].question,
+		    ends[i].s);
+	}
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		CHECK(!prose_is_stop(words[i].w, strlen(words[i].w)) == !words[i].stop, words[i].w);
 }
