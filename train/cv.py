@@ -20,7 +20,9 @@ choice itself, which is why the grid is small.
 --seed N deals the sites into the folds in an order shuffled by N rather
 than by size and name: another split of the same pages, to see how much a
 figure owes to the split; --also 1,2,3 adds the overall figures of those
-three splits under the table (make cv does).
+three splits under the table (make cv does).  --at-recall 0.97 compares
+configurations at the same recall: precision and F1 where recall crosses
+0.97 as the intercept shift grows, on each split.
 """
 import argparse
 import importlib.util
@@ -75,6 +77,23 @@ def out_of_fold(unboil, pages, rows, folds, settings, shift):
     return totals
 
 
+def at_recall(unboil, pages, rows, folds, target):
+    """Precision and F1, linearly interpolated between the two shifts of
+    a grid whose out-of-fold recall brackets target."""
+    prev = None
+    for shift in (0.0, 0.5, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0, 2.3, 2.6, 3.0):
+        m = score.metrics(*out_of_fold(unboil, pages, rows, folds, train.SETTINGS,
+                                       shift)["all"][:4])
+        cur = (m["recall"], m["precision"], m["f1"])
+        if cur[0] >= target:
+            if prev is None or cur[0] == prev[0]:
+                return cur[1], cur[2]
+            k = (target - prev[0]) / (cur[0] - prev[0])
+            return prev[1] + k * (cur[1] - prev[1]), prev[2] + k * (cur[2] - prev[2])
+        prev = cur
+    return prev[1], prev[2]
+
+
 def show(totals, label=""):
     if label:
         print(label)
@@ -95,12 +114,24 @@ def main(argv=None):
     ap.add_argument("--also", metavar="SEEDS", default="",
                     help="after the table, the overall figures with the sites shuffled by "
                     "each of these comma-separated seeds")
+    ap.add_argument("--at-recall", type=float, metavar="R",
+                    help="precision and F1 where recall crosses R as the intercept shift "
+                    "grows, on the default split and those of --also: models compared "
+                    "at the same recall, whatever shift each needs")
     ap.add_argument("--tune", action="store_true")
     a = ap.parse_args(argv)
     cases = corpus.load()
     pages = cases + train.seeds()
     rows = train.features(a.unboil, pages)
     folds = corpus.folds(cases, a.folds, a.seed)
+    if a.at_recall is not None:
+        splits = [None] + [int(v) for v in a.also.split(",") if v]
+        for seed in splits:
+            p, f = at_recall(a.unboil, pages, rows, corpus.folds(cases, a.folds, seed),
+                             a.at_recall)
+            print("%s: at recall %.3f, P %.3f F1 %.3f" %
+                  ("default split" if seed is None else "seed %d" % seed, a.at_recall, p, f))
+        return 0
     if a.tune:
         for change, shift in itertools.product((1.0, 2.0, 3.0, 4.0), (0.0, 0.5, 1.0, 1.5, 1.6, 1.7, 2.0)):
             s = dict(train.SETTINGS, change=change)
