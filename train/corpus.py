@@ -96,17 +96,15 @@ def folds(pages, k, seed=None):
     by_site = {}
     for p in pages:
         by_site.setdefault(p.site, []).append(p)
+    out = [[] for _ in range(k)]
     if seed is not None:
         import random
-        sites = sorted(by_site)
-        random.Random(seed).shuffle(sites)
-        out = [[] for _ in range(k)]
-        for i, s in enumerate(sites):
-            out[i % k].extend(by_site[s])
-        return out
-    order = sorted(by_site, key=lambda s: (-len(by_site[s]), s))
-    out = [[] for _ in range(k)]
+        order = sorted(by_site)
+        random.Random(seed).shuffle(order)
+    else:
+        order = sorted(by_site, key=lambda s: (-len(by_site[s]), s))
     for i, s in enumerate(order):
-        j = min(range(k), key=lambda f: (len(out[f]), (i + f) % k))
+        j = i % k if seed is not None else \
+            min(range(k), key=lambda f: (len(out[f]), (i + f) % k))
         out[j].extend(by_site[s])
     return out

@@ -77,13 +77,17 @@ def out_of_fold(unboil, pages, rows, folds, settings, shift):
     return totals
 
 
+def overall(unboil, pages, rows, folds, settings, shift):
+    "score.py's metrics of all pages together, out of fold."
+    return score.metrics(*out_of_fold(unboil, pages, rows, folds, settings, shift)["all"][:4])
+
+
 def at_recall(unboil, pages, rows, folds, target):
     """Precision and F1, linearly interpolated between the two shifts of
     a grid whose out-of-fold recall brackets target."""
     prev = None
     for shift in (0.0, 0.5, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0, 2.3, 2.6, 3.0):
-        m = score.metrics(*out_of_fold(unboil, pages, rows, folds, train.SETTINGS,
-                                       shift)["all"][:4])
+        m = overall(unboil, pages, rows, folds, train.SETTINGS, shift)
         cur = (m["recall"], m["precision"], m["f1"])
         if cur[0] >= target:
             if prev is None or cur[0] == prev[0]:
@@ -124,9 +128,9 @@ def main(argv=None):
     pages = cases + train.seeds()
     rows = train.features(a.unboil, pages)
     folds = corpus.folds(cases, a.folds, a.seed)
+    also = [int(v) for v in a.also.split(",") if v]
     if a.at_recall is not None:
-        splits = [None] + [int(v) for v in a.also.split(",") if v]
-        for seed in splits:
+        for seed in [a.seed] + also:
             p, f = at_recall(a.unboil, pages, rows, corpus.folds(cases, a.folds, seed),
                              a.at_recall)
             print("%s: at recall %.3f, P %.3f F1 %.3f" %
@@ -134,18 +138,15 @@ def main(argv=None):
         return 0
     if a.tune:
         for change, shift in itertools.product((1.0, 2.0, 3.0, 4.0), (0.0, 0.5, 1.0, 1.5, 1.6, 1.7, 2.0)):
-            s = dict(train.SETTINGS, change=change)
-            t = out_of_fold(a.unboil, pages, rows, folds, s, shift)["all"]
-            m = score.metrics(*t[:4])
+            m = overall(a.unboil, pages, rows, folds, dict(train.SETTINGS, change=change), shift)
             print("change %.1f shift %.1f: P %.3f R %.3f F1 %.3f" %
                   (change, shift, m["precision"], m["recall"], m["f1"]))
         return 0
     t = out_of_fold(a.unboil, pages, rows, folds, train.SETTINGS, train.BIAS_SHIFT)
     show(t, "%d-fold cross-validation by site, out of fold, default rules + model:" % a.folds)
-    for seed in (int(v) for v in a.also.split(",") if v):
-        t = out_of_fold(a.unboil, pages, rows, corpus.folds(cases, a.folds, seed),
-                        train.SETTINGS, train.BIAS_SHIFT)["all"]
-        m = score.metrics(*t[:4])
+    for seed in also:
+        m = overall(a.unboil, pages, rows, corpus.folds(cases, a.folds, seed),
+                    train.SETTINGS, train.BIAS_SHIFT)
         print("sites shuffled by seed %d: P %.3f R %.3f F1 %.3f" %
               (seed, m["precision"], m["recall"], m["f1"]))
     return 0
