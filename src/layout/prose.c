@@ -395,6 +395,14 @@ has_digit(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Whether s[0..n) ends in a question mark: ASCII, or U+061F ARABIC
+ * QUESTION MARK. */
+static int
+asks(const char *s, size_t n)
+{
+	return (n > 0 && s[n - 1] == '?') || (n >= 2 && memcmp(s + n - 2, "\xD8\x9F", 2) == 0);
+}
+
 static int
 ends_sentence(const char *s, size_t n)
 {
@@ -404,10 +412,7 @@ ends_sentence(const char *s, size_t n)
 		n--;
 	if (n == 0)
 		return 0;
-	if (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?')
-		return 1;
-	/* U+061F ARABIC QUESTION MARK */
-	if (n >= 2 && memcmp(s + n - 2, "\xD8\x9F", 2) == 0)
+	if (s[n - 1] == '.' || s[n - 1] == '!' || asks(s, n))
 		return 1;
 	/* U+2026 HORIZONTAL ELLIPSIS, U+3002 IDEOGRAPHIC FULL STOP, U+0964
 	 * and U+0965 DEVANAGARI DANDA and DOUBLE DANDA.  (The fullwidth
@@ -445,8 +450,7 @@ line_flags(const char *s, size_t n, prose_feat *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->terminal = ends_sentence(s, n);
-	f->question = (n > 0 && s[n - 1] == '?') ||
-	    (n >= 2 && memcmp(s + n - 2, "\xD8\x9F", 2) == 0);	/* U+061F */
+	f->question = asks(s, n);
 	f->bullet = n >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ';
 	if (n >= 4 && (memcmp(s, "\xE2\x80\xA2 ", 4) == 0 ||
 	    memcmp(s, "\xE2\x80\x93 ", 4) == 0))
