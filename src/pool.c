@@ -279,14 +279,23 @@ pool_skip(pool *p, pool_slot *s)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* A slot keeps its buffers for the next document, but not one a big
+ * document grew: memory stays bounded however many slots there are. */
+void
+pool_drop_input(pool_slot *s)
+{
+	if (s->in.cap > POOL_KEEP)
+		buf_free(&s->in);
+	buf_clear(&s->in);
+	s->text = NULL;
+	s->len = 0;
+}
+
 void
 pool_give(pool *p, pool_slot *s)
 {
 	(void)p;	/* the workers are past a collected slot */
-	/* A slot keeps its buffers for the next document, but not one a big
-	 * document grew: memory stays bounded however many slots there are. */
-	if (s->in.cap > POOL_KEEP)
-		buf_free(&s->in);
+	pool_drop_input(s);
 	if (s->out.cap > POOL_KEEP)
 		buf_free(&s->out);
 	if (s->aux.cap > POOL_KEEP)

@@ -67,6 +67,10 @@ void pool_submit(pool *p, pool_slot *s);
  * in flight.  With wait 0, NULL also if the oldest is not done yet. */
 pool_slot *pool_collect(pool *p, int wait);
 void pool_give(pool *p, pool_slot *s);
+/* Done with a collected slot's document, though not yet with its output:
+ * a big input buffer goes now (as pool_give would), so that a slot whose
+ * output waits to be written does not hold its input meanwhile. */
+void pool_drop_input(pool_slot *s);
 /* Runs the job on the oldest submitted slot no worker has begun, on the
  * calling thread with its own state st, so that the caller works instead
  * of waiting.  Returns 1, or 0 if there was no such slot. */

@@ -308,6 +308,9 @@ write_slot(stream *s, pool_slot *sl)
 	if (sl->hold != NULL)
 		((chunk *)sl->hold)->refs--;
 	sl->hold = NULL;
+	/* The input is counted out of flight: it goes, whether or not the
+	 * output waits in the slot to be written with the next ones. */
+	pool_drop_input(sl);
 	if (d->status > s->status)
 		s->status = d->status;
 	s->ncollected++;
