@@ -500,6 +500,15 @@ if [ -n "${UNBOIL_SANITIZED:-}" ]; then
 	skip=$((skip + 15))
 	echo "SKIP: memory bounds under $UNBOIL_SANITIZED (15 checks)"
 else
+# The man page's bound at -j 2 and -j 4 on the documents of FILE (-z).
+bounded_j() {
+	local j kb
+	for j in 2 4; do
+		tests/tools/peakrss "$UNBOIL" -z -j $j "$1" >/dev/null 2>"$out/rss.err"
+		kb=$(sed -n 's/^peakrss: //p' "$out/rss.err")
+		expect "-j $j on $2: ${kb:-?} KiB < 16 MiB" test "${kb:-999999}" -lt 16384
+	done
+}
 for k in $(seq 40); do
 	yes "Dokument $k, ein Absatz, der sich wiederholt, bis es fast ein MiB ist." | head -c 900000
 	printf '\0'
@@ -515,12 +524,7 @@ for k in $(seq 40); do
 	yes 'Anzeige' | head -c 900000
 	printf '\0'
 done >"$out/addocs.z"
-for j in 2 4; do
-	tests/tools/peakrss "$UNBOIL" -z -j $j "$out/addocs.z" >/dev/null 2>"$out/rss.err"
-	kb=$(sed -n 's/^peakrss: //p' "$out/rss.err")
-	expect "-j $j on 40 documents of 900 kB that come out empty: ${kb:-?} KiB < 16 MiB" \
-		test "${kb:-999999}" -lt 16384
-done
+bounded_j "$out/addocs.z" "40 documents of 900 kB that come out empty"
 rm -f "$out/addocs.z"
 # Real text in documents just under the 1 MiB slot size, the worst case the
 # man page's bound is stated for: the seeds and their variants over again.
@@ -529,12 +533,7 @@ for k in $(seq 24); do
 		head -c 1048000
 	printf '\0'
 done >"$out/realdocs.z"
-for j in 2 4; do
-	tests/tools/peakrss "$UNBOIL" -z -j $j "$out/realdocs.z" >/dev/null 2>"$out/rss.err"
-	kb=$(sed -n 's/^peakrss: //p' "$out/rss.err")
-	expect "-j $j on 24 documents of real text of 1 MiB: ${kb:-?} KiB < 16 MiB" \
-		test "${kb:-999999}" -lt 16384
-done
+bounded_j "$out/realdocs.z" "24 documents of real text of 1 MiB"
 rm -f "$out/realdocs.z"
 tests/tools/peakrss "$UNBOIL" "$out/big.txt" >/dev/null 2>"$out/rss.err"
 kb=$(sed -n 's/^peakrss: //p' "$out/rss.err")
