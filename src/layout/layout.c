@@ -45,6 +45,11 @@ enum { FEATURES(ENUM) NF };
 static const char *const names[] = { FEATURES(NAME) };
 
 #define DIST_CAP 64	/* distances past this many lines count as this */
+/* Counts of lines before a line past this many count as this: the model
+ * learnt their weights on pages of some hundred lines, and a count ten
+ * times past those must not drive its verdict further one way (uniform
+ * prose thousands of lines long otherwise fell below p 0.5 by line 240). */
+#define COUNT_CAP 128
 #define SEEN_SLOTS 4096	/* line hashes remembered per document */
 #define SEEN_PROBES 8
 
@@ -375,6 +380,12 @@ dist(uint32_t d)
 	return lg(d < DIST_CAP ? d : DIST_CAP);
 }
 
+static double
+count(uint32_t k)
+{
+	return lg(k < COUNT_CAP ? k : COUNT_CAP);
+}
+
 static void
 put_near(double *x, int len, const near *v, int full)
 {
@@ -435,7 +446,7 @@ ahead(const layout *l, size_t k, const rec *r, double *x)
 	x[F_dup_after] = dup;
 	x[F_prose_ahead] = (double)nprose / LAYOUT_AHEAD;
 	x[F_end_near] = short_of;
-	x[F_prose_run] = r->prose ? lg(r->run_prose + 1 + prun) : 0;
+	x[F_prose_run] = r->prose ? count(r->run_prose + 1 + prun) : 0;
 	put_near(x, F_n1_len, n1, 1);
 	x[F_n1_cue] = n1->cue;
 	put_near(x, F_n2_len, n2, 0);
@@ -478,9 +489,9 @@ features(const layout *l, size_t k, double *x)
 	x[F_content] = r->content;
 	x[F_edited] = (r->flags & LF_EDITED) != 0;
 	x[F_protected] = (r->flags & LF_PROTECTED) != 0;
-	x[F_prose_before] = lg(r->prose_before);
-	x[F_cand_before] = lg(r->cand_before);
-	x[F_position] = lg(r->nb);
+	x[F_prose_before] = count(r->prose_before);
+	x[F_cand_before] = count(r->cand_before);
+	x[F_position] = count(r->nb);
 	x[F_prose_prev_dist] = r->prose_prev ? dist(r->prose_prev) : 0;
 	x[F_no_prose_prev] = r->prose_prev == 0;
 	x[F_drop_prev_dist] = r->drop_prev ? dist(r->drop_prev) : 0;
@@ -488,7 +499,7 @@ features(const layout *l, size_t k, double *x)
 	x[F_dup_before] = r->dup_before;
 	x[F_prose_behind] = (double)r->behind / LAYOUT_AHEAD;
 	x[F_prev_drop] = r->prev_drop;
-	x[F_best_run] = lg(r->best);
+	x[F_best_run] = count(r->best);
 	x[F_since_best] = lg(r->since_best < 255 ? r->since_best : 255);
 	x[F_drops_behind] = r->drops / 16.0;
 	put_near(x, F_p1_len, &r->p1, 1);
