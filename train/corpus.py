@@ -55,10 +55,24 @@ class Page:
         self.with_ = [norm(s) for s in rec["with"]]
         self.without = [norm(s) for s in rec["without"]]
         self.rec = rec
+        self._copies = None
 
     @property
     def path(self):
         return os.path.join(self.setdir, self.name + ".txt")
+
+    def weight(self, line):
+        """What a labelled line weighs in training: 1, but a body line whose
+        snippet stands on k lines of the page weighs 1/k.  The article holds
+        the snippet once; the other copies are mostly its headline again in
+        a breadcrumb, a teaser or the page title, and the labels cannot tell
+        which copy is the article's, so together they count as one line."""
+        if self._copies is None:
+            lines = [norm(x) for x in self.data().decode("utf-8", "replace").split("\n")]
+            self._copies = {s: sum(s in t for t in lines) for s in self.with_ if s}
+        t = norm(line)
+        k = max([self._copies[s] for s in self._copies if s in t] or [1])
+        return 1.0 / k if self.label(line) == 1 else 1.0
 
     def data(self):
         with open(self.path, "rb") as f:

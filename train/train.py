@@ -28,7 +28,7 @@ TOP = os.path.dirname(HERE)
 
 # The smoother and the cut, chosen by train/cv.py --tune (see README).
 SETTINGS = {"lag": 16, "change": 1.0, "cut-keep": 0.9}
-BIAS_SHIFT = 1.6	# added to the intercept: > 0 keeps more (the least with OOF recall >= 0.97)
+BIAS_SHIFT = 1.7	# added to the intercept: > 0 keeps more (the least with OOF recall >= 0.97)
 L2 = 1.0		# on standardised features, per unit of page weight
 PAGE_CAP = 12.0		# a page's labelled lines weigh this much at most
 
@@ -47,6 +47,10 @@ class Seed:
     def data(self):
         with open(self.path, "rb") as f:
             return f.read()
+
+    def weight(self, line):
+        "A seed's labels come from its whole expected output: every line weighs 1."
+        return 1.0
 
     def label(self, line):
         t = corpus.norm(line)
@@ -79,8 +83,8 @@ def feature_names():
 
 
 def features(unboil, pages):
-    """Rows of (page index, label, vector) for every labelled candidate line
-    of the pages, as unboil computes them.  The features do not depend on
+    """Rows of (page index, label, vector, weight) for every labelled
+    candidate line of the pages, as unboil computes them.  The features do not depend on
     the weights: a model of zeros serves."""
     import tempfile
     with tempfile.NamedTemporaryFile("w", suffix=".model") as zero:
@@ -95,18 +99,20 @@ def features(unboil, pages):
         text = lines[doc - 1][line - 1] if line <= len(lines[doc - 1]) else ""
         y = pages[doc - 1].label(text)
         if y is not None:
-            rows.append((doc - 1, y, [float(v) for v in f[1:]]))
+            rows.append((doc - 1, y, [float(v) for v in f[1:]],
+                         pages[doc - 1].weight(text)))
     return rows
 
 
 def matrix(rows, keep):
-    "X, y and the page weights of the rows whose page index is in keep."
+    """X, y and the weights (the page's cap times the line's own) of the
+    rows whose page index is in keep."""
     sel = [r for r in rows if r[0] in keep]
     X = np.array([r[2] for r in sel])
     y = np.array([r[1] for r in sel], dtype=float)
     pages = np.array([r[0] for r in sel])
     counts = np.bincount(pages, minlength=max(keep) + 1 if keep else 1)
-    w = np.array([min(1.0, PAGE_CAP / counts[p]) for p in pages])
+    w = np.array([min(1.0, PAGE_CAP / counts[r[0]]) * r[3] for r in sel])
     return X, y, w
 
 
