@@ -68,7 +68,8 @@ class Page:
         a breadcrumb, a teaser or the page title, and the labels cannot tell
         which copy is the article's, so together they count as one line."""
         if self._copies is None:
-            lines = [norm(x) for x in self.data().decode("utf-8", "replace").split("\n")]
+            text = self.data().decode("utf-8", "replace")
+            lines = [norm(x) for x in text.split("\n")]
             self._copies = {s: sum(s in t for t in lines) for s in self.with_ if s}
         t = norm(line)
         k = max([self._copies[s] for s in self._copies if s in t] or [1])
