@@ -218,7 +218,8 @@ slot_by(uint64_t key, int t, uint64_t by, unsigned bits)
 {
 	uint64_t p = key * by;
 
-	return (size_t)(t == 0 ? p >> (64 - bits) : (p >> 40) & (((uint64_t)1 << bits) - 1));
+	return (size_t)(t == 0 ? p >> (64 - bits) :
+	    (p >> 40) & (((uint64_t)1 << bits) - 1));
 }
 
 /*
@@ -231,8 +232,9 @@ slot_by(uint64_t key, int t, uint64_t by, unsigned bits)
  * so no word folds onto the key of a word in another script.  Within a
  * script a few other characters fold together too (Arabic letters with
  * Arabic-Indic digits, Devanagari क with व), so a rare word may count as
- * a stop word: an error in a ratio, never in the output's bytes.  Capitals that differ in more bits (Ż, Cyrillic Р to Я)
- * are not lowered; they start sentences at most.  Reads eight bytes when
+ * a stop word: an error in a ratio, never in the output's bytes.
+ * Capitals that differ in more bits (Ż, Cyrillic Р to Я) are not
+ * lowered; they start sentences at most.  Reads eight bytes when
  * avail says that many are there.
  */
 static uint64_t
@@ -332,7 +334,8 @@ build_table(void)
 static unsigned
 lex_key(uint64_t key)
 {
-	size_t a = slot_by(key, 0, lex_mult, LEX_BITS), b = slot_by(key, 1, lex_mult, LEX_BITS);
+	size_t a = slot_by(key, 0, lex_mult, LEX_BITS);
+	size_t b = slot_by(key, 1, lex_mult, LEX_BITS);
 
 	return (unsigned)((-(lex[0][a] == key) & lex_of[0][a]) |
 	    (-(lex[1][b] == key) & lex_of[1][b]));
@@ -400,7 +403,8 @@ has_digit(const unsigned char *s, size_t n)
 static int
 asks(const char *s, size_t n)
 {
-	return (n > 0 && s[n - 1] == '?') || (n >= 2 && memcmp(s + n - 2, "\xD8\x9F", 2) == 0);
+	return (n > 0 && s[n - 1] == '?') ||
+	    (n >= 2 && memcmp(s + n - 2, "\xD8\x9F", 2) == 0);
 }
 
 static int
