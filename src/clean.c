@@ -47,7 +47,7 @@ typedef struct wline {
  * NULL: the deciding rule's id. */
 static const char *const layer_ids[] = {
 	NULL, "body:model", "body:smooth", NULL, "body:valve", "body:model",
-	"body:smooth", NULL
+	"body:smooth", NULL, "body:island"
 };
 
 struct cleaner {

@@ -85,7 +85,7 @@ typedef void (*clean_event_fn)(void *ctx, const clean_event *ev);
 typedef struct clean_stats {
 	uint64_t docs, lines_in, lines_out, bytes_in, bytes_out;
 	uint64_t dropped, edited, repaired_lines, long_lines, limit_hits;
-	uint64_t layer[8];		/* lines per layout_verdict */
+	uint64_t layer[9];		/* lines per layout_verdict */
 	uint64_t valve_lines;		/* kept by the safety valve */
 	uint64_t kept_after_cut;	/* kept by the model after a cut rule */
 	uint64_t after_cut;		/* lines dropped after a cut rule */

@@ -27,8 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 
 # The smoother and the cut, chosen by train/cv.py --tune (see README).
-SETTINGS = {"lag": 16, "change": 1.0, "cut-keep": 0.9}
-BIAS_SHIFT = 1.7	# added to the intercept: > 0 keeps more (the least with OOF recall >= 0.97)
+SETTINGS = {"lag": 16, "change": 1.0, "cut-keep": 0.9, "island": 0.25}
+BIAS_SHIFT = 1.9	# added to the intercept: > 0 keeps more (the least with OOF recall >= 0.97)
 L2 = 1.0		# on standardised features, per unit of page weight
 PAGE_CAP = 12.0		# a page's labelled lines weigh this much at most
 
@@ -150,6 +150,8 @@ def write_model(path, names, weights, settings, note):
         f.write("unboil-model 1\n")
         f.write("lag %d\nchange %g\ncut-keep %g\n" %
                 (settings["lag"], settings["change"], settings["cut-keep"]))
+        if settings.get("island"):
+            f.write("island %g\n" % settings["island"])
         for n, v in zip(names, weights):
             f.write("weight %s %.6g\n" % (n, 0.0 if abs(v) < 5e-7 else v))
 

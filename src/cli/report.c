@@ -197,7 +197,7 @@ report_stats(const rules *rs, const clean_stats *st, const uint64_t *hits,
 	/* The structural layer's removals, by what decided them (layout.h). */
 	static const struct { int v; const char *id; } layer[] = {
 		{ LV_BOILER, "body:model" }, { LV_LONE, "body:smooth" },
-		{ LV_CUT, "body:after-cut" }
+		{ LV_CUT, "body:after-cut" }, { LV_ISLAND, "body:island" }
 	};
 	const size_t nlayer = sizeof(layer) / sizeof(layer[0]);
 	unsigned long long v[] = { st->docs, st->lines_in, st->lines_out, st->bytes_in,

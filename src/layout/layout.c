@@ -50,6 +50,9 @@ static const char *const names[] = { FEATURES(NAME) };
  * times past those must not drive its verdict further one way (uniform
  * prose thousands of lines long otherwise fell below p 0.5 by line 240). */
 #define COUNT_CAP 128
+/* The island gate measures runs of body only against a run of at least
+ * this many characters: a few short lines are no article yet. */
+#define ISLAND_FLOOR 1000
 #define SEEN_SLOTS 4096	/* line hashes remembered per document */
 #define SEEN_PROBES 8
 
@@ -89,6 +92,11 @@ struct layout {
 	size_t nc;
 	size_t judged;		/* candidates with a probability */
 	size_t decided;		/* candidates with a verdict */
+	size_t gated;		/* decided candidates the island gate saw */
+	size_t hold;		/* the first candidate of a run it holds */
+	size_t run_chars;	/* characters of the run of body being read */
+	size_t long_run;	/* of the longest run of body before it */
+	int in_run, held;	/* a run is open; it may yet be an island */
 	double d[2];		/* Viterbi scores after the last judged one */
 	int started;		/* a candidate of this document was judged */
 	int kept;		/* a line of this document was kept */
@@ -193,7 +201,9 @@ layout_set_dump(layout *l, layout_feat_fn fn, void *ctx)
 void
 layout_begin(layout *l)
 {
-	l->n = l->nc = l->judged = l->decided = 0;
+	l->n = l->nc = l->judged = l->decided = l->gated = 0;
+	l->run_chars = l->long_run = 0;
+	l->in_run = l->held = 0;
 	l->started = l->kept = 0;
 	l->nb = l->prose = l->cands = l->run = l->behind_mask = 0;
 	l->prun = l->best = l->best_end = l->drop_mask = 0;
@@ -601,6 +611,62 @@ settle(layout *l, size_t upto)
 	l->decided = upto;
 }
 
+/* Ends the run of body that candidate end closes: if it was held, its
+ * lines are an island and go, but for those a keep rule protects. */
+static void
+close_run(layout *l, size_t end)
+{
+	size_t k;
+
+	if (l->held)
+		for (k = l->hold; k < end; k++) {
+			rec *r = &l->r[l->cand[k]];
+			if (r->verdict != LV_PROTECTED && LAYOUT_KEPT(r->verdict))
+				r->verdict = LV_ISLAND;
+		}
+	if (l->run_chars > l->long_run)
+		l->long_run = l->run_chars;
+	l->in_run = l->held = 0;
+}
+
+/*
+ * The island gate, over the candidates settle() decided since it last
+ * ran.  A run of body lines (kept candidates with no dropped candidate
+ * between them) that follows a longer run is held until it reaches the
+ * model's island share of the longest run before it; a run that ends
+ * short of that (teasers, an author box, a newsletter pitch after the
+ * article) is dropped whole.  final: the document ends, so does the run;
+ * force: the window is full, and what is held stays.
+ */
+static void
+gate(layout *l, int final, int force)
+{
+	size_t k;
+
+	for (k = l->gated; k < l->decided; k++) {
+		rec *r = &l->r[l->cand[k]];
+		if (!LAYOUT_KEPT(r->verdict) || r->verdict == LV_VALVE) {
+			if (l->in_run)
+				close_run(l, k);
+			continue;
+		}
+		if (!l->in_run) {
+			l->in_run = 1;
+			l->run_chars = 0;
+			l->held = l->long_run >= ISLAND_FLOOR;
+			l->hold = k;
+		}
+		l->run_chars += r->f.chars;
+		if (l->held && l->run_chars >= l->m->island * (double)l->long_run)
+			l->held = 0;
+	}
+	l->gated = l->decided;
+	if (force && !final)
+		l->held = 0;
+	if (final && l->in_run)
+		close_run(l, l->decided);
+}
+
 size_t
 layout_decide(layout *l, int final, int force)
 {
@@ -612,6 +678,8 @@ layout_decide(layout *l, int final, int force)
 	upto = all ? l->judged : l->judged > l->m->lag ? l->judged - l->m->lag : 0;
 	if (upto > l->decided)
 		settle(l, upto);
+	if (l->m->island > 0)
+		gate(l, final, force);
 	if (l->valve && !l->kept && l->nc > 0) {
 		if (final) {
 			/* No body anywhere: keep what the rules kept. */
@@ -624,6 +692,8 @@ layout_decide(layout *l, int final, int force)
 		} else if (!force)
 			return l->cand[0];	/* wait: the valve may need them */
 	}
+	if (l->held)
+		return l->cand[l->hold];	/* wait: the run may be an island */
 	return l->decided < l->nc ? l->cand[l->decided] : l->n;
 }
 
@@ -649,6 +719,8 @@ layout_shift(layout *l, size_t n)
 	l->nc -= k;
 	l->judged -= k;
 	l->decided -= k;
+	l->gated -= k;
+	l->hold = l->hold > k ? l->hold - k : 0;
 }
 
 void

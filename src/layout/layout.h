@@ -13,7 +13,9 @@
  * lines (a Viterbi decoder with a fixed lag), so that the body's start and
  * end are decided as spans and a lone short line inside the body stays.
  * After a cut rule, a line stays only if the model is sure it is body
- * (model.h, cut_keep).  A document in which no line comes out as body keeps
+ * (model.h, cut_keep).  A run of body far shorter than a longer one before
+ * it goes whole as an island (model.h, island); its lines wait until it is
+ * long enough or ends.  A document in which no line comes out as body keeps
  * every candidate (the safety valve), so that a page of short lines or an
  * article the model cannot read never comes out empty.
  *
@@ -44,7 +46,8 @@ typedef enum layout_verdict {
 	LV_VALVE,	/* kept: the document has no body line */
 	LV_BOILER,	/* dropped: the model and the smoother agree */
 	LV_LONE,	/* dropped by the smoother, though the line alone is body */
-	LV_CUT		/* dropped: after a cut rule, and not sure to be body */
+	LV_CUT,		/* dropped: after a cut rule, and not sure to be body */
+	LV_ISLAND	/* dropped: a short run of body after a much longer one */
 } layout_verdict;
 
 #define LAYOUT_KEPT(v) ((v) >= LV_BODY && (v) <= LV_VALVE)

@@ -2,7 +2,8 @@
  * model.c - the structural model file; see model.h and unboil-model(5).
  * The format is line by line: "#" comments and blank lines, the header
  * "unboil-model 1" first, then settings ("lag N", "change X",
- * "cut-keep P") and one "weight NAME VALUE" per feature.
+ * "cut-keep P", optionally "island S") and one "weight NAME VALUE" per
+ * feature.
  */
 #include "layout/model.h"
 
@@ -151,6 +152,10 @@ parse_line(loader *ld, const char *s, size_t n)
 		if (number(ld, w, k, col, 0, 1, &v))
 			ld->m->cut_keep = v;
 		ld->has_cut = 1;
+	} else if (k == 6 && memcmp(w, "island", 6) == 0) {
+		k = word(s, n, &i, &w, &col);
+		if (number(ld, w, k, col, 0, 1, &v))
+			ld->m->island = v;
 	} else {
 		char name[32];
 		snprintf(name, sizeof(name), "%.*s", (int)(k < 24 ? k : 24), w);

@@ -30,6 +30,8 @@ typedef struct model {
 	double change;		/* log-odds cost of a change of state */
 	double cut_keep;	/* after a cut rule, a line stays only with a
 				   body probability at least this */
+	double island;		/* a run of body after a longer one goes if it
+				   is shorter than this share of it; 0: off */
 } model;
 
 /* Loads the model at path (named name in diagnostics).  Returns the model,

@@ -1,6 +1,6 @@
 /* Unit tests for model.c and layout.c: the model file's errors, and the
  * layer's decisions with hand-set weights (the smoother, the look-ahead,
- * the valve, a cut, a keep rule, a full window), and the look-ahead's
+ * the valve, a cut, a keep rule, a full window, islands), and the look-ahead's
  * features. */
 #include <math.h>
 #include <stdlib.h>
@@ -64,11 +64,11 @@ test_model_file(void)
 /* Pushes the lines (P: prose, s: short, d: rule-dropped, k: protected,
  * c: prose after a cut, x: short after a cut), decides after each, and writes one verdict letter per
  * line into v: B body, S smoothed in, V valve, K protected, b boiler,
- * l smoothed out, c cut, - not a candidate. */
+ * l smoothed out, c cut, i island, - not a candidate. */
 static void
 run(const model *m, const char *lines, int valve, char *v)
 {
-	static const char letter[] = "?BSKVblc";
+	static const char letter[] = "?BSKVblci";
 	layout *l = layout_new(m, valve, 4096);
 	size_t i, n = strlen(lines), done = 0, k;
 	double p;
@@ -122,6 +122,63 @@ test_decisions(void)
 	    "weight bias -2\nweight prose 4\n", &e);
 	run(m, "PPPPdcxc", 1, v);
 	CHECK(strcmp(v, "BBBB-BcB") == 0, "after a cut, prose the model is sure of stays");
+	model_free(m);
+}
+
+/* Twelve prose lines (1140 characters) make a run long enough to measure
+ * later runs by (ISLAND_FLOOR); six short lines end it. */
+#define LONG "PPPPPPPPPPPPssssss"
+#define LONG_V "BBBBBBBBBBBBbbbbbb"
+
+static void
+test_islands(void)
+{
+	int e;
+	char v[256];
+	model *m = load("unboil-model 1\nlag 4\nchange 3\ncut-keep 0.9\nisland 0.5\n"
+	    "weight bias -2\nweight prose 4\n", &e), *off;
+	layout *l;
+	size_t i, k;
+	double p;
+
+	CHECK(m != NULL && m->island == 0.5, "the island share is read");
+	run(m, LONG "PPPPssss", 1, v);
+	CHECK(strcmp(v, LONG_V "iiiibbbb") == 0, "a short run after a long one goes");
+	run(m, LONG "PPPP", 1, v);
+	CHECK(strcmp(v, LONG_V "iiii") == 0, "and so at the document's end");
+	run(m, LONG "PPPPPPPPssss", 1, v);
+	CHECK(strcmp(v, LONG_V "BBBBBBBBbbbb") == 0, "a run that reaches the share stays");
+	run(m, "PPPPssssssPPPPssss", 1, v);
+	CHECK(strcmp(v, "BBBBbbbbbbBBBBbbbb") == 0, "a short first run measures nothing");
+	run(m, LONG "PPPkPPssss", 1, v);
+	CHECK(strcmp(v, LONG_V "iiiKiibbbb") == 0, "a keep rule's line in an island stays");
+	off = load("unboil-model 1\nlag 4\nchange 3\ncut-keep 0.9\n"
+	    "weight bias -2\nweight prose 4\n", &e);
+	CHECK(off != NULL && off->island == 0, "without the setting, no island gate");
+	run(off, LONG "PPPPssss", 1, v);
+	CHECK(strcmp(v, LONG_V "BBBBbbbb") == 0, "and the short run stays");
+	model_free(off);
+	m = load("unboil-model 1\nlag 4\nchange 3\ncut-keep 0.9\nisland 2\n", &e);
+	CHECK(m == NULL && strstr(diags, "m:5:8: '2' is out of range") != NULL,
+	    "a share over 1 is an error");
+
+	/* A held run waits for its end; a full window lets it out whole. */
+	m = load("unboil-model 1\nlag 4\nchange 3\ncut-keep 0.9\nisland 0.9\n"
+	    "weight bias -2\nweight prose 4\n", &e);
+	l = layout_new(m, 1, 64);
+	layout_begin(l);
+	for (i = 0; i < 18 + 17; i++) {
+		/* after the long run, 17 shorter sentences: 986 characters */
+		const char *t = i < 12 ?
+		    "Der Minister sagte am Dienstag in Berlin, dass die Regierung das Gesetz nicht mehr ändern will." :
+		    i < 18 ? "Startseite" : "Er sagte, dass die Regierung das Gesetz nicht ändern will.";
+		layout_push(l, LK_CAND, 0, t, strlen(t));
+	}
+	k = layout_decide(l, 0, 0);
+	CHECK(k == 18, "lines of a run that may be an island wait");
+	k = layout_decide(l, 0, 1);
+	CHECK(k == 35 && layout_verdict_of(l, 18, &p) == LV_BODY, "a full window keeps them");
+	layout_free(l);
 	model_free(m);
 }
 
@@ -225,6 +282,7 @@ main(void)
 {
 	test_model_file();
 	test_decisions();
+	test_islands();
 	test_ahead();
 	test_window();
 	CHECK(layout_feature("bias") == 0 && layout_feature_name(0) != NULL &&
