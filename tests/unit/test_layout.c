@@ -158,6 +158,7 @@ test_islands(void)
 	run(off, LONG "PPPPssss", 1, v);
 	CHECK(strcmp(v, LONG_V "BBBBbbbb") == 0, "and the short run stays");
 	model_free(off);
+	model_free(m);
 	m = load("unboil-model 1\nlag 4\nchange 3\ncut-keep 0.9\nisland 2\n", &e);
 	CHECK(m == NULL && strstr(diags, "m:5:8: '2' is out of range") != NULL,
 	    "a share over 1 is an error");
