@@ -53,6 +53,9 @@ static const char *const names[] = { FEATURES(NAME) };
 /* The island gate measures runs of body only against a run of at least
  * this many characters: a few short lines are no article yet. */
 #define ISLAND_FLOOR 1000
+/* Short runs with a long run starting within this many dropped candidates
+ * after them are inside the article (a paragraph between two pictures). */
+#define ISLAND_NEAR 8
 #define SEEN_SLOTS 4096	/* line hashes remembered per document */
 #define SEEN_PROBES 8
 
@@ -97,6 +100,9 @@ struct layout {
 	size_t run_chars;	/* characters of the run of body being read */
 	size_t long_run;	/* of the longest run of body before it */
 	int in_run, held;	/* a run is open; it may yet be an island */
+	size_t isle, isle_end;	/* candidates of short runs that wait */
+	size_t isle_gap;	/* dropped candidates since the last of them */
+	int isled;		/* they wait: is the article going on? */
 	double d[2];		/* Viterbi scores after the last judged one */
 	int started;		/* a candidate of this document was judged */
 	int kept;		/* a line of this document was kept */
@@ -203,7 +209,7 @@ layout_begin(layout *l)
 {
 	l->n = l->nc = l->judged = l->decided = l->gated = 0;
 	l->run_chars = l->long_run = 0;
-	l->in_run = l->held = 0;
+	l->in_run = l->held = l->isled = 0;
 	l->started = l->kept = 0;
 	l->nb = l->prose = l->cands = l->run = l->behind_mask = 0;
 	l->prun = l->best = l->best_end = l->drop_mask = 0;
@@ -611,19 +617,33 @@ settle(layout *l, size_t upto)
 	l->decided = upto;
 }
 
-/* Ends the run of body that candidate end closes: if it was held, its
- * lines are an island and go, but for those a keep rule protects. */
+/* The short runs that wait go: no long run came after them soon. */
 static void
-close_run(layout *l, size_t end)
+drop_isles(layout *l)
 {
 	size_t k;
 
-	if (l->held)
-		for (k = l->hold; k < end; k++) {
-			rec *r = &l->r[l->cand[k]];
-			if (r->verdict != LV_PROTECTED && LAYOUT_KEPT(r->verdict))
-				r->verdict = LV_ISLAND;
-		}
+	for (k = l->isle; k < l->isle_end; k++) {
+		rec *r = &l->r[l->cand[k]];
+		if (r->verdict != LV_PROTECTED && LAYOUT_KEPT(r->verdict))
+			r->verdict = LV_ISLAND;
+	}
+	l->isled = 0;
+}
+
+/* Ends the run of body that candidate end closes.  A run still held is
+ * short: it waits with the short runs before it, if any, for what comes
+ * next. */
+static void
+close_run(layout *l, size_t end)
+{
+	if (l->held) {
+		if (!l->isled)
+			l->isle = l->hold;
+		l->isle_end = end;
+		l->isle_gap = 0;
+		l->isled = 1;
+	}
 	if (l->run_chars > l->long_run)
 		l->long_run = l->run_chars;
 	l->in_run = l->held = 0;
@@ -633,10 +653,12 @@ close_run(layout *l, size_t end)
  * The island gate, over the candidates settle() decided since it last
  * ran.  A run of body lines (kept candidates with no dropped candidate
  * between them) that follows a longer run is held until it reaches the
- * model's island share of the longest run before it; a run that ends
+ * model's island share of the longest run before it.  A run that ends
  * short of that (teasers, an author box, a newsletter pitch after the
- * article) is dropped whole.  final: the document ends, so does the run;
- * force: the window is full, and what is held stays.
+ * article) is dropped whole, unless a run that reaches the share starts
+ * within ISLAND_NEAR dropped candidates after it: then the article goes
+ * on, and the short run was a paragraph of it.  final: the document ends,
+ * and so do the runs; force: the window is full, and what waits stays.
  */
 static void
 gate(layout *l, int final, int force)
@@ -648,6 +670,8 @@ gate(layout *l, int final, int force)
 		if (!LAYOUT_KEPT(r->verdict) || r->verdict == LV_VALVE) {
 			if (l->in_run)
 				close_run(l, k);
+			else if (l->isled && ++l->isle_gap > ISLAND_NEAR)
+				drop_isles(l);
 			continue;
 		}
 		if (!l->in_run) {
@@ -658,13 +682,16 @@ gate(layout *l, int final, int force)
 		}
 		l->run_chars += r->f.chars;
 		if (l->held && l->run_chars >= l->m->island * (double)l->long_run)
-			l->held = 0;
+			l->held = l->isled = 0;	/* and the short runs stay */
 	}
 	l->gated = l->decided;
-	if (force && !final)
-		l->held = 0;
-	if (final && l->in_run)
-		close_run(l, l->decided);
+	if (final) {
+		if (l->in_run)
+			close_run(l, l->decided);
+		if (l->isled)
+			drop_isles(l);
+	} else if (force)
+		l->held = l->isled = 0;
 }
 
 size_t
@@ -692,6 +719,8 @@ layout_decide(layout *l, int final, int force)
 		} else if (!force)
 			return l->cand[0];	/* wait: the valve may need them */
 	}
+	if (l->isled)
+		return l->cand[l->isle];	/* wait: is the article going on? */
 	if (l->held)
 		return l->cand[l->hold];	/* wait: the run may be an island */
 	return l->decided < l->nc ? l->cand[l->decided] : l->n;
@@ -721,6 +750,8 @@ layout_shift(layout *l, size_t n)
 	l->decided -= k;
 	l->gated -= k;
 	l->hold = l->hold > k ? l->hold - k : 0;
+	l->isle = l->isle > k ? l->isle - k : 0;
+	l->isle_end = l->isle_end > k ? l->isle_end - k : 0;
 }
 
 void

@@ -14,8 +14,8 @@
  * end are decided as spans and a lone short line inside the body stays.
  * After a cut rule, a line stays only if the model is sure it is body
  * (model.h, cut_keep).  A run of body far shorter than a longer one before
- * it goes whole as an island (model.h, island); its lines wait until it is
- * long enough or ends.  A document in which no line comes out as body keeps
+ * it goes whole as an island (model.h, island), unless a long run follows
+ * soon after it; its lines wait until that is known.  A document in which no line comes out as body keeps
  * every candidate (the safety valve), so that a page of short lines or an
  * article the model cannot read never comes out empty.
  *

@@ -148,6 +148,12 @@ test_islands(void)
 	CHECK(strcmp(v, LONG_V "iiii") == 0, "and so at the document's end");
 	run(m, LONG "PPPPPPPPssss", 1, v);
 	CHECK(strcmp(v, LONG_V "BBBBBBBBbbbb") == 0, "a run that reaches the share stays");
+	run(m, LONG "PPPPssssPPPPPPPPPPPPssss", 1, v);
+	CHECK(strcmp(v, LONG_V "BBBBbbbbBBBBBBBBBBBBbbbb") == 0,
+	    "a short run with a long one soon after it is inside the article");
+	run(m, LONG "PPPPsssssssssssPPPPPPPPPPPPssss", 1, v);
+	CHECK(strcmp(v, LONG_V "iiiibbbbbbbbbbbBBBBBBBBBBBBbbbb") == 0,
+	    "one further on does not save it");
 	run(m, "PPPPssssssPPPPssss", 1, v);
 	CHECK(strcmp(v, "BBBBbbbbbbBBBBbbbb") == 0, "a short first run measures nothing");
 	run(m, LONG "PPPkPPssss", 1, v);
