@@ -15,13 +15,15 @@
  * After a cut rule, a line stays only if the model is sure it is body
  * (model.h, cut_keep).  A run of body far shorter than a longer one before
  * it goes whole as an island (model.h, island), unless a long run follows
- * soon after it; its lines wait until that is known.  A document in which no line comes out as body keeps
- * every candidate (the safety valve), so that a page of short lines or an
- * article the model cannot read never comes out empty.
+ * soon after it; its lines wait until that is known.  A document in which
+ * no line comes out as body keeps every candidate (the safety valve), so
+ * that a page of short lines or an article the model cannot read never
+ * comes out empty.
  *
  * Memory: one record per line in the window, which the cleaner bounds;
  * lines decided as not body before the first body line wait in the window
- * for the valve until it fills.  Nothing here fails but allocation.
+ * for the valve until it fills, and the lines of runs that may be islands
+ * until they are known or it fills.  Nothing here fails but allocation.
  */
 #ifndef UNBOIL_LAYOUT_H
 #define UNBOIL_LAYOUT_H
