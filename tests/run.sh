@@ -471,7 +471,6 @@ expect "closed stdout: message" grep -q '^unboil: write error: Bad file descript
 # A closed pipe ends the run quietly and at once (SIGPIPE, as cat and grep).
 # The lines differ, so that the layer keeps them and output keeps coming
 # (the same line over and over is mostly dropped as repeated).
-yes 'Ein Satz, der sich immer wiederholt.' | head -c 50000000 >"$out/big.txt"
 seq 1000000 | sed 's/.*/Ein Satz, der sich nicht wiederholt, mit der Nummer &./' >"$out/numbered.txt"
 start=$SECONDS
 "$UNBOIL" "$out/numbered.txt" 2>"$out/pipe.err" | head -1 >"$out/pipe.out"
@@ -488,6 +487,10 @@ head -5000 "$out/numbered.txt" >"$out/long.txt"
 head -4990 "$out/long.txt" >"$out/long.want"
 expect "long prose: the first 4990 of 5000 lines kept" cmp -s "$out/long.out" "$out/long.want"
 rm -f "$out/numbered.txt"
+
+# 50 MB of one line over and over, for the memory checks and the in-place
+# kill below.
+yes 'Ein Satz, der sich immer wiederholt.' | head -c 50000000 >"$out/big.txt"
 
 # Output streams: a line comes out while the input is still open, once the
 # structural layer has seen the lines after it that it looks ahead to.
