@@ -98,7 +98,8 @@ struct layout {
 	size_t gated;		/* decided candidates the island gate saw */
 	size_t hold;		/* the first candidate of a run it holds */
 	size_t run_chars;	/* characters of the run of body being read */
-	size_t long_run;	/* of the longest run of body before it */
+	size_t run_prose_chars;	/* of its prose lines */
+	size_t long_run;	/* prose characters of the longest run before it */
 	int in_run, held;	/* a run is open; it may yet be an island */
 	size_t isle, isle_end;	/* candidates of short runs that wait */
 	size_t isle_gap;	/* dropped candidates since the last of them */
@@ -208,7 +209,7 @@ void
 layout_begin(layout *l)
 {
 	l->n = l->nc = l->judged = l->decided = l->gated = 0;
-	l->run_chars = l->long_run = 0;
+	l->run_chars = l->run_prose_chars = l->long_run = 0;
 	l->in_run = l->held = l->isled = 0;
 	l->started = l->kept = 0;
 	l->nb = l->prose = l->cands = l->run = l->behind_mask = 0;
@@ -644,8 +645,8 @@ close_run(layout *l, size_t end)
 		l->isle_gap = 0;
 		l->isled = 1;
 	}
-	if (l->run_chars > l->long_run)
-		l->long_run = l->run_chars;
+	if (l->run_prose_chars > l->long_run)
+		l->long_run = l->run_prose_chars;
 	l->in_run = l->held = 0;
 }
 
@@ -676,11 +677,13 @@ gate(layout *l, int final, int force)
 		}
 		if (!l->in_run) {
 			l->in_run = 1;
-			l->run_chars = 0;
+			l->run_chars = l->run_prose_chars = 0;
 			l->held = l->long_run >= ISLAND_FLOOR;
 			l->hold = k;
 		}
 		l->run_chars += r->f.chars;
+		if (r->prose)
+			l->run_prose_chars += r->f.chars;
 		if (l->held && l->run_chars >= l->m->island * (double)l->long_run)
 			l->held = l->isled = 0;	/* and the short runs stay */
 	}
