@@ -61,8 +61,9 @@ test_model_file(void)
 	CHECK(m == NULL && e == 1, "another version is refused");
 }
 
-/* Pushes the lines (P: prose, s: short, d: rule-dropped, k: protected,
- * c: prose after a cut, x: short after a cut), decides after each, and writes one verdict letter per
+/* Pushes the lines (P: prose, s: short, L: a list item, short but not
+ * a menu word, d: rule-dropped, k: protected, c: prose after a cut,
+ * x: short after a cut), decides after each, and writes one verdict letter per
  * line into v: B body, S smoothed in, V valve, K protected, b boiler,
  * l smoothed out, c cut, i island, - not a candidate. */
 static void
@@ -77,6 +78,7 @@ run(const model *m, const char *lines, int valve, char *v)
 	for (i = 0; i < n; i++) {
 		const char *t = lines[i] == 'P' || lines[i] == 'c' ?
 		    "Der Minister sagte am Dienstag in Berlin, dass die Regierung das Gesetz nicht mehr ändern will." :
+		    lines[i] == 'L' ? "Sport, Kultur, Wirtschaft und Politik im Überblick" :
 		    "Startseite";
 		unsigned kind = lines[i] == 'd' ? LK_DROP : LK_CAND;
 		unsigned flags = lines[i] == 'k' ? LF_PROTECTED :
@@ -164,6 +166,16 @@ test_islands(void)
 	run(off, LONG "PPPPssss", 1, v);
 	CHECK(strcmp(v, LONG_V "BBBBbbbb") == 0, "and the short run stays");
 	model_free(off);
+	model_free(m);
+	/* A model that keeps list items too: a long list measures nothing. */
+	m = load("unboil-model 1\nlag 4\nchange 3\ncut-keep 0.9\nisland 0.5\n"
+	    "weight bias -2\nweight prose 4\nweight content 4\n", &e);
+	run(m, "LLLLLLLLLLLLLLLLLLLLLLLLLssssssPPPPssss", 1, v);
+	CHECK(strcmp(v, "BBBBBBBBBBBBBBBBBBBBBBBBBbbbbbbBBBBbbbb") == 0,
+	    "a short article after a long list is no island");
+	run(m, LONG "LLLLLLLLLLLLLLLLLLLLLLLLLssss", 1, v);
+	CHECK(strcmp(v, LONG_V "BBBBBBBBBBBBBBBBBBBBBBBBBbbbb") == 0,
+	    "a list after the article weighs what it holds");
 	model_free(m);
 	m = load("unboil-model 1\nlag 4\nchange 3\ncut-keep 0.9\nisland 2\n", &e);
 	CHECK(m == NULL && strstr(diags, "m:5:8: '2' is out of range") != NULL,
