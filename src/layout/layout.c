@@ -654,7 +654,8 @@ close_run(layout *l, size_t end)
  * The island gate, over the candidates settle() decided since it last
  * ran.  A run of body lines (kept candidates with no dropped candidate
  * between them) that follows a longer run is held until it reaches the
- * model's island share of the longest run before it.  A run that ends
+ * model's island share of the longest run before it, that one measured
+ * by its prose lines alone (a long list is no sign of the article).  A run that ends
  * short of that (teasers, an author box, a newsletter pitch after the
  * article) is dropped whole, unless a run that reaches the share starts
  * within ISLAND_NEAR dropped candidates after it: then the article goes
