@@ -50,8 +50,8 @@ static const char *const names[] = { FEATURES(NAME) };
  * times past those must not drive its verdict further one way (uniform
  * prose thousands of lines long otherwise fell below p 0.5 by line 240). */
 #define COUNT_CAP 128
-/* The island gate measures runs of body only against a run of at least
- * this many characters: a few short lines are no article yet. */
+/* The island gate measures runs of body only against a run with at least
+ * this many characters of prose: a few short lines are no article yet. */
 #define ISLAND_FLOOR 1000
 /* Short runs with a long run starting within this many dropped candidates
  * after them are inside the article (a paragraph between two pictures). */
@@ -655,12 +655,13 @@ close_run(layout *l, size_t end)
  * ran.  A run of body lines (kept candidates with no dropped candidate
  * between them) that follows a longer run is held until it reaches the
  * model's island share of the longest run before it, that one measured
- * by its prose lines alone (a long list is no sign of the article).  A run that ends
- * short of that (teasers, an author box, a newsletter pitch after the
- * article) is dropped whole, unless a run that reaches the share starts
- * within ISLAND_NEAR dropped candidates after it: then the article goes
- * on, and the short run was a paragraph of it.  final: the document ends,
- * and so do the runs; force: the window is full, and what waits stays.
+ * by its prose lines alone (a long list is no sign of the article).  A
+ * run that ends short of that (teasers, an author box, a newsletter pitch
+ * after the article) is dropped whole, unless a run that reaches the
+ * share starts within ISLAND_NEAR dropped candidates after it: then the
+ * article goes on, and the short run was a paragraph of it.  final: the
+ * document ends, and so do the runs; force: the window is full, and what
+ * waits stays.
  */
 static void
 gate(layout *l, int final, int force)
